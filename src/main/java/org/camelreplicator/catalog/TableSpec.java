@@ -1,0 +1,36 @@
+package org.camelreplicator.catalog;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One source table: its columns in order, its primary key and the engine's row estimate.
+ *
+ * @param catalog       the JDBC catalog (MySQL database), or null
+ * @param schema        the schema, or null for engines without schemas (SQLite)
+ * @param name          the table name exactly as the source spells it
+ * @param columns       columns in ordinal order
+ * @param primaryKey    primary key column names in key order; empty when the table has none
+ * @param estimatedRows the engine's estimate, or -1 when it keeps none
+ */
+public record TableSpec(String catalog, String schema, String name, List<ColumnSpec> columns,
+                        List<String> primaryKey, long estimatedRows) {
+
+    public TableSpec {
+        columns = List.copyOf(columns);
+        primaryKey = List.copyOf(primaryKey);
+    }
+
+    /** {@code schema.name}, or just the name when there is no schema; how users name tables. */
+    public String qualifiedName() {
+        return schema == null || schema.isEmpty() ? name : schema + "." + name;
+    }
+
+    public Optional<ColumnSpec> column(String columnName) {
+        return columns.stream().filter(c -> c.name().equals(columnName)).findFirst();
+    }
+
+    public TableSpec withEstimatedRows(long rows) {
+        return new TableSpec(catalog, schema, name, columns, primaryKey, rows);
+    }
+}

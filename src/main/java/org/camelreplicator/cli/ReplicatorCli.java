@@ -1,0 +1,223 @@
+package org.camelreplicator.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.camelreplicator.config.ConnectionFailedException;
+import org.camelreplicator.config.InvalidSettingException;
+import org.camelreplicator.copy.UnfinishedRunException;
+import org.camelreplicator.observe.Errors;
+import org.camelreplicator.plan.RunRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import static org.camelreplicator.observe.RunReport.CONSOLE;
+
+/**
+ * {@code java -jar camel-replicator.jar <command> [--option=value ...]}. Exit status: 0 success,
+ * 1 the run finished but something failed (tables listed in the summary), 2 bad command line,
+ * settings or state (the message says what to change), 3 a database could not be reached.
+ */
+@Command(name = "camel-replicator", mixinStandardHelpOptions = true, versionProvider = ReplicatorCli.Version.class,
+        usageHelpAutoWidth = true,
+        description = "Replicates a relational database (SQL Server, PostgreSQL, MySQL/MariaDB, SQLite, H2) into PostgreSQL.%n"
+                + "With no source configured it copies a generated demo database; with no target, into an embedded PostgreSQL.",
+        subcommands = {ReplicatorCli.Load.class, ReplicatorCli.Schema.class, ReplicatorCli.Status.class,
+                ReplicatorCli.Db.class, ReplicatorCli.Help.class},
+        footer = {"%nSettings: any property of application.properties can be given as --name=value or as an",
+                "environment variable (source.url -> SOURCE_URL). 'help' lists them all."})
+public final class ReplicatorCli implements Callable<Integer> {
+
+    static final int OK = 0;
+    static final int RUN_FAILED = 1;
+    static final int BAD_INPUT = 2;
+    static final int UNREACHABLE = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicatorCli.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs one command line and answers the exit status. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new ReplicatorCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e));
+        cli.setParameterExceptionHandler((e, args1) -> {
+            e.getCommandLine().getErr().println("Error: " + e.getMessage() + ". See: help");
+            return BAD_INPUT;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return BAD_INPUT;
+    }
+
+    /** A command that runs one of the routes' direct: endpoints. */
+    abstract static class RouteCommand implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        abstract RunRequest request();
+
+        @Override
+        public Integer call() throws Exception {
+            RunRequest request = request();
+            try (ReplicatorRuntime runtime = startWithShutdownHook(common)) {
+                Object answer = runtime.request("direct:" + request.command(), request);
+                if (!request.json()) {
+                    runtime.embeddedTarget().ifPresent(server -> CONSOLE.info(server.connectionHelp()));
+                }
+                return answer instanceof Integer code ? code : OK;
+            }
+        }
+    }
+
+    @Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Create the target tables and copy every row of the selected tables, in parallel chunks.")
+    static final class Load extends RouteCommand {
+        @Option(names = "--resume", description = "Continue the last unfinished run: chunks already done are not copied again.")
+        boolean resume;
+
+        @Option(names = "--reset", description = "Forget the ledger and start over; every table is emptied again before it is loaded.")
+        boolean reset;
+
+        @Option(names = "--no-truncate", description = "Keep rows already in the target tables (risk: rows copied before are there twice).")
+        boolean noTruncate;
+
+        @Override
+        RunRequest request() {
+            if (resume && reset) {
+                throw new UsageException("--resume and --reset contradict each other: choose one");
+            }
+            return new RunRequest("load", resume, reset, noTruncate, false);
+        }
+    }
+
+    @Command(name = "schema", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Create the target schema and tables (columns, types, NOT NULL, defaults, primary keys); copy no rows.")
+    static final class Schema extends RouteCommand {
+        @Override
+        RunRequest request() {
+            return RunRequest.of("schema");
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Show the last run recorded in the target's ledger: tables done, failed, running and left.")
+    static final class Status extends RouteCommand {
+        @Option(names = "--json", description = "Print the status as JSON (the shape of data_sync_progress.json).")
+        boolean json;
+
+        @Override
+        RunRequest request() {
+            return new RunRequest("status", false, false, false, json);
+        }
+    }
+
+    @Command(name = "db", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Start the embedded target PostgreSQL and keep it running until Ctrl-C, to query what was copied.")
+    static final class Db implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Override
+        public Integer call() throws Exception {
+            CountDownLatch stopped = new CountDownLatch(1);
+            try (ReplicatorRuntime runtime = startWithShutdownHook(common)) {
+                if (runtime.embeddedTarget().isEmpty()) {
+                    throw new UsageException("target.url is set, so there is no embedded PostgreSQL to start");
+                }
+                CONSOLE.info(runtime.embeddedTarget().get().connectionHelp());
+                CONSOLE.info("Press Ctrl-C to stop it.");
+                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+                stopped.await();
+            }
+            return OK;
+        }
+    }
+
+    @Command(name = "help", description = "Show every command, its options and every setting; 'help COMMAND' for one command.")
+    static final class Help implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        ReplicatorCli parent;
+
+        @Parameters(arity = "0..1", paramLabel = "COMMAND")
+        String command;
+
+        @Override
+        public Integer call() {
+            CommandLine top = parent.spec.commandLine();
+            PrintWriter out = top.getOut();
+            if (command != null) {
+                CommandLine sub = top.getSubcommands().get(command);
+                if (sub == null) {
+                    throw new UsageException("No command '" + command + "'; commands: " + String.join(", ", top.getSubcommands().keySet()));
+                }
+                sub.usage(out);
+                return OK;
+            }
+            top.usage(out);
+            for (var entry : top.getSubcommands().entrySet()) {
+                if (!entry.getKey().equals("help")) {
+                    out.println();
+                    entry.getValue().usage(out);
+                }
+            }
+            out.println();
+            out.print(SettingsReference.render());
+            out.flush();
+            return OK;
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = ReplicatorCli.class.getPackage().getImplementationVersion();
+            return new String[] {"camel-replicator " + (v == null ? "(development build)" : v)};
+        }
+    }
+
+    /** Starts Camel and stops it gracefully on SIGTERM/Ctrl-C, so in-flight chunks roll back cleanly. */
+    private static ReplicatorRuntime startWithShutdownHook(CommonOptions common) throws Exception {
+        ReplicatorRuntime runtime = ReplicatorRuntime.start(common.overrides(), common.config);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                runtime.close();
+            } catch (Exception e) {
+                LOG.warn("Stopping Camel failed: {}", e.getMessage());
+            }
+        }, "replicator-shutdown"));
+        return runtime;
+    }
+
+    /** Turns an exception into a message a user can act on, and the exit status. */
+    static int report(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InvalidSettingException || t instanceof UsageException || t instanceof UnfinishedRunException) {
+                System.err.println("Error: " + t.getMessage());
+                return BAD_INPUT;
+            }
+            if (t instanceof ConnectionFailedException) {
+                System.err.println("Error: " + t.getMessage());
+                return UNREACHABLE;
+            }
+        }
+        LOG.debug("Command failed", e);
+        System.err.println("Error: " + Errors.describe(e));
+        return RUN_FAILED;
+    }
+}

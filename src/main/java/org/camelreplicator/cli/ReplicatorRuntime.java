@@ -1,0 +1,83 @@
+package org.camelreplicator.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.camelreplicator.config.ReplicatorConfiguration;
+import org.camelreplicator.embedded.EmbeddedPostgresServer;
+
+/**
+ * One camel-main application: application.properties (or the --config file), the command-line
+ * overrides, the routes of routes/, and the beans of {@link ReplicatorConfiguration}. Commands are
+ * requests sent to the routes' {@code direct:} endpoints.
+ */
+public final class ReplicatorRuntime implements AutoCloseable {
+
+    private final Main main;
+
+    private ReplicatorRuntime(Main main) {
+        this.main = main;
+    }
+
+    /**
+     * Starts Camel.
+     *
+     * @param overrides  properties given on the command line; they win over the file and the environment
+     * @param configFile a properties file to use instead of ./application.properties, or null
+     */
+    public static ReplicatorRuntime start(Map<String, String> overrides, Path configFile) throws Exception {
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations(propertiesLocation(configFile));
+        overrides.forEach(main::addOverrideProperty);
+        if (!overrides.containsKey("camel.main.routes-include-pattern") && !overrides.containsKey("camel.main.routesIncludePattern")) {
+            // the editable routes/ folder when run from the project, the copy inside the jar otherwise
+            main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
+                    ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
+        }
+        main.addMainListener(new ReplicatorConfiguration());
+        ReplicatorRuntime runtime = new ReplicatorRuntime(main);
+        try {
+            main.start();
+        } catch (Exception | Error e) {
+            runtime.close();
+            throw e;
+        }
+        return runtime;
+    }
+
+    static String propertiesLocation(Path configFile) {
+        if (configFile != null) {
+            if (!Files.isRegularFile(configFile)) {
+                throw new IllegalArgumentException("--config=" + configFile + ": no such file");
+            }
+            return "file:" + configFile.toAbsolutePath();
+        }
+        return Files.isRegularFile(Path.of("application.properties"))
+                ? "file:application.properties" : "classpath:application.properties";
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    /** Sends a request to a command route and returns what the route answered. */
+    public Object request(String endpoint, Object body) throws Exception {
+        return main.getCamelTemplate().requestBody(endpoint, body);
+    }
+
+    public Optional<EmbeddedPostgresServer> embeddedTarget() {
+        CamelContext context = main.getCamelContext();
+        return context == null ? Optional.empty()
+                : Optional.ofNullable(context.getRegistry().lookupByNameAndType(ReplicatorConfiguration.EMBEDDED_TARGET, EmbeddedPostgresServer.class));
+    }
+
+    @Override
+    public void close() throws Exception {
+        main.stop();
+        main.shutdown();
+    }
+}

@@ -1,0 +1,93 @@
+package org.camelreplicator.config;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.CamelContext;
+import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.Dialects;
+
+/**
+ * The source and target datasources ({@code source} and {@code target} beans of
+ * application.properties) and their dialects, detected from the engines on first use.
+ */
+public final class Databases {
+
+    private final CamelContext context;
+    private volatile Dialect sourceDialect;
+    private volatile Dialect targetDialect;
+    private volatile String sourceDescription;
+    private volatile String targetDescription;
+
+    public Databases(CamelContext context) {
+        this.context = context;
+    }
+
+    public DataSource source() {
+        return lookup("source");
+    }
+
+    public DataSource target() {
+        return lookup("target");
+    }
+
+    public Dialect sourceDialect() {
+        if (sourceDialect == null) {
+            detect(true);
+        }
+        return sourceDialect;
+    }
+
+    public Dialect targetDialect() {
+        if (targetDialect == null) {
+            detect(false);
+        }
+        return targetDialect;
+    }
+
+    /** "PostgreSQL 17.6 at jdbc:postgresql://host:5432/db": what the logs say about an endpoint. */
+    public String describeSource() {
+        sourceDialect();
+        return sourceDescription;
+    }
+
+    public String describeTarget() {
+        targetDialect();
+        return targetDescription;
+    }
+
+    private synchronized void detect(boolean isSource) {
+        if ((isSource ? sourceDialect : targetDialect) != null) {
+            return;
+        }
+        String name = isSource ? "source" : "target";
+        try (Connection c = lookup(name).getConnection()) {
+            DatabaseMetaData md = c.getMetaData();
+            Dialect d = Dialects.of(c);
+            String description = md.getDatabaseProductName() + " " + md.getDatabaseProductVersion()
+                    + " at " + JdbcUrls.withoutSecrets(md.getURL());
+            if (isSource) {
+                sourceDialect = d;
+                sourceDescription = description;
+            } else {
+                targetDialect = d;
+                targetDescription = description;
+            }
+        } catch (SQLException | RuntimeException e) {
+            // HikariCP reports a failed first connection as PoolInitializationException, the driver's error as its cause
+            throw new ConnectionFailedException(name, context.resolvePropertyPlaceholders("{{" + name + ".url}}"), e);
+        }
+    }
+
+    private DataSource lookup(String name) {
+        DataSource ds = context.getRegistry().lookupByNameAndType(name, DataSource.class);
+        if (ds == null) {
+            throw new InvalidSettingException(name + ".url", "No '" + name + "' datasource is configured. Declare it in "
+                    + "application.properties as camel.beans." + name + " = #class:com.zaxxer.hikari.HikariDataSource");
+        }
+        return ds;
+    }
+}

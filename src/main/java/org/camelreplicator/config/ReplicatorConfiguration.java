@@ -1,0 +1,81 @@
+package org.camelreplicator.config;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.camelreplicator.copy.ChunkReader;
+import org.camelreplicator.copy.ChunkTransactions;
+import org.camelreplicator.copy.LoadCoordinator;
+import org.camelreplicator.embedded.DemoDatabase;
+import org.camelreplicator.embedded.EmbeddedPostgresServer;
+import org.camelreplicator.ledger.Ledger;
+import org.camelreplicator.ledger.LedgerChunkRepository;
+import org.camelreplicator.observe.StatusReport;
+import org.camelreplicator.plan.LoadPlanner;
+import org.camelreplicator.schema.TargetSchema;
+
+/**
+ * Validates the settings, fills in the zero-setup defaults (demo source, embedded target) when no
+ * URL is configured, and binds the beans the routes call. It runs as camel-main's
+ * {@code beforeConfigure} step: the properties are loaded by then, and the {@code source} and
+ * {@code target} datasource beans of application.properties are created right after, so they get
+ * the URLs set here.
+ */
+public final class ReplicatorConfiguration extends MainListenerSupport {
+
+    /** Registry name of the embedded target server, when one was started. */
+    public static final String EMBEDDED_TARGET = "embeddedTarget";
+
+    @Override
+    public void beforeConfigure(BaseMainSupport main) {
+        configure(main.getCamelContext());
+    }
+
+    void configure(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        ReplicatorSettings settings = ReplicatorSettings.from(properties::resolveProperty);
+        Registry registry = context.getRegistry();
+
+        if (blank(properties, "source.url")) {
+            properties.addOverrideProperty("source.url", DemoDatabase.ensure(settings.dataDir().resolve("demo")));
+            properties.addOverrideProperty("source.username", DemoDatabase.USER);
+            properties.addOverrideProperty("source.password", DemoDatabase.PASSWORD);
+        }
+        if (blank(properties, "target.url")) {
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(settings.dataDir().resolve("postgres"), settings.embeddedPort());
+            server.start();
+            try {
+                context.addService(server, true, true);
+            } catch (Exception e) {
+                server.stop();
+                throw new IllegalStateException("Cannot register the embedded PostgreSQL with Camel", e);
+            }
+            registry.bind(EMBEDDED_TARGET, server);
+            properties.addOverrideProperty("target.url", server.jdbcUrl());
+            properties.addOverrideProperty("target.username", "postgres");
+            properties.addOverrideProperty("target.password", "");
+        }
+
+        Databases databases = new Databases(context);
+        // datasources and dialects are looked up on first use: the datasource beans do not exist yet
+        Ledger ledger = new Ledger(databases, settings.ledgerSchema());
+        LoadPlanner planner = new LoadPlanner(databases, settings);
+        TargetSchema targetSchema = new TargetSchema(databases);
+        registry.bind("settings", settings);
+        registry.bind("databases", databases);
+        registry.bind("ledger", ledger);
+        registry.bind("ledgerChunks", new LedgerChunkRepository(ledger));
+        registry.bind("loadPlanner", planner);
+        registry.bind("targetSchema", targetSchema);
+        registry.bind("loadCoordinator", new LoadCoordinator(databases, settings, planner, targetSchema, ledger));
+        registry.bind("chunkReader", new ChunkReader(databases, settings.batchRows(), settings.fetchSize()));
+        registry.bind("chunkTransactions", new ChunkTransactions(databases, ledger));
+        registry.bind("statusReport", new StatusReport(ledger));
+    }
+
+    private static boolean blank(PropertiesComponent properties, String key) {
+        return properties.resolveProperty(key).map(String::isBlank).orElse(true);
+    }
+}

@@ -1,0 +1,129 @@
+package org.camelreplicator.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Every {@code replicator.*} setting, read once at start-up and validated with messages that name
+ * the property and say what to put there. The datasources themselves are HikariCP beans declared in
+ * {@code application.properties}; this class holds what the pipeline needs to decide what to copy
+ * and how.
+ */
+public record ReplicatorSettings(
+        List<String> tables,
+        List<String> exclude,
+        String sourceSchema,
+        String targetSchema,
+        Naming naming,
+        int workers,
+        int batchRows,
+        long chunkRows,
+        int fetchSize,
+        String ledgerSchema,
+        Path dataDir,
+        int embeddedPort,
+        int progressEvery) {
+
+    /** How source names become target names. */
+    public enum Naming {
+        /** {@code AlbumId} becomes {@code album_id}, {@code ORDER_LINES} becomes {@code order_lines}. */
+        SNAKE,
+        /** Names are kept exactly, quoted on the target where needed. */
+        PRESERVE,
+        /** Names are lower-cased, nothing else. */
+        LOWER
+    }
+
+    /**
+     * Reads and validates the settings.
+     *
+     * @param lookup resolves a property name to its value (Camel's properties component, which
+     *               already applied command-line overrides and environment variables)
+     * @throws InvalidSettingException naming the first property whose value cannot be used
+     */
+    public static ReplicatorSettings from(Function<String, Optional<String>> lookup) {
+        Reader r = new Reader(lookup);
+        return new ReplicatorSettings(
+                r.list("replicator.tables"),
+                r.list("replicator.exclude"),
+                r.text("replicator.source-schema", ""),
+                r.text("replicator.target-schema", "public"),
+                r.choice("replicator.naming", Naming.class, Naming.SNAKE),
+                r.positiveInt("replicator.workers", 4, 256),
+                r.positiveInt("replicator.batch-rows", 5_000, 1_000_000),
+                r.positiveLong("replicator.chunk-rows", 250_000),
+                r.positiveInt("replicator.fetch-size", 5_000, 1_000_000),
+                r.identifier("replicator.ledger-schema", "replicator"),
+                Path.of(r.text("replicator.data-dir", "replicator-data")),
+                r.positiveInt("replicator.embedded.port", 54329, 65535),
+                r.positiveInt("replicator.progress-every-tables", 10, 100_000));
+    }
+
+    /** Reads typed values and turns bad ones into {@link InvalidSettingException}s. */
+    private static final class Reader {
+        private final Function<String, Optional<String>> lookup;
+
+        Reader(Function<String, Optional<String>> lookup) {
+            this.lookup = lookup;
+        }
+
+        String text(String key, String fallback) {
+            return lookup.apply(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(fallback);
+        }
+
+        List<String> list(String key) {
+            String value = text(key, "");
+            if (value.isEmpty() || value.equals("*")) {
+                return List.of();
+            }
+            List<String> items = new ArrayList<>();
+            Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(items::add);
+            return List.copyOf(items);
+        }
+
+        int positiveInt(String key, int fallback, int max) {
+            long v = positiveLong(key, fallback);
+            if (v > max) {
+                throw new InvalidSettingException(key, String.valueOf(v), "is larger than the allowed maximum " + max);
+            }
+            return (int) v;
+        }
+
+        long positiveLong(String key, long fallback) {
+            String raw = text(key, String.valueOf(fallback)).replace("_", "");
+            long v;
+            try {
+                v = Long.parseLong(raw);
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(key, raw, "is not a whole number");
+            }
+            if (v < 1) {
+                throw new InvalidSettingException(key, raw, "must be at least 1");
+            }
+            return v;
+        }
+
+        <E extends Enum<E>> E choice(String key, Class<E> type, E fallback) {
+            String raw = text(key, fallback.name());
+            try {
+                return Enum.valueOf(type, raw.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                List<String> allowed = Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+                throw new InvalidSettingException(key, raw, "is not one of " + String.join(", ", allowed));
+            }
+        }
+
+        String identifier(String key, String fallback) {
+            String raw = text(key, fallback);
+            if (!raw.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new InvalidSettingException(key, raw, "must be a plain identifier (letters, digits, underscore)");
+            }
+            return raw;
+        }
+    }
+}

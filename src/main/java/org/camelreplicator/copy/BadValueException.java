@@ -1,0 +1,36 @@
+package org.camelreplicator.copy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.camelreplicator.catalog.TableSpec;
+import org.camelreplicator.plan.TablePlan;
+
+/** A value the target cannot take, named by table, column and row key so the user can find it. */
+public class BadValueException extends RuntimeException {
+
+    public BadValueException(TablePlan table, int column, Object[] row, String problem) {
+        super("Table " + table.id() + ", column " + table.source().columns().get(column).name()
+                + ", row " + rowKey(table.source(), row) + ": " + problem);
+    }
+
+    /** {@code (id=42)}, or the whole row when the table has no primary key. */
+    static String rowKey(TableSpec table, Object[] row) {
+        List<String> parts = new ArrayList<>();
+        List<String> key = table.primaryKey().isEmpty()
+                ? table.columns().stream().map(c -> c.name()).toList() : table.primaryKey();
+        for (String k : key) {
+            for (int i = 0; i < table.columns().size(); i++) {
+                if (table.columns().get(i).name().equals(k)) {
+                    parts.add(k + "=" + abbreviate(row[i]));
+                }
+            }
+        }
+        return "(" + String.join(", ", parts) + ")";
+    }
+
+    private static String abbreviate(Object v) {
+        String s = v instanceof byte[] b ? "<" + b.length + " bytes>" : String.valueOf(v);
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+}

@@ -1,0 +1,113 @@
+package org.camelreplicator.copy;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import org.apache.camel.Exchange;
+import org.camelreplicator.config.Databases;
+import org.camelreplicator.ledger.Ledger;
+import org.camelreplicator.observe.Errors;
+import org.camelreplicator.plan.Chunk;
+import org.camelreplicator.plan.RunContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The target transaction of one chunk, across the steps of the chunk route: {@link #begin} opens
+ * it, {@link #write} adds each batch, {@link #commit} writes the ledger's "done" mark in the same
+ * transaction and commits, and {@link #end} (the route's doFinally) rolls back whatever did not
+ * commit and returns the connection. A chunk is therefore either entirely in the target and marked
+ * done, or not there at all.
+ */
+public final class ChunkTransactions {
+
+    public static final String PROPERTY = "replicatorChunkTransaction";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkTransactions.class);
+
+    private final Databases databases;
+    private final Ledger ledger;
+
+    public ChunkTransactions(Databases databases, Ledger ledger) {
+        this.databases = databases;
+        this.ledger = ledger;
+    }
+
+    public void begin(Chunk chunk, Exchange exchange) throws SQLException {
+        ledger.markChunkRunning(chunk);
+        Connection c = databases.target().getConnection();
+        try {
+            c.setAutoCommit(false);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        exchange.setProperty(PROPERTY, new Open(chunk, c));
+    }
+
+    public void write(RowBatch batch, Exchange exchange) throws SQLException {
+        Open tx = open(exchange);
+        databases.targetDialect().batchWriter().write(tx.connection, tx.chunk.table(), batch);
+        tx.rows += batch.size();
+        run(exchange).report().rowsWritten(tx.chunk.table().id(), batch.size());
+    }
+
+    public void commit(Exchange exchange) throws SQLException {
+        Open tx = open(exchange);
+        ledger.markChunkDone(tx.connection, tx.chunk, tx.rows);
+        tx.connection.commit();
+        tx.committed = true;
+        LOG.debug("{}: {} rows committed", tx.chunk, tx.rows);
+    }
+
+    /** Rolls back an uncommitted chunk, records why in the ledger, and returns the connection. */
+    public void end(Exchange exchange) {
+        Open tx = exchange.removeProperty(PROPERTY) instanceof Open o ? o : null;
+        if (tx == null) {
+            return;
+        }
+        try (Connection c = tx.connection) {
+            if (!tx.committed) {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            // a broken connection has nothing left to roll back: the server discards its transaction
+            LOG.warn("Rollback of {} failed ({}); the server discards the transaction with the connection", tx.chunk, e.getMessage());
+        }
+        if (!tx.committed) {
+            run(exchange).report().rowsWritten(tx.chunk.table().id(), -tx.rows);
+            Throwable error = exchange.getException() != null ? exchange.getException()
+                    : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            try {
+                ledger.markChunkFailed(tx.chunk, Errors.describe(error));
+            } catch (SQLException e) {
+                LOG.warn("Recording the failure of {} in the ledger failed: {}", tx.chunk, e.getMessage());
+            }
+        }
+    }
+
+    private static Open open(Exchange exchange) {
+        Open tx = exchange.getProperty(PROPERTY, Open.class);
+        if (tx == null) {
+            throw new IllegalStateException("No chunk transaction is open: the chunk route must call begin first");
+        }
+        return tx;
+    }
+
+    private static RunContext run(Exchange exchange) {
+        return exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+    }
+
+    /** An open chunk transaction. Only the chunk's worker thread touches it. */
+    private static final class Open {
+        final Chunk chunk;
+        final Connection connection;
+        long rows;
+        boolean committed;
+
+        Open(Chunk chunk, Connection connection) {
+            this.chunk = chunk;
+            this.connection = connection;
+        }
+    }
+}

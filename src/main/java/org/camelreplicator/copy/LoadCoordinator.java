@@ -1,0 +1,171 @@
+package org.camelreplicator.copy;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.camelreplicator.config.Databases;
+import org.camelreplicator.config.ReplicatorSettings;
+import org.camelreplicator.ledger.ChunkRecord;
+import org.camelreplicator.ledger.Ledger;
+import org.camelreplicator.ledger.RunRecord;
+import org.camelreplicator.ledger.TableRecord;
+import org.camelreplicator.observe.Errors;
+import org.camelreplicator.observe.RunReport;
+import org.camelreplicator.observe.RunReport.Outcome;
+import org.camelreplicator.plan.Chunk;
+import org.camelreplicator.plan.KeyRange;
+import org.camelreplicator.plan.LoadPlanner;
+import org.camelreplicator.plan.RunContext;
+import org.camelreplicator.plan.RunRequest;
+import org.camelreplicator.plan.TablePlan;
+import org.camelreplicator.schema.TargetSchema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static org.camelreplicator.observe.RunReport.CONSOLE;
+
+/**
+ * The steps of the load routes that begin and end a run and its tables, keeping the ledger, the
+ * report and the target in step. The chunks themselves go through {@link ChunkTransactions}.
+ */
+public final class LoadCoordinator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoadCoordinator.class);
+
+    private final Databases databases;
+    private final ReplicatorSettings settings;
+    private final LoadPlanner planner;
+    private final TargetSchema targetSchema;
+    private final Ledger ledger;
+
+    public LoadCoordinator(Databases databases, ReplicatorSettings settings, LoadPlanner planner,
+                           TargetSchema targetSchema, Ledger ledger) {
+        this.databases = databases;
+        this.settings = settings;
+        this.planner = planner;
+        this.targetSchema = targetSchema;
+        this.ledger = ledger;
+    }
+
+    /**
+     * Opens a new run or resumes the unfinished one, and returns the tables still to copy.
+     * An unfinished run is never silently re-copied: without --resume or --reset this refuses.
+     */
+    public List<TablePlan> startLoad(RunRequest request, Exchange exchange) throws SQLException {
+        CONSOLE.info("Source: {}", databases.describeSource());
+        CONSOLE.info("Target: {}", databases.describeTarget());
+        ledger.ensureCreated();
+        Optional<RunRecord> unfinished = ledger.latestRun().filter(r -> !r.finished());
+        if (request.reset()) {
+            int forgotten = ledger.reset();
+            CONSOLE.info("--reset: the ledger forgot {} earlier run(s); every table is emptied again before it is loaded", forgotten);
+            unfinished = Optional.empty();
+        }
+        if (unfinished.isPresent() && !request.resume()) {
+            throw new UnfinishedRunException(unfinished.get(), ledger.tables(unfinished.get().id()).values());
+        }
+        List<TablePlan> plans = planner.planTables();
+        targetSchema.ensureSchema(settings.targetSchema());
+        long runId;
+        if (unfinished.isPresent()) {
+            runId = unfinished.get().id();
+            ledger.setRunStatus(runId, RunRecord.RUNNING);
+            CONSOLE.info("Resuming run {} (started {})", runId, unfinished.get().startedAt());
+        } else {
+            if (request.resume()) {
+                CONSOLE.info("--resume: no unfinished run in the ledger, starting a new one");
+            }
+            runId = ledger.startRun("load", databases.describeSource());
+        }
+        ledger.recordTables(runId, plans);
+        Map<String, TableRecord> recorded = ledger.tables(runId);
+        RunReport report = new RunReport(runId, plans.stream().map(TablePlan::id).toList(),
+                settings.progressEvery(), "java -jar target/camel-replicator.jar load --resume");
+        List<TablePlan> todo = new ArrayList<>();
+        for (TablePlan plan : plans) {
+            TableRecord r = recorded.get(plan.id());
+            if (TableRecord.DONE.equals(r.status())) {
+                report.rowsAlreadyCopied(plan.id(), r.rowsCopied());
+                report.tableFinished(plan.id(), Outcome.SKIPPED, null);
+            } else {
+                todo.add(plan);
+            }
+        }
+        CONSOLE.info("Run {}: {} tables to copy ({} already done), {} workers", runId, todo.size(),
+                plans.size() - todo.size(), settings.workers());
+        exchange.setProperty(RunContext.PROPERTY, new RunContext(runId, request, plans, report));
+        return todo;
+    }
+
+    /**
+     * Creates the target table if needed and returns the table's chunks. A table's first start
+     * empties the target table, records the chunks and marks the table running in one transaction;
+     * a resumed table keeps its recorded chunks, and the chunk route skips those already done.
+     */
+    public List<Chunk> startTable(TablePlan table, @ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException {
+        targetSchema.ensureTable(table);
+        TableRecord record = ledger.tables(run.runId()).get(table.id());
+        List<KeyRange> ranges;
+        if (TableRecord.PENDING.equals(record.status())) {
+            ranges = planner.planChunks(table);
+            boolean truncate = !run.request().noTruncate();
+            String qualified = databases.targetDialect().qualifiedTarget(table.targetSchema(), table.targetName());
+            if (!truncate) {
+                LOG.warn("--no-truncate: rows already in {} stay; rows of an earlier copy of {} would now be there twice",
+                        qualified, table.id());
+            }
+            ledger.startTable(run.runId(), table, ranges, c -> {
+                if (truncate) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute(databases.targetDialect().truncateSql(qualified));
+                    }
+                }
+            });
+        } else {
+            ranges = ledger.chunkRanges(run.runId(), table.id());
+            ledger.resumeTable(run.runId(), table.id());
+            long done = ledger.chunks(run.runId(), table.id()).stream()
+                    .filter(c -> ChunkRecord.DONE.equals(c.status())).mapToLong(ChunkRecord::rowsCopied).sum();
+            run.report().rowsAlreadyCopied(table.id(), done);
+        }
+        run.report().tableStarted(table.id());
+        List<Chunk> chunks = new ArrayList<>(ranges.size());
+        for (int i = 0; i < ranges.size(); i++) {
+            chunks.add(new Chunk(run.runId(), table, i, ranges.size(), ranges.get(i)));
+        }
+        return chunks;
+    }
+
+    /** Every chunk of the table committed: the table is done. */
+    public void finishTable(TablePlan table, @ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException {
+        long rows = ledger.tables(run.runId()).get(table.id()).rowsCopied();
+        ledger.finishTable(run.runId(), table.id(), TableRecord.DONE, rows, null);
+        run.report().tableFinished(table.id(), Outcome.DONE, null);
+    }
+
+    /** A chunk of the table failed for good: the table stops, the others go on. */
+    public void tableFailed(TablePlan table, Exchange exchange) throws SQLException {
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String message = Errors.describe(error);
+        LOG.error("Table {} failed: {}", table.id(), message, error);
+        long rows = ledger.tables(run.runId()).get(table.id()).rowsCopied();
+        ledger.finishTable(run.runId(), table.id(), TableRecord.FAILED, rows, message);
+        run.report().tableFinished(table.id(), Outcome.FAILED, message);
+    }
+
+    /** Closes the run in the ledger, prints the summary and answers the process exit status. */
+    public int finishLoad(@ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException {
+        run.report().finish();
+        boolean failed = run.report().failed();
+        ledger.setRunStatus(run.runId(), failed ? RunRecord.FAILED : RunRecord.DONE);
+        CONSOLE.info(run.report().summary());
+        return failed ? 1 : 0;
+    }
+}

@@ -1,0 +1,116 @@
+package org.camelreplicator.dialect;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+
+import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.TableSpec;
+import org.camelreplicator.copy.BatchWriter;
+
+/**
+ * Everything that differs between engines, one implementation per engine: identifier quoting,
+ * catalog quirks, streaming read settings, value readers, the mapping of source types to
+ * PostgreSQL types, and, when the engine is the target, its DDL types and bulk writer.
+ * Code outside this package never asks which engine it talks to.
+ */
+public interface Dialect {
+
+    String name();
+
+    // ---- identifiers
+
+    /** Quotes an identifier for this engine, always; used for every source name. */
+    default String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /** Quotes a target identifier only where the engine would otherwise change or reject it. */
+    default String quoteIfNeeded(String identifier) {
+        return quote(identifier);
+    }
+
+    default String qualified(String schema, String table) {
+        return schema == null || schema.isEmpty() ? quote(table) : quote(schema) + "." + quote(table);
+    }
+
+    default String qualifiedTarget(String schema, String table) {
+        return schema == null || schema.isEmpty() ? quoteIfNeeded(table) : quoteIfNeeded(schema) + "." + quoteIfNeeded(table);
+    }
+
+    // ---- catalog
+
+    /** The schema read when the user names none. */
+    default String defaultSchema(Connection c) throws SQLException {
+        return c.getSchema();
+    }
+
+    /** The JDBC catalog to pass to metadata calls (MySQL's database), or null. */
+    default String catalog(Connection c) throws SQLException {
+        return null;
+    }
+
+    default String[] tableTypes() {
+        return new String[] {"TABLE"};
+    }
+
+    default boolean isSystemSchema(String schema) {
+        String s = schema.toLowerCase(Locale.ROOT);
+        return s.equals("information_schema") || s.equals("pg_catalog") || s.equals("sys");
+    }
+
+    /** Tables the engine keeps for itself inside user schemas. */
+    default boolean isInternalTable(String table) {
+        return false;
+    }
+
+    /** Corrects what the JDBC metadata reported (exact type names, row estimate). */
+    default TableSpec refine(Connection c, TableSpec table) throws SQLException {
+        return table;
+    }
+
+    // ---- reading
+
+    /** Puts a source connection into the mode in which large results stream instead of buffering. */
+    default void prepareForStreaming(Connection c) throws SQLException {
+        c.setReadOnly(true);
+    }
+
+    default void configureStreamingStatement(Statement s, int fetchSize) throws SQLException {
+        s.setFetchSize(fetchSize);
+    }
+
+    default ValueReader reader(ColumnSpec column) {
+        return ValueReaders.forJdbcType(column);
+    }
+
+    /** The PostgreSQL type that holds every value of this source column without change. */
+    default String postgresType(ColumnSpec column) {
+        return PostgresTypes.fromJdbc(column);
+    }
+
+    /** A column default that means the same on PostgreSQL, or null when it does not translate. */
+    default String postgresDefault(ColumnSpec column) {
+        return Defaults.portable(column.defaultValue());
+    }
+
+    // ---- as a target
+
+    /** This engine's spelling of a PostgreSQL type, for DDL on a non-PostgreSQL target. */
+    default String targetType(String postgresType) {
+        return postgresType;
+    }
+
+    /** The fastest way this engine takes rows in. */
+    BatchWriter batchWriter();
+
+    /** Whether this engine can create a schema with IF NOT EXISTS. */
+    default String createSchemaSql(String schema) {
+        return "CREATE SCHEMA IF NOT EXISTS " + quoteIfNeeded(schema);
+    }
+
+    default String truncateSql(String qualifiedTable) {
+        return "TRUNCATE TABLE " + qualifiedTable;
+    }
+}

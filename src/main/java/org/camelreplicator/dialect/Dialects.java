@@ -1,0 +1,29 @@
+package org.camelreplicator.dialect;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.util.Locale;
+
+/** Picks the dialect from what the connected engine says it is, not from the URL the user typed. */
+public final class Dialects {
+
+    private Dialects() {
+    }
+
+    public static Dialect of(Connection connection) throws SQLException {
+        DatabaseMetaData md = connection.getMetaData();
+        String product = md.getDatabaseProductName();
+        String p = product.toLowerCase(Locale.ROOT);
+        if (p.contains("postgresql")) {
+            return new PostgresDialect();
+        }
+        if (p.equals("h2")) {
+            return new H2Dialect();
+        }
+        if (p.contains("sqlite")) {
+            return new SqliteDialect();
+        }
+        return new GenericDialect(product, md.getIdentifierQuoteString());
+    }
+}

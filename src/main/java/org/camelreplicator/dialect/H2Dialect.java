@@ -1,0 +1,65 @@
+package org.camelreplicator.dialect;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import org.camelreplicator.catalog.TableSpec;
+import org.camelreplicator.copy.BatchWriter;
+import org.camelreplicator.copy.JdbcBatchWriter;
+
+/** H2, the demo source and a JDBC-batch target. */
+public final class H2Dialect implements Dialect {
+
+    private static final Pattern PLAIN = Pattern.compile("[A-Z_][A-Z0-9_]*");
+
+    private final BatchWriter writer = new JdbcBatchWriter(this);
+
+    @Override
+    public String name() {
+        return "H2";
+    }
+
+    /** H2 folds unquoted names to upper case, so anything else is quoted. */
+    @Override
+    public String quoteIfNeeded(String identifier) {
+        return PLAIN.matcher(identifier).matches() ? identifier : quote(identifier);
+    }
+
+    @Override
+    public boolean isSystemSchema(String schema) {
+        return schema.equalsIgnoreCase("INFORMATION_SCHEMA");
+    }
+
+    @Override
+    public TableSpec refine(Connection c, TableSpec t) throws SQLException {
+        String sql = "SELECT ROW_COUNT_ESTIMATE FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, t.schema());
+            ps.setString(2, t.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? t.withEstimatedRows(rs.getLong(1)) : t;
+            }
+        }
+    }
+
+    @Override
+    public String targetType(String postgresType) {
+        String t = postgresType.toLowerCase(Locale.ROOT);
+        if (t.equals("bytea")) {
+            return "varbinary";
+        }
+        if (t.equals("jsonb")) {
+            return "json";
+        }
+        return postgresType;
+    }
+
+    @Override
+    public BatchWriter batchWriter() {
+        return writer;
+    }
+}

@@ -1,0 +1,117 @@
+package org.camelreplicator.dialect;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.TableSpec;
+import org.camelreplicator.copy.BatchWriter;
+import org.camelreplicator.copy.PgCopyWriter;
+
+/** PostgreSQL as a source (exact types from pg_catalog, server-side cursors) and as the first-class target (COPY). */
+public final class PostgresDialect implements Dialect {
+
+    private static final Pattern PLAIN = Pattern.compile("[a-z_][a-z0-9_$]{0,62}");
+
+    private static final String COLUMNS_SQL = """
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid),
+                   a.attidentity <> '' OR coalesce(pg_get_expr(d.adbin, d.adrelid), '') LIKE 'nextval(%'
+              FROM pg_attribute a
+              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+             WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped
+            """;
+
+    private final BatchWriter writer = new PgCopyWriter(this);
+
+    @Override
+    public String name() {
+        return "PostgreSQL";
+    }
+
+    @Override
+    public String quoteIfNeeded(String identifier) {
+        boolean plain = PLAIN.matcher(identifier).matches() && !PostgresTypes.RESERVED.contains(identifier);
+        return plain ? identifier : quote(identifier);
+    }
+
+    @Override
+    public boolean isSystemSchema(String schema) {
+        return schema.startsWith("pg_") || schema.equals("information_schema");
+    }
+
+    /** Replaces the driver's short type names (int4, _text) with format_type's exact ones (integer, text[]). */
+    @Override
+    public TableSpec refine(Connection c, TableSpec t) throws SQLException {
+        String regclass = qualified(t.schema(), t.name());
+        Map<String, Object[]> exact = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(COLUMNS_SQL)) {
+            ps.setString(1, regclass);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    exact.put(rs.getString(1), new Object[] {rs.getString(2), rs.getString(3), rs.getBoolean(4)});
+                }
+            }
+        }
+        List<ColumnSpec> columns = new ArrayList<>();
+        for (ColumnSpec col : t.columns()) {
+            Object[] e = exact.get(col.name());
+            columns.add(e == null ? col : new ColumnSpec(col.name(), col.jdbcType(), (String) e[0], col.size(), col.scale(),
+                    col.nullable(), (String) e[1], (Boolean) e[2]));
+        }
+        long estimate = -1;
+        try (PreparedStatement ps = c.prepareStatement("SELECT reltuples::bigint FROM pg_class WHERE oid = ?::regclass")) {
+            ps.setString(1, regclass);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    estimate = rs.getLong(1);
+                }
+            }
+        }
+        return new TableSpec(t.catalog(), t.schema(), t.name(), columns, t.primaryKey(), estimate);
+    }
+
+    /** pgjdbc only streams with a fetch size inside a transaction; otherwise it reads the whole result. */
+    @Override
+    public void prepareForStreaming(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        c.setReadOnly(true);
+    }
+
+    /**
+     * PostgreSQL to PostgreSQL: the server's own text form of every value is what COPY reads back,
+     * exactly (numeric digits, time zones, arrays, ranges, json). Only bytea comes as bytes, so
+     * non-PostgreSQL targets get binary data they can store.
+     */
+    @Override
+    public ValueReader reader(ColumnSpec column) {
+        return switch (column.jdbcType()) {
+            case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> ValueReaders.BYTES;
+            default -> ValueReaders.STRING;
+        };
+    }
+
+    @Override
+    public String postgresType(ColumnSpec column) {
+        return column.typeName();
+    }
+
+    /** Defaults are already PostgreSQL expressions; sequence defaults wait for the sequence step. */
+    @Override
+    public String postgresDefault(ColumnSpec column) {
+        String d = column.defaultValue();
+        return d == null || d.startsWith("nextval(") ? null : d;
+    }
+
+    @Override
+    public BatchWriter batchWriter() {
+        return writer;
+    }
+}

@@ -1,0 +1,86 @@
+package org.camelreplicator.dialect;
+
+import java.sql.Connection;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.copy.BatchWriter;
+import org.camelreplicator.copy.JdbcBatchWriter;
+
+/**
+ * SQLite: one schema, dynamic typing. The declared type decides the PostgreSQL type by SQLite's own
+ * affinity rules; values are read as SQLite stored them (long, double, text, blob), so nothing is
+ * rounded or coerced on the way.
+ */
+public final class SqliteDialect implements Dialect {
+
+    private static final Pattern LENGTH = Pattern.compile("\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\)");
+
+    private final BatchWriter writer = new JdbcBatchWriter(this);
+
+    @Override
+    public String name() {
+        return "SQLite";
+    }
+
+    @Override
+    public String defaultSchema(Connection c) {
+        return null;
+    }
+
+    @Override
+    public boolean isInternalTable(String table) {
+        return table.startsWith("sqlite_");
+    }
+
+    @Override
+    public ValueReader reader(ColumnSpec column) {
+        return ValueReaders.OBJECT;
+    }
+
+    /** SQLite's type affinity (section 3.1 of "Datatypes In SQLite"), then the declared length or precision. */
+    @Override
+    public String postgresType(ColumnSpec column) {
+        String declared = column.typeName() == null ? "" : column.typeName().toUpperCase(Locale.ROOT);
+        Matcher m = LENGTH.matcher(declared);
+        int length = 0;
+        int scale = 0;
+        if (m.find()) {
+            length = Integer.parseInt(m.group(1));
+            scale = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+        }
+        if (declared.contains("INT")) {
+            return "bigint";
+        }
+        if (declared.contains("CHAR") || declared.contains("CLOB") || declared.contains("TEXT")) {
+            return declared.startsWith("CHAR") || declared.startsWith("NCHAR") || declared.startsWith("NATIVE CHAR")
+                    ? PostgresTypes.sized("char", length) : PostgresTypes.sized("varchar", length);
+        }
+        if (declared.contains("BLOB") || declared.isEmpty()) {
+            return "bytea";
+        }
+        if (declared.contains("REAL") || declared.contains("FLOA") || declared.contains("DOUB")) {
+            return "double precision";
+        }
+        if (declared.startsWith("BOOL")) {
+            return "boolean";
+        }
+        if (declared.startsWith("DATETIME") || declared.startsWith("TIMESTAMP")) {
+            return "timestamp";
+        }
+        if (declared.startsWith("DATE")) {
+            return "date";
+        }
+        if (declared.startsWith("TIME")) {
+            return "time";
+        }
+        return PostgresTypes.numeric(length, scale);
+    }
+
+    @Override
+    public BatchWriter batchWriter() {
+        return writer;
+    }
+}

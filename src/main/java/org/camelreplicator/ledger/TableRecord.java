@@ -1,0 +1,14 @@
+package org.camelreplicator.ledger;
+
+import java.time.OffsetDateTime;
+
+/** One row of {@code tables}, with its row and chunk counts summed from {@code chunks}. */
+public record TableRecord(String table, String targetTable, int planOrder, String phase, String status,
+                          long estimatedRows, long rowsCopied, int chunksTotal, int chunksDone,
+                          OffsetDateTime startedAt, OffsetDateTime finishedAt, String error) {
+
+    public static final String PENDING = "pending";
+    public static final String RUNNING = "running";
+    public static final String DONE = "done";
+    public static final String FAILED = "failed";
+}

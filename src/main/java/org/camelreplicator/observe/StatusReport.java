@@ -1,0 +1,121 @@
+package org.camelreplicator.observe;
+
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.camelreplicator.ledger.Ledger;
+import org.camelreplicator.ledger.RunRecord;
+import org.camelreplicator.ledger.TableRecord;
+import org.camelreplicator.plan.RunRequest;
+
+import static org.camelreplicator.observe.RunReport.CONSOLE;
+
+/**
+ * The {@code status} command: the latest run in the ledger as a table, or with {@code --json} in
+ * the shape of the seed scripts' {@code data_sync_progress.json}.
+ */
+public final class StatusReport {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Ledger ledger;
+
+    public StatusReport(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    /** Prints the status and answers the exit status: 0 when the last run finished, 1 otherwise. */
+    public int print(RunRequest request) throws Exception {
+        Optional<RunRecord> run = ledger.exists() ? ledger.latestRun() : Optional.empty();
+        if (run.isEmpty()) {
+            if (request.json()) {
+                System.out.println("{ \"runs\": 0 }");
+            } else {
+                CONSOLE.info("No run recorded in the ledger ({} schema of the target) yet. Start one with: load", ledger.schema());
+            }
+            return 0;
+        }
+        Map<String, TableRecord> tables = ledger.tables(run.get().id());
+        if (request.json()) {
+            System.out.println(JSON.writeValueAsString(json(run.get(), tables.values())));
+        } else {
+            CONSOLE.info(text(run.get(), tables.values()));
+        }
+        return run.get().finished() ? 0 : 1;
+    }
+
+    static Map<String, Object> json(RunRecord run, Collection<TableRecord> tables) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("run_id", run.id());
+        root.put("command", run.command());
+        root.put("status", run.status());
+        root.put("session_start", iso(run.startedAt()));
+        root.put("last_update", iso(run.updatedAt()));
+        root.put("finished_at", iso(run.finishedAt()));
+        root.put("summary", counts(tables));
+        Map<String, Object> perTable = new LinkedHashMap<>();
+        for (TableRecord t : tables) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("status", t.status());
+            m.put("target_table", t.targetTable());
+            m.put("start_time", iso(t.startedAt()));
+            m.put("end_time", iso(t.finishedAt()));
+            m.put("rows_synced", t.rowsCopied());
+            m.put("estimated_rows", t.estimatedRows());
+            m.put("chunks_total", t.chunksTotal());
+            m.put("chunks_done", t.chunksDone());
+            m.put("error", t.error());
+            perTable.put(t.table(), m);
+        }
+        root.put("tables", perTable);
+        return root;
+    }
+
+    private static String iso(OffsetDateTime time) {
+        return time == null ? null : time.toString();
+    }
+
+    static Map<String, Object> counts(Collection<TableRecord> tables) {
+        long total = tables.size();
+        long completed = tables.stream().filter(t -> TableRecord.DONE.equals(t.status())).count();
+        long failed = tables.stream().filter(t -> TableRecord.FAILED.equals(t.status())).count();
+        long running = tables.stream().filter(t -> TableRecord.RUNNING.equals(t.status())).count();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("total", total);
+        m.put("completed", completed);
+        m.put("failed", failed);
+        m.put("in_progress", running);
+        m.put("remaining", total - completed - failed - running);
+        m.put("percent", total == 0 ? 100.0 : Math.round(1000.0 * completed / total) / 10.0);
+        m.put("rows_synced", tables.stream().mapToLong(TableRecord::rowsCopied).sum());
+        return m;
+    }
+
+    static String text(RunRecord run, Collection<TableRecord> tables) {
+        Map<String, Object> c = counts(tables);
+        int width = Math.max(28, tables.stream().mapToInt(t -> t.table().length()).max().orElse(0));
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Run %d (%s): %s, started %s, last update %s%n", run.id(), run.command(),
+                run.status(), run.startedAt(), run.updatedAt()));
+        sb.append(String.format(Locale.ROOT, "Tables: %d total, %d completed, %d failed, %d in progress, %d remaining (%.1f%% done), %s rows%n",
+                c.get("total"), c.get("completed"), c.get("failed"), c.get("in_progress"), c.get("remaining"),
+                (Double) c.get("percent"), RunReport.number((Long) c.get("rows_synced"))));
+        sb.append(String.format(Locale.ROOT, "%-" + width + "s %14s %14s %9s  %s%n", "Table", "Rows", "Estimated", "Chunks", "Status"));
+        for (TableRecord t : tables) {
+            sb.append(String.format(Locale.ROOT, "%-" + width + "s %14s %14s %9s  %s%s%n", t.table(), RunReport.number(t.rowsCopied()),
+                    t.estimatedRows() < 0 ? "?" : RunReport.number(t.estimatedRows()),
+                    t.chunksDone() + "/" + t.chunksTotal(), t.status(), t.error() == null ? "" : ": " + t.error()));
+        }
+        if (!run.finished()) {
+            sb.append("Resume with: java -jar target/camel-replicator.jar load --resume");
+        }
+        return sb.toString().stripTrailing();
+    }
+}

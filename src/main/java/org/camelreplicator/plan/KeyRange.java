@@ -1,0 +1,88 @@
+package org.camelreplicator.plan;
+
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * The rows of one chunk, as a condition on source key columns. The same range renders against the
+ * source (to read the chunk) and against the target (to delete what a chunk wrote), so it is
+ * written in terms of source column names and a function that quotes them for either side.
+ * Stored in the ledger as JSON so a resumed run re-reads exactly the same rows.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = KeyRange.WholeTable.class, name = "all"),
+        @JsonSubTypes.Type(value = KeyRange.IntegerRange.class, name = "int")
+})
+public sealed interface KeyRange {
+
+    /** A SQL condition with {@code ?} parameters, or an empty string for all rows. */
+    String condition(UnaryOperator<String> quoteColumn);
+
+    /** The values for the condition's parameters, in order. */
+    List<Object> parameters();
+
+    /** How the range reads in logs, status and errors. */
+    String describe();
+
+    /** Every row: tables without a key that can be split. */
+    record WholeTable() implements KeyRange {
+        @Override
+        public String condition(UnaryOperator<String> quoteColumn) {
+            return "";
+        }
+
+        @Override
+        public List<Object> parameters() {
+            return List.of();
+        }
+
+        @Override
+        public String describe() {
+            return "all rows";
+        }
+    }
+
+    /**
+     * Rows whose integer key lies in [from, to); a null end is open, so the first and last chunk
+     * also take rows below the planned minimum or above the planned maximum.
+     */
+    record IntegerRange(String column, Long from, Long to) implements KeyRange {
+        @Override
+        public String condition(UnaryOperator<String> quoteColumn) {
+            String c = quoteColumn.apply(column);
+            if (from == null && to == null) {
+                return "";
+            }
+            if (from == null) {
+                return c + " < ?";
+            }
+            if (to == null) {
+                return c + " >= ?";
+            }
+            return c + " >= ? AND " + c + " < ?";
+        }
+
+        @Override
+        public List<Object> parameters() {
+            if (from == null && to == null) {
+                return List.of();
+            }
+            if (from == null) {
+                return List.of(to);
+            }
+            if (to == null) {
+                return List.of(from);
+            }
+            return List.of(from, to);
+        }
+
+        @Override
+        public String describe() {
+            return column + " in [" + (from == null ? "-inf" : from) + ", " + (to == null ? "+inf" : to) + ")";
+        }
+    }
+}

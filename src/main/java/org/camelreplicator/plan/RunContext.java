@@ -1,0 +1,14 @@
+package org.camelreplicator.plan;
+
+import java.util.List;
+
+import org.camelreplicator.observe.RunReport;
+
+/**
+ * The state of one run that every step of it shares, carried as the exchange property
+ * {@value #PROPERTY}: its ledger id, the request and the report being built.
+ */
+public record RunContext(long runId, RunRequest request, List<TablePlan> tables, RunReport report) {
+
+    public static final String PROPERTY = "replicatorRun";
+}

@@ -1,0 +1,49 @@
+package org.camelreplicator.plan;
+
+import java.util.List;
+
+import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.TableSpec;
+
+/**
+ * One table of a run: the source table as the catalog describes it and the names it gets on the
+ * target.
+ *
+ * @param order         position in the run's plan (0 first)
+ * @param source        the source table
+ * @param targetSchema  target schema, or null for the target's default
+ * @param targetName    target table name
+ * @param targetColumns target column names, in the order of {@code source.columns()}
+ */
+public record TablePlan(int order, TableSpec source, String targetSchema, String targetName, List<String> targetColumns) {
+
+    public TablePlan {
+        targetColumns = List.copyOf(targetColumns);
+        if (targetColumns.size() != source.columns().size()) {
+            throw new IllegalArgumentException("column names do not match the columns of " + source.qualifiedName());
+        }
+    }
+
+    /** The name the ledger, the logs and the user know the table by: the source's schema.table. */
+    public String id() {
+        return source.qualifiedName();
+    }
+
+    public String targetColumn(String sourceColumn) {
+        List<ColumnSpec> cols = source.columns();
+        for (int i = 0; i < cols.size(); i++) {
+            if (cols.get(i).name().equals(sourceColumn)) {
+                return targetColumns.get(i);
+            }
+        }
+        throw new IllegalArgumentException("no column " + sourceColumn + " in " + source.qualifiedName());
+    }
+
+    public String targetQualifiedName() {
+        return targetSchema == null ? targetName : targetSchema + "." + targetName;
+    }
+
+    public TablePlan withOrder(int newOrder) {
+        return new TablePlan(newOrder, source, targetSchema, targetName, targetColumns);
+    }
+}
