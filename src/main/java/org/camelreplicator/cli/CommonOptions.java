@@ -1,13 +1,11 @@
 package org.camelreplicator.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Unmatched;
 
 /**
  * Options every command takes. The named ones are shortcuts for settings; any setting of
@@ -42,11 +40,12 @@ public final class CommonOptions {
     @Option(names = "--target-schema", paramLabel = "NAME", description = "Target schema to write (replicator.target-schema).")
     String targetSchema;
 
-    @Unmatched
-    List<String> unmatched = new ArrayList<>();
-
-    /** The settings given on the command line, as property overrides. */
-    Map<String, String> overrides() {
+    /**
+     * The settings given on the command line, as property overrides.
+     *
+     * @param unmatched the arguments picocli did not recognise: each must be --name=value
+     */
+    Map<String, String> overrides(List<String> unmatched) {
         Map<String, String> result = new LinkedHashMap<>();
         put(result, "replicator.tables", tables);
         put(result, "replicator.exclude", exclude);

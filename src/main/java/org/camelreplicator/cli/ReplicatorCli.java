@@ -1,6 +1,10 @@
 package org.camelreplicator.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -16,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 import static org.camelreplicator.observe.RunReport.CONSOLE;
 
@@ -30,8 +35,8 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
                 + "With no source configured it copies a generated demo database; with no target, into an embedded PostgreSQL.",
         subcommands = {ReplicatorCli.Load.class, ReplicatorCli.Schema.class, ReplicatorCli.Status.class,
                 ReplicatorCli.Db.class, ReplicatorCli.Help.class},
-        footer = {"%nSettings: any property of application.properties can be given as --name=value or as an",
-                "environment variable (source.url -> SOURCE_URL). 'help' lists them all."})
+        footer = "%nSettings: any property of application.properties can be given as --name=value or as an "
+                + "environment variable (source.url -> SOURCE_URL). 'help' lists them all.")
 public final class ReplicatorCli implements Callable<Integer> {
 
     static final int OK = 0;
@@ -65,23 +70,35 @@ public final class ReplicatorCli implements Callable<Integer> {
         return BAD_INPUT;
     }
 
-    /** A command that runs one of the routes' direct: endpoints. */
-    abstract static class RouteCommand implements Callable<Integer> {
+    /** A command that starts Camel: the common options, and any setting as --name=value. */
+    abstract static class CamelCommand implements Callable<Integer> {
         @Mixin
         CommonOptions common;
+
+        @Unmatched
+        List<String> settings = new ArrayList<>();
+
+        /** Starts Camel, runs the work, stops Camel; see {@link ReplicatorCli#withRuntime}. */
+        Integer withRuntime(Work work) throws Exception {
+            return ReplicatorCli.withRuntime(common.overrides(settings), common.config, work);
+        }
+    }
+
+    /** A command that runs one of the routes' direct: endpoints. */
+    abstract static class RouteCommand extends CamelCommand {
 
         abstract RunRequest request();
 
         @Override
         public Integer call() throws Exception {
             RunRequest request = request();
-            try (ReplicatorRuntime runtime = startWithShutdownHook(common)) {
+            return withRuntime(runtime -> {
                 Object answer = runtime.request("direct:" + request.command(), request);
                 if (!request.json()) {
                     runtime.embeddedTarget().ifPresent(server -> CONSOLE.info(server.connectionHelp()));
                 }
                 return answer instanceof Integer code ? code : OK;
-            }
+            });
         }
     }
 
@@ -129,23 +146,18 @@ public final class ReplicatorCli implements Callable<Integer> {
 
     @Command(name = "db", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Start the embedded target PostgreSQL and keep it running until Ctrl-C, to query what was copied.")
-    static final class Db implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
-
+    static final class Db extends CamelCommand {
         @Override
         public Integer call() throws Exception {
-            CountDownLatch stopped = new CountDownLatch(1);
-            try (ReplicatorRuntime runtime = startWithShutdownHook(common)) {
+            return withRuntime(runtime -> {
                 if (runtime.embeddedTarget().isEmpty()) {
                     throw new UsageException("target.url is set, so there is no embedded PostgreSQL to start");
                 }
                 CONSOLE.info(runtime.embeddedTarget().get().connectionHelp());
                 CONSOLE.info("Press Ctrl-C to stop it.");
-                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-                stopped.await();
-            }
-            return OK;
+                new CountDownLatch(1).await();
+                return OK;
+            });
         }
     }
 
@@ -191,17 +203,36 @@ public final class ReplicatorCli implements Callable<Integer> {
         }
     }
 
-    /** Starts Camel and stops it gracefully on SIGTERM/Ctrl-C, so in-flight chunks roll back cleanly. */
-    private static ReplicatorRuntime startWithShutdownHook(CommonOptions common) throws Exception {
-        ReplicatorRuntime runtime = ReplicatorRuntime.start(common.overrides(), common.config);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    /** What a command does while Camel runs. */
+    @FunctionalInterface
+    interface Work {
+        Integer run(ReplicatorRuntime runtime) throws Exception;
+    }
+
+    /**
+     * Starts Camel, runs the work, stops Camel. SIGTERM or Ctrl-C meanwhile stops Camel gracefully,
+     * so in-flight chunks roll back and the ledger stays resumable.
+     */
+    static Integer withRuntime(Map<String, String> overrides, Path config, Work work) throws Exception {
+        ReplicatorRuntime runtime = ReplicatorRuntime.start(overrides, config);
+        Thread hook = new Thread(() -> {
             try {
                 runtime.close();
             } catch (Exception e) {
                 LOG.warn("Stopping Camel failed: {}", e.getMessage());
             }
-        }, "replicator-shutdown"));
-        return runtime;
+        }, "replicator-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return work.run(runtime);
+        } finally {
+            runtime.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already running the hook
+            }
+        }
     }
 
     /** Turns an exception into a message a user can act on, and the exit status. */

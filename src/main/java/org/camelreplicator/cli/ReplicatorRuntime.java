@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -18,6 +19,7 @@ import org.camelreplicator.embedded.EmbeddedPostgresServer;
 public final class ReplicatorRuntime implements AutoCloseable {
 
     private final Main main;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private ReplicatorRuntime(Main main) {
         this.main = main;
@@ -75,9 +77,12 @@ public final class ReplicatorRuntime implements AutoCloseable {
                 : Optional.ofNullable(context.getRegistry().lookupByNameAndType(ReplicatorConfiguration.EMBEDDED_TARGET, EmbeddedPostgresServer.class));
     }
 
+    /** Stops Camel (gracefully: in-flight chunks finish or roll back) and the embedded target; safe to call twice. */
     @Override
     public void close() throws Exception {
-        main.stop();
-        main.shutdown();
+        if (closed.compareAndSet(false, true)) {
+            main.stop();
+            main.shutdown();
+        }
     }
 }

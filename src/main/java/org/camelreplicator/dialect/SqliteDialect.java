@@ -35,6 +35,12 @@ public final class SqliteDialect implements Dialect {
         return table.startsWith("sqlite_");
     }
 
+    /** SQLite streams by itself, and its driver refuses to change the read-only flag of an open connection. */
+    @Override
+    public void prepareForStreaming(Connection c) {
+        // nothing to do
+    }
+
     @Override
     public ValueReader reader(ColumnSpec column) {
         return ValueReaders.OBJECT;
