@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -17,16 +18,24 @@ import org.camelreplicator.config.Databases;
 import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.dialect.ValueReader;
 import org.camelreplicator.plan.Chunk;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams one chunk from the source as {@link RowBatch}es. The query runs with the dialect's
- * streaming settings (fetch size, cursors), so only one fetch and one batch are in memory whatever
- * the size of the chunk. The route splits the returned iterator; Camel's splitter closes it when the
- * split ends or fails, which returns the source connection.
+ * Streams one chunk from the source as {@link Batch}es of at most {@code batchRows} rows (and, for
+ * COPY text, about {@value #MAX_BATCH_BYTES} bytes). The query runs with the dialect's streaming
+ * settings (fetch size, cursors), so one fetch and one batch are in memory whatever the size of the
+ * chunk. When source and target both speak PostgreSQL's COPY text, the chunk is read with
+ * {@code COPY (SELECT ...) TO STDOUT} and its lines are passed on as they are.
+ * The route splits the returned iterator; Camel's splitter closes it when the split ends or fails,
+ * which returns the source connection.
  */
 public final class ChunkReader {
+
+    /** Upper bound of a COPY text batch, whatever batch-rows says: one very wide row still fits. */
+    static final int MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(ChunkReader.class);
 
@@ -41,47 +50,107 @@ public final class ChunkReader {
     }
 
     public BatchIterator open(Chunk chunk) {
+        Dialect source = databases.sourceDialect();
         try {
-            return new BatchIterator(chunk, databases.sourceDialect());
+            if (source.copiesText() && databases.targetDialect().copiesText()) {
+                return new CopyTextIterator(chunk, source);
+            }
+            return new RowIterator(chunk, source);
         } catch (SQLException e) {
             throw new ChunkReadException(chunk, e);
         }
     }
 
     /** The SELECT that reads one chunk: every column, in catalog order, within the chunk's range. */
-    public String selectSql(Chunk chunk, Dialect dialect) {
+    static String selectSql(Chunk chunk, Dialect dialect, boolean bindParameters) {
         TableSpec t = chunk.table().source();
         String columns = t.columns().stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", "));
-        String where = chunk.range().condition(dialect::quote);
+        String where = chunk.range().condition(dialect::quote, bindParameters ? v -> "?" : dialect::literal);
         return "SELECT " + columns + " FROM " + dialect.qualified(t.schema(), t.name())
                 + (where.isEmpty() ? "" : " WHERE " + where);
     }
 
-    /** Row batches of one chunk; holds a source connection until exhausted or closed. */
-    public final class BatchIterator implements Iterator<RowBatch>, Closeable {
+    /** The batches of one chunk; holds a source connection until exhausted or closed. */
+    public abstract static class BatchIterator implements Iterator<Batch>, Closeable {
 
-        private final Chunk chunk;
-        private final Connection connection;
-        private final PreparedStatement statement;
-        private final ResultSet resultSet;
-        private final Dialect dialect;
-        private final ValueReader[] readers;
-        private RowBatch next;
-        private boolean first = true;
+        final Chunk chunk;
+        final Connection connection;
+        private Batch next;
         private boolean closed;
 
-        BatchIterator(Chunk chunk, Dialect dialect) throws SQLException {
+        BatchIterator(Chunk chunk, Connection connection) {
             this.chunk = chunk;
-            this.dialect = dialect;
+            this.connection = connection;
+        }
+
+        /** The next batch, or null when the chunk has no more rows. */
+        abstract Batch fill() throws SQLException;
+
+        /** Releases the statement or COPY before the connection goes back to the pool. */
+        abstract void release() throws SQLException;
+
+        @Override
+        public boolean hasNext() {
+            if (next == null && !closed) {
+                try {
+                    next = fill();
+                } catch (SQLException e) {
+                    close();
+                    throw new ChunkReadException(chunk, e);
+                }
+                if (next == null) {
+                    close();
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public Batch next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Batch batch = next;
+            next = null;
+            return batch;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try (Connection c = connection) {
+                release();
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+            } catch (SQLException e) {
+                // the chunk's outcome is already decided; a broken connection is discarded by the pool
+                LOG.warn("Closing the source cursor of {} failed: {}", chunk, e.getMessage());
+            }
+        }
+    }
+
+    /** Rows read through JDBC, each column by the dialect's value reader. */
+    private final class RowIterator extends BatchIterator {
+
+        private final PreparedStatement statement;
+        private final ResultSet resultSet;
+        private final ValueReader[] readers;
+
+        RowIterator(Chunk chunk, Dialect dialect) throws SQLException {
+            super(chunk, databases.source().getConnection());
             List<ColumnSpec> columns = chunk.table().source().columns();
             readers = new ValueReader[columns.size()];
             for (int i = 0; i < readers.length; i++) {
                 readers[i] = dialect.reader(columns.get(i));
             }
-            connection = databases.source().getConnection();
             try {
                 dialect.prepareForStreaming(connection);
-                statement = connection.prepareStatement(selectSql(chunk, dialect), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+                statement = connection.prepareStatement(selectSql(chunk, dialect, true),
+                        ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
                 dialect.configureStreamingStatement(statement, fetchSize);
                 List<Object> params = chunk.range().parameters();
                 for (int i = 0; i < params.size(); i++) {
@@ -95,60 +164,67 @@ public final class ChunkReader {
         }
 
         @Override
-        public boolean hasNext() {
-            if (next == null && !closed) {
-                next = fill();
+        Batch fill() throws SQLException {
+            List<Object[]> rows = new ArrayList<>(Math.min(batchRows, 4096));
+            int width = readers.length;
+            while (rows.size() < batchRows && resultSet.next()) {
+                Object[] row = new Object[width];
+                for (int i = 0; i < width; i++) {
+                    row[i] = readers[i].read(resultSet, i + 1);
+                }
+                rows.add(row);
             }
-            return next != null;
+            return rows.isEmpty() ? null : new RowBatch(rows);
         }
 
         @Override
-        public RowBatch next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
+        void release() throws SQLException {
+            try (PreparedStatement s = statement; ResultSet r = resultSet) {
+                // closed by try-with-resources
             }
-            RowBatch batch = next;
-            next = null;
-            return batch;
         }
+    }
 
-        private RowBatch fill() {
+    /** Lines of {@code COPY (SELECT ...) TO STDOUT}, grouped into batches without being decoded. */
+    private final class CopyTextIterator extends BatchIterator {
+
+        private final CopyOut copy;
+
+        CopyTextIterator(Chunk chunk, Dialect dialect) throws SQLException {
+            super(chunk, databases.source().getConnection());
             try {
-                List<Object[]> rows = new ArrayList<>(Math.min(batchRows, 4096));
-                int width = readers.length;
-                while (rows.size() < batchRows && resultSet.next()) {
-                    Object[] row = new Object[width];
-                    for (int i = 0; i < width; i++) {
-                        row[i] = readers[i].read(resultSet, i + 1);
-                    }
-                    rows.add(row);
-                }
-                if (rows.isEmpty()) {
-                    close();
-                    return null;
-                }
-                RowBatch batch = new RowBatch(rows, first);
-                first = false;
-                return batch;
-            } catch (SQLException e) {
-                close();
-                throw new ChunkReadException(chunk, e);
+                copy = connection.unwrap(PGConnection.class).getCopyAPI()
+                        .copyOut("COPY (" + selectSql(chunk, dialect, false) + ") TO STDOUT");
+            } catch (SQLException | RuntimeException e) {
+                connection.close();
+                throw e;
             }
         }
 
         @Override
-        public void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try (Connection c = connection; PreparedStatement s = statement; ResultSet r = resultSet) {
-                if (!c.getAutoCommit()) {
-                    c.rollback();
+        Batch fill() throws SQLException {
+            byte[] buffer = new byte[64 * 1024];
+            int length = 0;
+            int rows = 0;
+            while (rows < batchRows && length < MAX_BATCH_BYTES) {
+                byte[] line = copy.readFromCopy();
+                if (line == null) {
+                    break;
                 }
-            } catch (SQLException e) {
-                // the chunk's outcome is already decided; a broken connection is discarded by the pool
-                LOG.warn("Closing the source cursor of {} failed: {}", chunk, e.getMessage());
+                if (length + line.length > buffer.length) {
+                    buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + line.length));
+                }
+                System.arraycopy(line, 0, buffer, length, line.length);
+                length += line.length;
+                rows++;
+            }
+            return rows == 0 ? null : new CopyTextBatch(buffer, length, rows);
+        }
+
+        @Override
+        void release() throws SQLException {
+            if (copy.isActive()) {
+                copy.cancelCopy();
             }
         }
     }

@@ -45,7 +45,7 @@ public final class ChunkTransactions {
         exchange.setProperty(PROPERTY, new Open(chunk, c));
     }
 
-    public void write(RowBatch batch, Exchange exchange) throws SQLException {
+    public void write(Batch batch, Exchange exchange) throws SQLException {
         Open tx = open(exchange);
         databases.targetDialect().batchWriter().write(tx.connection, tx.chunk.table(), batch);
         tx.rows += batch.size();

@@ -19,9 +19,12 @@ public final class JdbcBatchWriter implements BatchWriter {
     }
 
     @Override
-    public void write(Connection target, TablePlan table, RowBatch batch) throws SQLException {
+    public void write(Connection target, TablePlan table, Batch batch) throws SQLException {
+        if (!(batch instanceof RowBatch rows)) {
+            throw new IllegalArgumentException(dialect.name() + " takes rows as values, not " + batch.getClass().getSimpleName());
+        }
         try (PreparedStatement ps = target.prepareStatement(insertSql(table))) {
-            for (Object[] row : batch.rows()) {
+            for (Object[] row : rows.rows()) {
                 for (int i = 0; i < row.length; i++) {
                     ps.setObject(i + 1, row[i]);
                 }

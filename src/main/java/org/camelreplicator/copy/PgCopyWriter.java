@@ -11,8 +11,9 @@ import org.postgresql.copy.CopyIn;
 
 /**
  * Writes a batch with one {@code COPY ... FROM STDIN} through pgjdbc's CopyManager, the fastest way
- * rows enter PostgreSQL. The encoded rows are handed to the server in slices of
- * {@value #FLUSH_BYTES} bytes, so a batch of wide rows never needs one large buffer.
+ * rows enter PostgreSQL. Values are encoded to COPY text and handed to the server in slices of
+ * {@value #FLUSH_BYTES} bytes, so a batch of wide rows never needs one large buffer; batches that
+ * are already COPY text go through untouched.
  */
 public final class PgCopyWriter implements BatchWriter {
 
@@ -25,28 +26,36 @@ public final class PgCopyWriter implements BatchWriter {
     }
 
     @Override
-    public void write(Connection target, TablePlan table, RowBatch batch) throws SQLException {
+    public void write(Connection target, TablePlan table, Batch batch) throws SQLException {
         CopyIn copy = target.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table));
         try {
-            CopyTextEncoder encoder = new CopyTextEncoder(FLUSH_BYTES + 64 * 1024);
-            for (Object[] row : batch.rows()) {
-                int bad = encoder.row(row);
-                if (bad >= 0) {
-                    throw new BadValueException(table, bad, row, encoder.problem());
-                }
-                if (encoder.length() >= FLUSH_BYTES) {
-                    copy.writeToCopy(encoder.buffer(), 0, encoder.length());
-                    encoder.reset();
-                }
-            }
-            if (encoder.length() > 0) {
-                copy.writeToCopy(encoder.buffer(), 0, encoder.length());
+            if (batch instanceof CopyTextBatch text) {
+                copy.writeToCopy(text.data(), 0, text.length());
+            } else {
+                encode(copy, table, (RowBatch) batch);
             }
             copy.endCopy();
         } finally {
             if (copy.isActive()) {
                 copy.cancelCopy();
             }
+        }
+    }
+
+    private static void encode(CopyIn copy, TablePlan table, RowBatch batch) throws SQLException {
+        CopyTextEncoder encoder = new CopyTextEncoder(FLUSH_BYTES + 64 * 1024);
+        for (Object[] row : batch.rows()) {
+            int bad = encoder.row(row);
+            if (bad >= 0) {
+                throw new BadValueException(table, bad, row, encoder.problem());
+            }
+            if (encoder.length() >= FLUSH_BYTES) {
+                copy.writeToCopy(encoder.buffer(), 0, encoder.length());
+                encoder.reset();
+            }
+        }
+        if (encoder.length() > 0) {
+            copy.writeToCopy(encoder.buffer(), 0, encoder.length());
         }
     }
 

@@ -81,6 +81,25 @@ public interface Dialect {
         s.setFetchSize(fetchSize);
     }
 
+    /**
+     * A value written into SQL where it cannot be bound as a parameter (a COPY query). Numbers as
+     * they are; anything else as a quoted string with its quotes doubled.
+     */
+    default String literal(Object value) {
+        if (value instanceof Number) {
+            return value.toString();
+        }
+        return "'" + String.valueOf(value).replace("'", "''") + "'";
+    }
+
+    /**
+     * Whether the engine reads and writes PostgreSQL's COPY text format; when source and target both
+     * do, rows pass between them without being decoded.
+     */
+    default boolean copiesText() {
+        return false;
+    }
+
     default ValueReader reader(ColumnSpec column) {
         return ValueReaders.forJdbcType(column);
     }

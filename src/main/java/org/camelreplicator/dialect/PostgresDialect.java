@@ -43,6 +43,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public boolean copiesText() {
+        return true;
+    }
+
+    @Override
     public boolean isSystemSchema(String schema) {
         return schema.startsWith("pg_") || schema.equals("information_schema");
     }

@@ -1,6 +1,7 @@
 package org.camelreplicator.plan;
 
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
@@ -19,10 +20,16 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 })
 public sealed interface KeyRange {
 
-    /** A SQL condition with {@code ?} parameters, or an empty string for all rows. */
-    String condition(UnaryOperator<String> quoteColumn);
+    /**
+     * A SQL condition, or an empty string for all rows.
+     *
+     * @param quoteColumn renders a source column name for the side the SQL runs on
+     * @param value       renders a bound value: {@code v -> "?"} for a prepared statement (then bind
+     *                    {@link #parameters()} in order), or a literal where parameters cannot be bound
+     */
+    String condition(UnaryOperator<String> quoteColumn, Function<Object, String> value);
 
-    /** The values for the condition's parameters, in order. */
+    /** The values of the condition, in the order it uses them. */
     List<Object> parameters();
 
     /** How the range reads in logs, status and errors. */
@@ -31,7 +38,7 @@ public sealed interface KeyRange {
     /** Every row: tables without a key that can be split. */
     record WholeTable() implements KeyRange {
         @Override
-        public String condition(UnaryOperator<String> quoteColumn) {
+        public String condition(UnaryOperator<String> quoteColumn, Function<Object, String> value) {
             return "";
         }
 
@@ -52,18 +59,18 @@ public sealed interface KeyRange {
      */
     record IntegerRange(String column, Long from, Long to) implements KeyRange {
         @Override
-        public String condition(UnaryOperator<String> quoteColumn) {
+        public String condition(UnaryOperator<String> quoteColumn, Function<Object, String> value) {
             String c = quoteColumn.apply(column);
             if (from == null && to == null) {
                 return "";
             }
             if (from == null) {
-                return c + " < ?";
+                return c + " < " + value.apply(to);
             }
             if (to == null) {
-                return c + " >= ?";
+                return c + " >= " + value.apply(from);
             }
-            return c + " >= ? AND " + c + " < ?";
+            return c + " >= " + value.apply(from) + " AND " + c + " < " + value.apply(to);
         }
 
         @Override
