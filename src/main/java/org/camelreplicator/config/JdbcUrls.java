@@ -5,8 +5,9 @@ import java.util.regex.Pattern;
 /** JDBC URLs as they may be shown: without passwords or other secrets some drivers accept in the URL. */
 public final class JdbcUrls {
 
+    /** key=value, where SQL Server allows a value in braces that may itself hold ; and &. */
     private static final Pattern SECRET = Pattern.compile(
-            "(?i)((?:password|pwd|passwd|secret|token|accessToken|sslpassword)\\s*=)[^;&]*");
+            "(?i)((?:password|pwd|passwd|secret|token|accessToken|sslpassword)\\s*=)(\\{[^}]*\\}?|[^;&]*)");
     private static final Pattern USER_INFO = Pattern.compile("(//[^/@:]+):[^/@]*@");
 
     private JdbcUrls() {

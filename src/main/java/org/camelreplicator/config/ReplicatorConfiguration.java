@@ -72,7 +72,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("loadCoordinator", new LoadCoordinator(databases, settings, planner, targetSchema, ledger));
         registry.bind("chunkReader", new ChunkReader(databases, settings.batchRows(), settings.fetchSize()));
         registry.bind("chunkTransactions", new ChunkTransactions(databases, ledger));
-        registry.bind("statusReport", new StatusReport(ledger));
+        registry.bind("statusReport", new StatusReport(databases, ledger));
     }
 
     private static boolean blank(PropertiesComponent properties, String key) {

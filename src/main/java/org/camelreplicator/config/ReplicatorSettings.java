@@ -95,10 +95,10 @@ public record ReplicatorSettings(
         }
 
         long positiveLong(String key, long fallback) {
-            String raw = text(key, String.valueOf(fallback)).replace("_", "");
+            String raw = text(key, String.valueOf(fallback));
             long v;
             try {
-                v = Long.parseLong(raw);
+                v = Long.parseLong(raw.replace("_", ""));
             } catch (NumberFormatException e) {
                 throw new InvalidSettingException(key, raw, "is not a whole number");
             }

@@ -189,6 +189,7 @@ public final class ChunkReader {
     private final class CopyTextIterator extends BatchIterator {
 
         private final CopyOut copy;
+        private boolean ended;
 
         CopyTextIterator(Chunk chunk, Dialect dialect) throws SQLException {
             super(chunk, databases.source().getConnection());
@@ -206,9 +207,10 @@ public final class ChunkReader {
             byte[] buffer = new byte[64 * 1024];
             int length = 0;
             int rows = 0;
-            while (rows < batchRows && length < MAX_BATCH_BYTES) {
+            while (!ended && rows < batchRows && length < MAX_BATCH_BYTES) {
                 byte[] line = copy.readFromCopy();
                 if (line == null) {
+                    ended = true;
                     break;
                 }
                 if (length + line.length > buffer.length) {

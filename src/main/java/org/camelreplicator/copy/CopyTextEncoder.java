@@ -6,7 +6,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
-import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 
 /**
@@ -85,18 +85,102 @@ final class CopyTextEncoder {
         } else if (v instanceof byte[] bytes) {
             bytea(bytes);
         } else if (v instanceof LocalDateTime t) {
-            ascii(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t));
+            timestamp(t, null);
         } else if (v instanceof LocalDate d) {
-            ascii(DateTimeFormatter.ISO_LOCAL_DATE.format(d));
+            date(d);
         } else if (v instanceof OffsetDateTime t) {
-            ascii(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t));
+            timestamp(t.toLocalDateTime(), t.getOffset());
         } else if (v instanceof LocalTime t) {
-            ascii(DateTimeFormatter.ISO_LOCAL_TIME.format(t));
+            time(t);
         } else if (v instanceof OffsetTime t) {
-            ascii(DateTimeFormatter.ISO_OFFSET_TIME.format(t));
+            time(t.toLocalTime());
+            offset(t.getOffset());
         } else {
             text(v.toString());
         }
+    }
+
+    /**
+     * Dates in PostgreSQL's own input form, which ISO formatting does not give at the edges: years
+     * before 1 as "0001-12-31 BC" (ISO writes 0000 or a minus sign), years after 9999 without ISO's
+     * plus sign, and pgjdbc's stand-ins for infinity (LocalDate.MAX and MIN) as infinity.
+     */
+    private void date(LocalDate d) {
+        if (d.equals(LocalDate.MAX) || d.equals(LocalDate.MIN)) {
+            ascii(d.equals(LocalDate.MAX) ? "infinity" : "-infinity");
+            return;
+        }
+        ymd(d);
+        if (d.getYear() <= 0) {
+            ascii(" BC");
+        }
+    }
+
+    private void timestamp(LocalDateTime t, ZoneOffset offset) {
+        // pgjdbc reads timestamp and timestamptz infinity as LocalDateTime/OffsetDateTime MAX and MIN
+        if (t.equals(LocalDateTime.MAX) || t.equals(LocalDateTime.MIN)) {
+            ascii(t.equals(LocalDateTime.MAX) ? "infinity" : "-infinity");
+            return;
+        }
+        ymd(t.toLocalDate());
+        put((byte) ' ');
+        time(t.toLocalTime());
+        if (offset != null) {
+            offset(offset);
+        }
+        if (t.getYear() <= 0) {
+            ascii(" BC");
+        }
+    }
+
+    private void ymd(LocalDate d) {
+        int year = d.getYear() <= 0 ? 1 - d.getYear() : d.getYear();
+        digits(year, 4);
+        put((byte) '-');
+        digits(d.getMonthValue(), 2);
+        put((byte) '-');
+        digits(d.getDayOfMonth(), 2);
+    }
+
+    /** HH:mm:ss, then the fraction to the nanosecond without trailing zeros. */
+    private void time(LocalTime t) {
+        digits(t.getHour(), 2);
+        put((byte) ':');
+        digits(t.getMinute(), 2);
+        put((byte) ':');
+        digits(t.getSecond(), 2);
+        int nanos = t.getNano();
+        if (nanos > 0) {
+            int width = 9;
+            while (nanos % 10 == 0) {
+                nanos /= 10;
+                width--;
+            }
+            put((byte) '.');
+            digits(nanos, width);
+        }
+    }
+
+    private void offset(ZoneOffset offset) {
+        int seconds = offset.getTotalSeconds();
+        put((byte) (seconds < 0 ? '-' : '+'));
+        seconds = Math.abs(seconds);
+        digits(seconds / 3600, 2);
+        put((byte) ':');
+        digits(seconds / 60 % 60, 2);
+        if (seconds % 60 != 0) {
+            put((byte) ':');
+            digits(seconds % 60, 2);
+        }
+    }
+
+    /** A non-negative number, zero-padded to at least {@code width} digits. */
+    private void digits(long value, int width) {
+        String s = Long.toString(value);
+        for (int i = s.length(); i < width; i++) {
+            put((byte) '0');
+        }
+        ascii(s);
     }
 
     /** bytea in hex form; the backslash of {@code \x} is itself escaped for COPY text. */

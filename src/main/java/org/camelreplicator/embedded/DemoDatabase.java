@@ -91,25 +91,6 @@ public final class DemoDatabase {
                    ELSE 'Plain description of product ' || X END
           FROM SYSTEM_RANGE(1, 5000)""",
         """
-        CREATE TABLE orders (
-            order_id    INTEGER PRIMARY KEY,
-            customer_id INTEGER NOT NULL,
-            store_id    INTEGER NOT NULL,
-            ordered_at  TIMESTAMP NOT NULL,
-            status      VARCHAR(16) NOT NULL,
-            total       NUMERIC(12, 2) NOT NULL
-        )""",
-        // 240,000 orders spread evenly over the 24 months of 2023 and 2024 (262.8 s apart)
-        """
-        INSERT INTO orders
-        SELECT X,
-               MOD(X * 7919, 50000) + 1,
-               MOD(X * 31, 50) + 1,
-               DATEADD('SECOND', (X - 1) * 262 + MOD(X * 37, 200), TIMESTAMP '2023-01-01 00:00:00'),
-               ARRAY_GET(ARRAY['delivered', 'delivered', 'delivered', 'shipped', 'cancelled', 'returned'], MOD(X, 6) + 1),
-               0
-          FROM SYSTEM_RANGE(1, 240000)""",
-        """
         CREATE TABLE order_lines (
             order_line_id INTEGER PRIMARY KEY,
             order_id      INTEGER NOT NULL,
@@ -129,10 +110,26 @@ public final class DemoDatabase {
                CASE WHEN MOD(X, 10) = 0 THEN 0.125 ELSE 0 END
           FROM SYSTEM_RANGE(1, 600000)""",
         """
-        MERGE INTO orders o
-        USING (SELECT order_id, SUM(quantity * unit_price * (1 - discount)) AS total FROM order_lines GROUP BY order_id) l
-           ON o.order_id = l.order_id
-         WHEN MATCHED THEN UPDATE SET o.total = CAST(l.total AS NUMERIC(12, 2))""",
+        CREATE TABLE orders (
+            order_id    INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL,
+            store_id    INTEGER NOT NULL,
+            ordered_at  TIMESTAMP NOT NULL,
+            status      VARCHAR(16) NOT NULL,
+            total       NUMERIC(12, 2) NOT NULL
+        )""",
+        // 240,000 orders spread evenly over the 24 months of 2023 and 2024 (262.8 s apart), each
+        // with the total of its lines
+        """
+        INSERT INTO orders
+        SELECT l.order_id,
+               MOD(l.order_id * 7919, 50000) + 1,
+               MOD(l.order_id * 31, 50) + 1,
+               DATEADD('SECOND', (l.order_id - 1) * 262 + MOD(l.order_id * 37, 200), TIMESTAMP '2023-01-01 00:00:00'),
+               ARRAY_GET(ARRAY['delivered', 'delivered', 'delivered', 'shipped', 'cancelled', 'returned'], MOD(l.order_id, 6) + 1),
+               CAST(l.total AS NUMERIC(12, 2))
+          FROM (SELECT order_id, SUM(quantity * unit_price * (1 - discount)) AS total
+                  FROM order_lines GROUP BY order_id) l""",
         """
         CREATE TABLE payments (
             payment_id BIGINT PRIMARY KEY,
@@ -181,7 +178,7 @@ public final class DemoDatabase {
                 for (String sql : SCRIPT) {
                     st.execute(sql);
                 }
-                st.execute("SHUTDOWN COMPACT");
+                st.execute("SHUTDOWN");
             }
             Files.move(dir.resolve("retail-building.mv.db"), file, StandardCopyOption.ATOMIC_MOVE);
         } catch (SQLException | IOException e) {

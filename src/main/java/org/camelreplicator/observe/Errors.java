@@ -1,9 +1,15 @@
 package org.camelreplicator.observe;
 
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /** One line that says what went wrong, for the ledger, the summary and the exit message. */
 public final class Errors {
+
+    private static final Pattern LINE_BREAKS = Pattern.compile("\\s*\\R\\s*");
 
     private Errors() {
     }
@@ -16,7 +22,8 @@ public final class Errors {
         String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         Throwable root = error;
         String sqlState = null;
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
             root = t;
             if (t instanceof SQLException s && s.getSQLState() != null && sqlState == null) {
                 sqlState = s.getSQLState();
@@ -29,6 +36,7 @@ public final class Errors {
         if (sqlState != null && !message.contains(sqlState)) {
             sb.append(" [SQLState ").append(sqlState).append(']');
         }
-        return sb.toString();
+        // drivers put details on further lines (PostgreSQL's "Detail:", "Where:"): keep them, on one line
+        return LINE_BREAKS.matcher(sb.toString()).replaceAll("; ");
     }
 }

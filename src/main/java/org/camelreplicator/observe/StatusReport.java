@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.camelreplicator.config.Databases;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.RunRecord;
 import org.camelreplicator.ledger.TableRecord;
@@ -25,14 +26,21 @@ public final class StatusReport {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    private final Databases databases;
     private final Ledger ledger;
 
-    public StatusReport(Ledger ledger) {
+    public StatusReport(Databases databases, Ledger ledger) {
+        this.databases = databases;
         this.ledger = ledger;
     }
 
     /** Prints the status and answers the exit status: 0 when the last run finished, 1 otherwise. */
     public int print(RunRequest request) throws Exception {
+        // the first contact with the target: an unreachable one is reported as such, not as a ledger error
+        String target = databases.describeTarget();
+        if (!request.json()) {
+            CONSOLE.info("Target: {}", target);
+        }
         Optional<RunRecord> run = ledger.exists() ? ledger.latestRun() : Optional.empty();
         if (run.isEmpty()) {
             if (request.json()) {

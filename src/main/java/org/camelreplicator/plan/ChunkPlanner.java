@@ -58,12 +58,12 @@ public final class ChunkPlanner {
         List<KeyRange> ranges = new ArrayList<>();
         Long from = null;
         for (long i = 1; i < count; i++) {
-            long to = BigInteger.valueOf(min).add(width.multiply(BigInteger.valueOf(i))).longValueExact();
-            if (to > max) {
+            BigInteger to = BigInteger.valueOf(min).add(width.multiply(BigInteger.valueOf(i)));
+            if (to.compareTo(BigInteger.valueOf(max)) > 0) {
                 break;
             }
-            ranges.add(new KeyRange.IntegerRange(column, from, to));
-            from = to;
+            ranges.add(new KeyRange.IntegerRange(column, from, to.longValueExact()));
+            from = to.longValueExact();
         }
         ranges.add(new KeyRange.IntegerRange(column, from, null));
         return ranges;

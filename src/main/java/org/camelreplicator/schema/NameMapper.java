@@ -28,18 +28,18 @@ public final class NameMapper {
      */
     public static String snake(String name) {
         StringBuilder out = new StringBuilder(name.length() + 8);
-        int n = name.length();
-        for (int i = 0; i < n; i++) {
-            char c = name.charAt(i);
+        int[] cps = name.codePoints().toArray();
+        for (int i = 0; i < cps.length; i++) {
+            int c = cps[i];
             if (Character.isLetterOrDigit(c)) {
                 if (Character.isUpperCase(c) && i > 0 && !endsWithUnderscore(out)) {
-                    char prev = name.charAt(i - 1);
-                    boolean nextLower = i + 1 < n && Character.isLowerCase(name.charAt(i + 1));
-                    if (Character.isLowerCase(prev) || Character.isDigit(prev) || (Character.isUpperCase(prev) && nextLower)) {
+                    int prev = cps[i - 1];
+                    boolean nextLower = i + 1 < cps.length && Character.isLowerCase(cps[i + 1]);
+                    if ((Character.isLetterOrDigit(prev) && !Character.isUpperCase(prev)) || (Character.isUpperCase(prev) && nextLower)) {
                         out.append('_');
                     }
                 }
-                out.append(Character.toLowerCase(c));
+                out.appendCodePoint(Character.toLowerCase(c));
             } else if (out.length() > 0 && !endsWithUnderscore(out)) {
                 out.append('_');
             }

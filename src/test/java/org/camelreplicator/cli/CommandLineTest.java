@@ -1,0 +1,155 @@
+package org.camelreplicator.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.camelreplicator.support.Chinook;
+import org.camelreplicator.support.Replicator;
+import org.camelreplicator.support.Tables;
+import org.camelreplicator.support.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a user sees at the command line: help, settings, errors with exit status 2, status output. */
+class CommandLineTest {
+
+    @TempDir
+    Path dataDir;
+
+    private Replicator chinookInto(String target) {
+        return Replicator.between("jdbc:sqlite:" + Chinook.sqlite(), "", target, dataDir);
+    }
+
+    @Test
+    void helpListsEveryCommandItsOptionsAndEverySetting() {
+        Replicator.Result help = Replicator.execute("help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("load", "schema", "status", "db", "help")
+                .contains("--resume", "--reset", "--no-truncate", "--json", "--config=FILE", "--tables=LIST", "--workers=N")
+                .contains("source.url", "source.username", "source.password", "target.url", "target.username",
+                        "target.password", "replicator.tables", "replicator.workers", "replicator.batch-rows");
+        assertThat(Replicator.execute("--help").out()).contains("Commands:", "load", "status");
+    }
+
+    @Test
+    void aMalformedNumberNamesTheSettingAndExitsWithStatus2() {
+        Replicator.Result r = chinookInto(TestPostgres.newDatabase("cli_bad_number")).run("load", "--replicator.workers=abc");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("replicator.workers=abc", "is not a whole number");
+    }
+
+    @Test
+    void anUnknownOptionIsRefusedWithAHint() {
+        Replicator.Result r = Replicator.execute("load", "--bogus");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--bogus", "--name=value");
+    }
+
+    @Test
+    void unknownTablesAreNamedWithTheTablesThatExist() {
+        Replicator.Result r = chinookInto(TestPostgres.newDatabase("cli_unknown_table")).run("load", "--tables=Album,Albums,Nope");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("Unknown table(s) in replicator.tables: Albums, Nope.", "The source has: Album, Artist,", "Track")
+                .doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void tablesAndExcludeNarrowTheRun() throws Exception {
+        String target = TestPostgres.newDatabase("cli_narrow");
+        Replicator.Result r = chinookInto(target).run("load", "--tables=Album,Artist,Genre", "--exclude=Genre");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.tableNames(t, "public")).containsExactly("album", "artist");
+        }
+    }
+
+    @Test
+    void aConfigFileReplacesApplicationProperties() throws Exception {
+        String target = TestPostgres.newDatabase("cli_config");
+        Path config = dataDir.resolve("other.properties");
+        String defaults = Files.readString(Path.of("application.properties"));
+        Files.writeString(config, defaults.replace("replicator.naming=snake", "replicator.naming=preserve")
+                .replace("replicator.tables=", "replicator.tables=MediaType"));
+        Replicator.Result r = chinookInto(target).run("load", "--config=" + config);
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.tableNames(t, "public")).containsExactly("MediaType");
+            assertThat(Tables.columns(t, "public", "MediaType")).containsExactly("MediaTypeId", "Name");
+        }
+    }
+
+    @Test
+    void schemaCreatesTablesWithoutRows() throws Exception {
+        String target = TestPostgres.newDatabase("cli_schema");
+        Replicator.Result r = chinookInto(target).run("schema", "--target-schema=music");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.tableNames(t, "music")).hasSize(11).contains("invoice_line");
+            assertThat(Tables.count(t, "music.invoice_line")).isZero();
+        }
+    }
+
+    @Test
+    void statusOnAFreshTargetSaysThereIsNoRunYet() {
+        Replicator.Result r = chinookInto(TestPostgres.newDatabase("cli_status_fresh")).run("status");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("No run recorded");
+    }
+
+    @Test
+    void statusShowsTheLastRunAsTextAndAsJson() throws Exception {
+        String target = TestPostgres.newDatabase("cli_status");
+        assertThat(chinookInto(target).run("load").exitCode()).isZero();
+
+        Replicator.Result text = chinookInto(target).run("status");
+        assertThat(text.exitCode()).isZero();
+        assertThat(text.out()).contains("Run 1 (load): done", "11 total, 11 completed, 0 failed, 0 in progress, 0 remaining",
+                "15,607 rows", "InvoiceLine", "2,240");
+
+        Replicator.Result json = chinookInto(target).run("status", "--json");
+        JsonNode root = new ObjectMapper().readTree(json.out());
+        assertThat(root.path("status").asText()).isEqualTo("done");
+        assertThat(root.path("session_start").asText()).isNotEmpty();
+        assertThat(root.path("last_update").asText()).isNotEmpty();
+        assertThat(root.path("summary").path("rows_synced").asLong()).isEqualTo(15_607);
+        JsonNode track = root.path("tables").path("Track");
+        assertThat(track.path("status").asText()).isEqualTo("done");
+        assertThat(track.path("rows_synced").asLong()).isEqualTo(3_503);
+        assertThat(track.path("error").isNull()).isTrue();
+    }
+
+    @Test
+    void aLoadOverAnUnfinishedRunIsRefusedUntilTheUserChoosesResumeOrReset() throws Exception {
+        String target = TestPostgres.newDatabase("cli_unfinished");
+        assertThat(chinookInto(target).run("load").exitCode()).isZero();
+        try (Connection t = TestPostgres.connect(target); Statement st = t.createStatement()) {
+            st.execute("UPDATE replicator.runs SET status = 'failed'");
+        }
+        Replicator.Result refused = chinookInto(target).run("load");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("run 1", "did not finish", "--resume", "--reset");
+
+        Replicator.Result reset = chinookInto(target).run("load", "--reset");
+        assertThat(reset.exitCode()).as(reset.all()).isZero();
+        assertThat(reset.out()).contains("--reset", "emptied again");
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.count(t, "track")).isEqualTo(3_503);
+        }
+    }
+
+    @Test
+    void anUnreachableTargetIsReportedAsSuchWithStatus3AndNoPassword() {
+        Replicator.Result r = Replicator.execute("status", "--target.url=jdbc:postgresql://localhost:1/nowhere?connectTimeout=2",
+                "--target.username=postgres", "--target.password=s3cret-value", "--replicator.data-dir=" + dataDir);
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.err()).contains("Cannot connect to the target database at jdbc:postgresql://localhost:1/nowhere", "Check target.url")
+                .doesNotContain("s3cret-value");
+        assertThat(r.out()).doesNotContain("s3cret-value");
+    }
+}

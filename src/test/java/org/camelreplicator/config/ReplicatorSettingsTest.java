@@ -1,0 +1,124 @@
+package org.camelreplicator.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import org.camelreplicator.config.ReplicatorSettings.Naming;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ReplicatorSettingsTest {
+
+    private static ReplicatorSettings settings(Map<String, String> values) {
+        return ReplicatorSettings.from(key -> Optional.ofNullable(values.get(key)));
+    }
+
+    @Test
+    void defaultsApplyWhenNothingIsSet() {
+        ReplicatorSettings s = ReplicatorSettings.from(key -> Optional.empty());
+
+        assertThat(s.tables()).isEmpty();
+        assertThat(s.exclude()).isEmpty();
+        assertThat(s.sourceSchema()).isEmpty();
+        assertThat(s.targetSchema()).isEqualTo("public");
+        assertThat(s.naming()).isEqualTo(Naming.SNAKE);
+        assertThat(s.workers()).isEqualTo(4);
+        assertThat(s.batchRows()).isEqualTo(5_000);
+        assertThat(s.chunkRows()).isEqualTo(250_000L);
+        assertThat(s.fetchSize()).isEqualTo(5_000);
+        assertThat(s.ledgerSchema()).isEqualTo("replicator");
+        assertThat(s.dataDir()).isEqualTo(Path.of("replicator-data"));
+        assertThat(s.embeddedPort()).isEqualTo(54329);
+        assertThat(s.progressEvery()).isEqualTo(10);
+    }
+
+    @Test
+    void blankValuesCountAsNotSet() {
+        ReplicatorSettings s = settings(Map.of("replicator.workers", "  ", "replicator.target-schema", ""));
+
+        assertThat(s.workers()).isEqualTo(4);
+        assertThat(s.targetSchema()).isEqualTo("public");
+    }
+
+    @Test
+    void listsAreSplitAtCommasAndTrimmed() {
+        ReplicatorSettings s = settings(Map.of(
+                "replicator.tables", "a, b ,c",
+                "replicator.exclude", " audit_log,, tmp_ "));
+
+        assertThat(s.tables()).containsExactly("a", "b", "c");
+        assertThat(s.exclude()).containsExactly("audit_log", "tmp_");
+    }
+
+    @Test
+    void aStarMeansEveryTable() {
+        assertThat(settings(Map.of("replicator.tables", "*")).tables()).isEmpty();
+    }
+
+    @Test
+    void numbersMayUseUnderscoresBetweenDigits() {
+        ReplicatorSettings s = settings(Map.of(
+                "replicator.chunk-rows", "250_000",
+                "replicator.batch-rows", "10_000",
+                "replicator.workers", " 8 "));
+
+        assertThat(s.chunkRows()).isEqualTo(250_000L);
+        assertThat(s.batchRows()).isEqualTo(10_000);
+        assertThat(s.workers()).isEqualTo(8);
+    }
+
+    @Test
+    void namingIsReadCaseInsensitively() {
+        assertThat(settings(Map.of("replicator.naming", "Preserve")).naming()).isEqualTo(Naming.PRESERVE);
+        assertThat(settings(Map.of("replicator.naming", "lower")).naming()).isEqualTo(Naming.LOWER);
+    }
+
+    @Test
+    void workersThatAreNotANumberAreRejectedWithPropertyValueAndFix() {
+        assertThatThrownBy(() -> settings(Map.of("replicator.workers", "abc")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("replicator.workers=abc")
+                .hasMessageContaining("is not a whole number")
+                .hasMessageContaining("Fix it in application.properties or pass --replicator.workers=<value>")
+                .satisfies(e -> assertThat(((InvalidSettingException) e).property()).isEqualTo("replicator.workers"));
+    }
+
+    @Test
+    void zeroWorkersAreRejectedWithPropertyValueAndFix() {
+        assertThatThrownBy(() -> settings(Map.of("replicator.workers", "0")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("replicator.workers=0")
+                .hasMessageContaining("must be at least 1")
+                .hasMessageContaining("--replicator.workers=<value>");
+    }
+
+    @Test
+    void workersAboveTheMaximumAreRejectedWithTheMaximum() {
+        assertThatThrownBy(() -> settings(Map.of("replicator.workers", "1000")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("replicator.workers=1000")
+                .hasMessageContaining("maximum 256")
+                .hasMessageContaining("--replicator.workers=<value>");
+    }
+
+    @Test
+    void unknownNamingIsRejectedListingTheAllowedValues() {
+        assertThatThrownBy(() -> settings(Map.of("replicator.naming", "camel")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("replicator.naming=camel")
+                .hasMessageContaining("is not one of snake, preserve, lower")
+                .hasMessageContaining("--replicator.naming=<value>");
+    }
+
+    @Test
+    void ledgerSchemaThatIsNotAPlainIdentifierIsRejectedWithPropertyValueAndFix() {
+        assertThatThrownBy(() -> settings(Map.of("replicator.ledger-schema", "bad name")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("replicator.ledger-schema=bad name")
+                .hasMessageContaining("must be a plain identifier (letters, digits, underscore)")
+                .hasMessageContaining("--replicator.ledger-schema=<value>");
+    }
+}

@@ -1,0 +1,89 @@
+package org.camelreplicator.observe;
+
+import java.io.IOException;
+import java.sql.SQLException;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ErrorsTest {
+
+    @Test
+    void describesOuterMessageRootCauseAndSqlState() {
+        SQLException root = new SQLException("duplicate key value violates unique constraint \"album_pkey\"", "23505");
+        Exception error = new IllegalStateException("Copying public.album chunk 3/8 failed",
+                new RuntimeException("batch aborted", root));
+
+        assertThat(Errors.describe(error)).isEqualTo("Copying public.album chunk 3/8 failed"
+                + " (cause: duplicate key value violates unique constraint \"album_pkey\") [SQLState 23505]");
+    }
+
+    @Test
+    void aLoneExceptionIsDescribedByItsMessage() {
+        assertThat(Errors.describe(new IllegalArgumentException("  no table named album  ")))
+                .isEqualTo("no table named album");
+    }
+
+    @Test
+    void aRootCauseAlreadyInTheMessageIsNotRepeated() {
+        IOException root = new IOException("Connection reset");
+        Exception error = new RuntimeException("Reading chunk 2 failed: Connection reset", root);
+
+        assertThat(Errors.describe(error)).isEqualTo("Reading chunk 2 failed: Connection reset");
+    }
+
+    @Test
+    void aWrapperWithoutItsOwnMessageShowsTheCauseOnce() {
+        Exception error = new RuntimeException(new SQLException("relation \"album\" does not exist", "42P01"));
+
+        assertThat(Errors.describe(error))
+                .isEqualTo("java.sql.SQLException: relation \"album\" does not exist [SQLState 42P01]");
+    }
+
+    @Test
+    void theOutermostSqlStateIsReported() {
+        SQLException inner = new SQLException("connection refused", "08001");
+        SQLException outer = new SQLException("could not open the source", "08006", inner);
+
+        assertThat(Errors.describe(outer))
+                .isEqualTo("could not open the source (cause: connection refused) [SQLState 08006]");
+    }
+
+    @Test
+    void aSqlStateAlreadyInTheMessageIsNotRepeated() {
+        SQLException error = new SQLException("ERROR 23505: duplicate key", "23505");
+
+        assertThat(Errors.describe(error)).isEqualTo("ERROR 23505: duplicate key");
+    }
+
+    @Test
+    void anExceptionWithoutMessageIsNamedByItsClass() {
+        assertThat(Errors.describe(new NullPointerException())).isEqualTo("NullPointerException");
+    }
+
+    @Test
+    void aRootCauseWithoutMessageAddsNothing() {
+        assertThat(Errors.describe(new RuntimeException("Writing batch failed", new IllegalStateException())))
+                .isEqualTo("Writing batch failed");
+    }
+
+    @Test
+    void nullDescribesAsNull() {
+        assertThat(Errors.describe(null)).isNull();
+    }
+
+    @Test
+    void aCycleOfCausesEnds() {
+        RuntimeException a = new RuntimeException("a");
+        RuntimeException b = new RuntimeException("b", a);
+        a.initCause(b);
+        assertThat(Errors.describe(a)).startsWith("a");
+    }
+
+    @Test
+    void driverDetailLinesStayOnOneLine() {
+        java.sql.SQLException e = new java.sql.SQLException("ERROR: duplicate key\n  Detail: Key (id)=(1) already exists.", "23505");
+        assertThat(Errors.describe(e)).isEqualTo("ERROR: duplicate key; Detail: Key (id)=(1) already exists. [SQLState 23505]");
+    }
+}
