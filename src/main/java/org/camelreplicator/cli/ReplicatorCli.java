@@ -3,6 +3,7 @@ package org.camelreplicator.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -78,9 +79,20 @@ public final class ReplicatorCli implements Callable<Integer> {
         @Unmatched
         List<String> settings = new ArrayList<>();
 
+        private final Map<String, String> commandSettings = new LinkedHashMap<>();
+
+        /** A setting given by one of this command's own options. */
+        void putSetting(String key, String value) {
+            if (value != null) {
+                commandSettings.put(key, value);
+            }
+        }
+
         /** Starts Camel, runs the work, stops Camel; see {@link ReplicatorCli#withRuntime}. */
         Integer withRuntime(Work work) throws Exception {
-            return ReplicatorCli.withRuntime(common.overrides(settings), common.config, work);
+            Map<String, String> overrides = common.overrides(settings);
+            overrides.putAll(commandSettings);
+            return ReplicatorCli.withRuntime(overrides, common.config, work);
         }
     }
 
@@ -93,7 +105,7 @@ public final class ReplicatorCli implements Callable<Integer> {
         public Integer call() throws Exception {
             RunRequest request = request();
             return withRuntime(runtime -> {
-                Object answer = runtime.request("direct:" + request.command(), request);
+                Object answer = runtime.request(request.endpoint(), request);
                 if (!request.json()) {
                     runtime.embeddedTarget().ifPresent(server -> CONSOLE.info(server.connectionHelp()));
                 }
@@ -114,12 +126,27 @@ public final class ReplicatorCli implements Callable<Integer> {
         @Option(names = "--no-truncate", description = "Keep rows already in the target tables (risk: rows copied before are there twice).")
         boolean noTruncate;
 
+        @Option(names = "--dry-run", description = "Print the plan (tables in order, sizes, chunks and bounds, DDL, what a resume skips); write nothing.")
+        boolean dryRun;
+
+        @Option(names = "--start-from-table", paramLabel = "TABLE", description = "Skip the tables before TABLE in plan order (replicator.start-from-table).")
+        String startFromTable;
+
+        @Option(names = "--from", paramLabel = "YYYY-MM", description = "First month to copy of tables split by month (replicator.from).")
+        String from;
+
+        @Option(names = "--to", paramLabel = "YYYY-MM", description = "Last month to copy of tables split by month (replicator.to).")
+        String to;
+
         @Override
         RunRequest request() {
             if (resume && reset) {
                 throw new UsageException("--resume and --reset contradict each other: choose one");
             }
-            return new RunRequest("load", resume, reset, noTruncate, false);
+            putSetting("replicator.start-from-table", startFromTable);
+            putSetting("replicator.from", from);
+            putSetting("replicator.to", to);
+            return new RunRequest("load", resume, reset, noTruncate, false, dryRun);
         }
     }
 
@@ -140,7 +167,7 @@ public final class ReplicatorCli implements Callable<Integer> {
 
         @Override
         RunRequest request() {
-            return new RunRequest("status", false, false, false, json);
+            return new RunRequest("status", false, false, false, json, false);
         }
     }
 
@@ -216,6 +243,8 @@ public final class ReplicatorCli implements Callable<Integer> {
     static Integer withRuntime(Map<String, String> overrides, Path config, Work work) throws Exception {
         ReplicatorRuntime runtime = ReplicatorRuntime.start(overrides, config);
         Thread hook = new Thread(() -> {
+            LOG.warn("Stopping: running chunks roll back at their next batch; load --resume continues the run");
+            runtime.requestStop();
             try {
                 runtime.close();
             } catch (Exception e) {

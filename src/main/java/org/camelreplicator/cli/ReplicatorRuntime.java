@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.camelreplicator.config.ReplicatorConfiguration;
+import org.camelreplicator.copy.StopSignal;
 import org.camelreplicator.embedded.EmbeddedPostgresServer;
 
 /**
@@ -40,7 +41,7 @@ public final class ReplicatorRuntime implements AutoCloseable {
             main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                     ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
         }
-        main.addMainListener(new ReplicatorConfiguration());
+        main.addMainListener(new ReplicatorConfiguration(overrides));
         ReplicatorRuntime runtime = new ReplicatorRuntime(main);
         try {
             main.start();
@@ -75,6 +76,15 @@ public final class ReplicatorRuntime implements AutoCloseable {
         CamelContext context = main.getCamelContext();
         return context == null ? Optional.empty()
                 : Optional.ofNullable(context.getRegistry().lookupByNameAndType(ReplicatorConfiguration.EMBEDDED_TARGET, EmbeddedPostgresServer.class));
+    }
+
+    /** Tells running chunks to stop at their next batch and roll back; then {@link #close()} finishes quickly. */
+    public void requestStop() {
+        CamelContext context = main.getCamelContext();
+        StopSignal stop = context == null ? null : context.getRegistry().lookupByNameAndType("stopSignal", StopSignal.class);
+        if (stop != null) {
+            stop.requestStop();
+        }
     }
 
     /** Stops Camel (gracefully: in-flight chunks finish or roll back) and the embedded target; safe to call twice. */

@@ -1,5 +1,8 @@
 package org.camelreplicator.config;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -8,11 +11,13 @@ import org.apache.camel.spi.Registry;
 import org.camelreplicator.copy.ChunkReader;
 import org.camelreplicator.copy.ChunkTransactions;
 import org.camelreplicator.copy.LoadCoordinator;
+import org.camelreplicator.copy.StopSignal;
 import org.camelreplicator.embedded.DemoDatabase;
 import org.camelreplicator.embedded.EmbeddedPostgresServer;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.LedgerChunkRepository;
 import org.camelreplicator.observe.StatusReport;
+import org.camelreplicator.plan.DryRun;
 import org.camelreplicator.plan.LoadPlanner;
 import org.camelreplicator.schema.TargetSchema;
 
@@ -28,6 +33,16 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
     /** Registry name of the embedded target server, when one was started. */
     public static final String EMBEDDED_TARGET = "embeddedTarget";
 
+    private final Map<String, String> commandLine;
+
+    /**
+     * @param commandLine the settings given on the command line; the properties component answers
+     *                    them by name, but does not list them, and per-table settings are found by listing
+     */
+    public ReplicatorConfiguration(Map<String, String> commandLine) {
+        this.commandLine = Map.copyOf(commandLine);
+    }
+
     @Override
     public void beforeConfigure(BaseMainSupport main) {
         configure(main.getCamelContext());
@@ -35,7 +50,15 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
 
     void configure(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
-        ReplicatorSettings settings = ReplicatorSettings.from(properties::resolveProperty);
+        Map<String, String> tableSettings = new TreeMap<>();
+        properties.loadProperties(key -> key.startsWith(ReplicatorSettings.TABLE_PREFIX))
+                .forEach((k, v) -> tableSettings.put(k.toString(), v.toString()));
+        commandLine.forEach((k, v) -> {
+            if (k.startsWith(ReplicatorSettings.TABLE_PREFIX)) {
+                tableSettings.put(k, v);
+            }
+        });
+        ReplicatorSettings settings = ReplicatorSettings.from(properties::resolveProperty, tableSettings);
         Registry registry = context.getRegistry();
 
         if (blank(properties, "source.url")) {
@@ -63,16 +86,19 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         Ledger ledger = new Ledger(databases, settings.ledgerSchema());
         LoadPlanner planner = new LoadPlanner(databases, settings);
         TargetSchema targetSchema = new TargetSchema(databases);
+        StopSignal stop = new StopSignal();
+        registry.bind("stopSignal", stop);
         registry.bind("settings", settings);
         registry.bind("databases", databases);
         registry.bind("ledger", ledger);
         registry.bind("ledgerChunks", new LedgerChunkRepository(ledger));
         registry.bind("loadPlanner", planner);
         registry.bind("targetSchema", targetSchema);
-        registry.bind("loadCoordinator", new LoadCoordinator(databases, settings, planner, targetSchema, ledger));
-        registry.bind("chunkReader", new ChunkReader(databases, settings.batchRows(), settings.fetchSize()));
-        registry.bind("chunkTransactions", new ChunkTransactions(databases, ledger));
+        registry.bind("loadCoordinator", new LoadCoordinator(databases, settings, planner, targetSchema, ledger, stop));
+        registry.bind("chunkReader", new ChunkReader(databases, stop, settings.batchRows(), settings.fetchSize()));
+        registry.bind("chunkTransactions", new ChunkTransactions(databases, ledger, stop));
         registry.bind("statusReport", new StatusReport(databases, ledger));
+        registry.bind("dryRun", new DryRun(databases, planner, targetSchema, ledger));
     }
 
     private static boolean blank(PropertiesComponent properties, String key) {

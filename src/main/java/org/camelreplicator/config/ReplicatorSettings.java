@@ -1,10 +1,14 @@
 package org.camelreplicator.config;
 
 import java.nio.file.Path;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -27,7 +31,15 @@ public record ReplicatorSettings(
         String ledgerSchema,
         Path dataDir,
         int embeddedPort,
-        int progressEvery) {
+        int progressEvery,
+        Map<String, String> splitBy,
+        YearMonth fromMonth,
+        YearMonth toMonth,
+        String startFromTable) {
+
+    /** Per-table settings: {@code replicator.table.<table>.<option>}. */
+    public static final String TABLE_PREFIX = "replicator.table.";
+    private static final String SPLIT_BY = ".split-by";
 
     /** How source names become target names. */
     public enum Naming {
@@ -42,12 +54,31 @@ public record ReplicatorSettings(
     /**
      * Reads and validates the settings.
      *
-     * @param lookup resolves a property name to its value (Camel's properties component, which
-     *               already applied command-line overrides and environment variables)
+     * @param lookup         resolves a property name to its value (Camel's properties component, which
+     *                       already applied command-line overrides and environment variables)
+     * @param tableSettings  every {@code replicator.table.*} property
      * @throws InvalidSettingException naming the first property whose value cannot be used
      */
-    public static ReplicatorSettings from(Function<String, Optional<String>> lookup) {
+    public static ReplicatorSettings from(Function<String, Optional<String>> lookup, Map<String, String> tableSettings) {
         Reader r = new Reader(lookup);
+        Map<String, String> splitBy = new LinkedHashMap<>();
+        tableSettings.forEach((key, value) -> {
+            if (!key.startsWith(TABLE_PREFIX) || !key.endsWith(SPLIT_BY) || key.length() <= TABLE_PREFIX.length() + SPLIT_BY.length()) {
+                throw new InvalidSettingException(key, "Unknown per-table setting " + key
+                        + ". Per-table settings are replicator.table.<table>.split-by=<column>:month");
+            }
+            String table = key.substring(TABLE_PREFIX.length(), key.length() - SPLIT_BY.length());
+            if (!value.trim().matches("[^:]+:month")) {
+                throw new InvalidSettingException(key, value, "is not <column>:month (e.g. created_at:month)");
+            }
+            splitBy.put(table, value.trim());
+        });
+        YearMonth from = r.month("replicator.from");
+        YearMonth to = r.month("replicator.to");
+        if (from != null && to != null && to.isBefore(from)) {
+            throw new InvalidSettingException("replicator.to", "replicator.to=" + to + " is before replicator.from=" + from
+                    + ". Give the first and the last month to copy, e.g. --from=2024-01 --to=2024-08.");
+        }
         return new ReplicatorSettings(
                 r.list("replicator.tables"),
                 r.list("replicator.exclude"),
@@ -61,7 +92,16 @@ public record ReplicatorSettings(
                 r.identifier("replicator.ledger-schema", "replicator"),
                 Path.of(r.text("replicator.data-dir", "replicator-data")),
                 r.positiveInt("replicator.embedded.port", 54329, 65535),
-                r.positiveInt("replicator.progress-every-tables", 10, 100_000));
+                r.positiveInt("replicator.progress-every-tables", 10, 100_000),
+                Map.copyOf(splitBy),
+                from,
+                to,
+                r.text("replicator.start-from-table", ""));
+    }
+
+    /** Reads settings that have no per-table part, for tests and tools. */
+    public static ReplicatorSettings from(Function<String, Optional<String>> lookup) {
+        return from(lookup, Map.of());
     }
 
     /** Reads typed values and turns bad ones into {@link InvalidSettingException}s. */
@@ -115,6 +155,18 @@ public record ReplicatorSettings(
             } catch (IllegalArgumentException e) {
                 List<String> allowed = Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
                 throw new InvalidSettingException(key, raw, "is not one of " + String.join(", ", allowed));
+            }
+        }
+
+        YearMonth month(String key) {
+            String raw = text(key, "");
+            if (raw.isEmpty()) {
+                return null;
+            }
+            try {
+                return YearMonth.parse(raw);
+            } catch (DateTimeParseException e) {
+                throw new InvalidSettingException(key, raw, "is not a month in the form YYYY-MM (e.g. 2024-01)");
             }
         }
 

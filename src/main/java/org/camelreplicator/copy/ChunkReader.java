@@ -40,11 +40,13 @@ public final class ChunkReader {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkReader.class);
 
     private final Databases databases;
+    private final StopSignal stop;
     private final int batchRows;
     private final int fetchSize;
 
-    public ChunkReader(Databases databases, int batchRows, int fetchSize) {
+    public ChunkReader(Databases databases, StopSignal stop, int batchRows, int fetchSize) {
         this.databases = databases;
+        this.stop = stop;
         this.batchRows = batchRows;
         this.fetchSize = fetchSize;
     }
@@ -71,7 +73,7 @@ public final class ChunkReader {
     }
 
     /** The batches of one chunk; holds a source connection until exhausted or closed. */
-    public abstract static class BatchIterator implements Iterator<Batch>, Closeable {
+    public abstract class BatchIterator implements Iterator<Batch>, Closeable {
 
         final Chunk chunk;
         final Connection connection;
@@ -92,6 +94,10 @@ public final class ChunkReader {
         @Override
         public boolean hasNext() {
             if (next == null && !closed) {
+                if (stop.stopping()) {
+                    close();
+                    stop.check(chunk);
+                }
                 try {
                     next = fill();
                 } catch (SQLException e) {
@@ -154,7 +160,7 @@ public final class ChunkReader {
                 dialect.configureStreamingStatement(statement, fetchSize);
                 List<Object> params = chunk.range().parameters();
                 for (int i = 0; i < params.size(); i++) {
-                    statement.setObject(i + 1, params.get(i));
+                    statement.setObject(i + 1, dialect.bindable(params.get(i)));
                 }
                 resultSet = statement.executeQuery();
             } catch (SQLException | RuntimeException e) {

@@ -27,13 +27,16 @@ public final class ChunkTransactions {
 
     private final Databases databases;
     private final Ledger ledger;
+    private final StopSignal stop;
 
-    public ChunkTransactions(Databases databases, Ledger ledger) {
+    public ChunkTransactions(Databases databases, Ledger ledger, StopSignal stop) {
         this.databases = databases;
         this.ledger = ledger;
+        this.stop = stop;
     }
 
     public void begin(Chunk chunk, Exchange exchange) throws SQLException {
+        stop.check(chunk);
         ledger.markChunkRunning(chunk);
         Connection c = databases.target().getConnection();
         try {
@@ -79,7 +82,11 @@ public final class ChunkTransactions {
             Throwable error = exchange.getException() != null ? exchange.getException()
                     : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
             try {
-                ledger.markChunkFailed(tx.chunk, Errors.describe(error));
+                if (error instanceof StopSignal.RunStoppedException) {
+                    ledger.markChunkPending(tx.chunk);
+                } else {
+                    ledger.markChunkFailed(tx.chunk, Errors.describe(error));
+                }
             } catch (SQLException e) {
                 LOG.warn("Recording the failure of {} in the ledger failed: {}", tx.chunk, e.getMessage());
             }

@@ -3,13 +3,16 @@ package org.camelreplicator.copy;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.camelreplicator.config.Databases;
+import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.ledger.ChunkRecord;
 import org.camelreplicator.ledger.Ledger;
@@ -44,13 +47,16 @@ public final class LoadCoordinator {
     private final TargetSchema targetSchema;
     private final Ledger ledger;
 
+    private final StopSignal stop;
+
     public LoadCoordinator(Databases databases, ReplicatorSettings settings, LoadPlanner planner,
-                           TargetSchema targetSchema, Ledger ledger) {
+                           TargetSchema targetSchema, Ledger ledger, StopSignal stop) {
         this.databases = databases;
         this.settings = settings;
         this.planner = planner;
         this.targetSchema = targetSchema;
         this.ledger = ledger;
+        this.stop = stop;
     }
 
     /**
@@ -83,15 +89,22 @@ public final class LoadCoordinator {
             }
             runId = ledger.startRun("load", databases.describeSource());
         }
+        if (unfinished.isPresent()) {
+            plans = inRecordedOrder(plans, ledger.tables(runId));
+        }
         ledger.recordTables(runId, plans);
         Map<String, TableRecord> recorded = ledger.tables(runId);
         RunReport report = new RunReport(runId, plans.stream().map(TablePlan::id).toList(),
                 settings.progressEvery(), "java -jar target/camel-replicator.jar load --resume");
+        int startAt = startIndex(plans);
         List<TablePlan> todo = new ArrayList<>();
         for (TablePlan plan : plans) {
             TableRecord r = recorded.get(plan.id());
-            if (TableRecord.DONE.equals(r.status())) {
+            if (TableRecord.DONE.equals(r.status()) || TableRecord.SKIPPED.equals(r.status())) {
                 report.rowsAlreadyCopied(plan.id(), r.rowsCopied());
+                report.tableFinished(plan.id(), Outcome.SKIPPED, null);
+            } else if (plan.order() < startAt) {
+                ledger.finishTable(runId, plan.id(), TableRecord.SKIPPED, 0, "skipped by --start-from-table=" + settings.startFromTable());
                 report.tableFinished(plan.id(), Outcome.SKIPPED, null);
             } else {
                 todo.add(plan);
@@ -103,12 +116,43 @@ public final class LoadCoordinator {
         return todo;
     }
 
+    /** A resumed run keeps the order it was planned in (row estimates may have changed since). */
+    private static List<TablePlan> inRecordedOrder(List<TablePlan> plans, Map<String, TableRecord> recorded) {
+        List<TablePlan> sorted = new ArrayList<>(plans);
+        sorted.sort(Comparator.comparingInt((TablePlan p) -> recorded.containsKey(p.id()) ? recorded.get(p.id()).planOrder() : Integer.MAX_VALUE)
+                .thenComparingInt(TablePlan::order));
+        List<TablePlan> result = new ArrayList<>(sorted.size());
+        for (TablePlan p : sorted) {
+            result.add(p.withOrder(result.size()));
+        }
+        return result;
+    }
+
+    /** The plan position --start-from-table names, 0 when not given; an unknown table is an error that lists the plan. */
+    private int startIndex(List<TablePlan> plans) {
+        String name = settings.startFromTable();
+        if (name.isEmpty()) {
+            return 0;
+        }
+        for (TablePlan p : plans) {
+            if (p.id().equalsIgnoreCase(name) || p.source().name().equalsIgnoreCase(name)) {
+                return p.order();
+            }
+        }
+        throw new InvalidSettingException("replicator.start-from-table", "--start-from-table=" + name
+                + " is not a table of this run. The plan is: " + plans.stream().map(TablePlan::id).collect(Collectors.joining(", "))
+                + " (see load --dry-run).");
+    }
+
     /**
      * Creates the target table if needed and returns the table's chunks. A table's first start
      * empties the target table, records the chunks and marks the table running in one transaction;
      * a resumed table keeps its recorded chunks, and the chunk route skips those already done.
      */
     public List<Chunk> startTable(TablePlan table, @ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException {
+        if (stop.stopping()) {
+            return List.of();
+        }
         targetSchema.ensureTable(table);
         TableRecord record = ledger.tables(run.runId()).get(table.id());
         List<KeyRange> ranges;
@@ -144,7 +188,15 @@ public final class LoadCoordinator {
 
     /** Every chunk of the table committed: the table is done. */
     public void finishTable(TablePlan table, @ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException {
-        long rows = ledger.tables(run.runId()).get(table.id()).rowsCopied();
+        if (stop.stopping()) {
+            return;
+        }
+        TableRecord record = ledger.tables(run.runId()).get(table.id());
+        if (record.chunksDone() != record.chunksTotal()) {
+            throw new IllegalStateException("Table " + table.id() + " has " + record.chunksDone() + " of "
+                    + record.chunksTotal() + " chunks done after its last chunk ended");
+        }
+        long rows = record.rowsCopied();
         ledger.finishTable(run.runId(), table.id(), TableRecord.DONE, rows, null);
         run.report().tableFinished(table.id(), Outcome.DONE, null);
     }
@@ -153,6 +205,11 @@ public final class LoadCoordinator {
     public void tableFailed(TablePlan table, Exchange exchange) throws SQLException {
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (stop.stopping()) {
+            // not a failure: the table stays running in the ledger and --resume continues it
+            LOG.warn("Table {} stopped on request; its unfinished chunks rolled back", table.id());
+            return;
+        }
         String message = Errors.describe(error);
         LOG.error("Table {} failed: {}", table.id(), message, error);
         long rows = ledger.tables(run.runId()).get(table.id()).rowsCopied();
@@ -164,7 +221,7 @@ public final class LoadCoordinator {
     public int finishLoad(@ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException {
         run.report().finish();
         boolean failed = run.report().failed();
-        ledger.setRunStatus(run.runId(), failed ? RunRecord.FAILED : RunRecord.DONE);
+        ledger.setRunStatus(run.runId(), stop.stopping() ? RunRecord.STOPPED : failed ? RunRecord.FAILED : RunRecord.DONE);
         CONSOLE.info(run.report().summary());
         return failed ? 1 : 0;
     }

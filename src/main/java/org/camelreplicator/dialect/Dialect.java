@@ -70,6 +70,11 @@ public interface Dialect {
         return table;
     }
 
+    /** The table's size on disk as the engine reports it, or -1 when it does not say. */
+    default long estimatedBytes(Connection c, TableSpec table) throws SQLException {
+        return -1;
+    }
+
     // ---- reading
 
     /** Puts a source connection into the mode in which large results stream instead of buffering. */
@@ -90,6 +95,11 @@ public interface Dialect {
             return value.toString();
         }
         return "'" + String.valueOf(value).replace("'", "''") + "'";
+    }
+
+    /** A chunk boundary as this engine's driver binds it best; most take java.time and UUID values as they are. */
+    default Object bindable(Object value) {
+        return value;
     }
 
     /**

@@ -42,6 +42,15 @@ public final class PostgresDialect implements Dialect {
         return plain ? identifier : quote(identifier);
     }
 
+    /** bytea boundaries in hex input form; everything else as an untyped literal the column's type reads. */
+    @Override
+    public String literal(Object value) {
+        if (value instanceof byte[] bytes) {
+            return "'\\x" + java.util.HexFormat.of().formatHex(bytes) + "'";
+        }
+        return Dialect.super.literal(value);
+    }
+
     @Override
     public boolean copiesText() {
         return true;
@@ -81,6 +90,16 @@ public final class PostgresDialect implements Dialect {
             }
         }
         return new TableSpec(t.catalog(), t.schema(), t.name(), columns, t.primaryKey(), estimate);
+    }
+
+    @Override
+    public long estimatedBytes(Connection c, TableSpec table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_total_relation_size(?::regclass)")) {
+            ps.setString(1, qualified(table.schema(), table.name()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        }
     }
 
     /** pgjdbc only streams with a fetch size inside a transaction; otherwise it reads the whole result. */

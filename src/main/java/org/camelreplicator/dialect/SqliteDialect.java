@@ -1,6 +1,7 @@
 package org.camelreplicator.dialect;
 
 import java.sql.Connection;
+import java.time.LocalDate;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,6 +40,12 @@ public final class SqliteDialect implements Dialect {
     @Override
     public void prepareForStreaming(Connection c) {
         // nothing to do
+    }
+
+    /** SQLite keeps dates as ISO text ("2009-01-01 00:00:00"), so a date boundary compares as text. */
+    @Override
+    public Object bindable(Object value) {
+        return value instanceof LocalDate d ? d.toString() : value;
     }
 
     @Override

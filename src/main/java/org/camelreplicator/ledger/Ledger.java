@@ -324,6 +324,12 @@ public final class Ledger {
         }
     }
 
+    /** A chunk interrupted by a stop goes back to pending: it rolled back and nothing is wrong with it. */
+    public void markChunkPending(Chunk chunk) throws SQLException {
+        update("UPDATE " + t("chunks") + " SET status = ?, finished_at = NULL WHERE run_id = ? AND table_name = ? AND chunk_no = ?",
+                ChunkRecord.PENDING, chunk.runId(), chunk.table().id(), chunk.number());
+    }
+
     public void markChunkFailed(Chunk chunk, String error) throws SQLException {
         update("UPDATE " + t("chunks") + " SET status = ?, error = ?, finished_at = ? WHERE run_id = ? AND table_name = ? AND chunk_no = ?",
                 ChunkRecord.FAILED, truncate(error), now(), chunk.runId(), chunk.table().id(), chunk.number());

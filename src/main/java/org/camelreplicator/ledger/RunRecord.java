@@ -9,6 +9,7 @@ public record RunRecord(long id, String command, String status, String source,
     public static final String RUNNING = "running";
     public static final String DONE = "done";
     public static final String FAILED = "failed";
+    public static final String STOPPED = "stopped";
 
     public boolean finished() {
         return DONE.equals(status);

@@ -11,4 +11,5 @@ public record TableRecord(String table, String targetTable, int planOrder, Strin
     public static final String RUNNING = "running";
     public static final String DONE = "done";
     public static final String FAILED = "failed";
+    public static final String SKIPPED = "skipped";
 }

@@ -7,17 +7,27 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
 
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.TableSpec;
+import org.camelreplicator.config.InvalidSettingException;
+import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.ValueReader;
+import org.camelreplicator.dialect.ValueReaders;
 
 /**
  * Splits a table into chunks of about {@code chunkRows} rows so several workers copy one big table
- * at once. A single-column integer primary key is cut into equal-width ranges between its minimum
- * and maximum (the number of ranges follows the row count, so sparse keys still give chunks of
- * about the right size); any other table is one chunk.
+ * at once, and so a failure or a resume costs one chunk, not the table. A single-column integer
+ * primary key is cut into equal-width ranges between its minimum and maximum (the number of ranges
+ * follows the row count, so sparse keys still give chunks of about the right size); other keys by
+ * keyset boundaries; a date column by calendar month when configured; a table without a key is one
+ * chunk (one transaction).
  */
 public final class ChunkPlanner {
 
@@ -27,26 +37,35 @@ public final class ChunkPlanner {
         this.chunkRows = chunkRows;
     }
 
-    public List<KeyRange> plan(Connection source, Dialect dialect, TableSpec table) throws SQLException {
-        ColumnSpec key = integerKey(table);
-        if (key == null) {
-            return List.of(new KeyRange.WholeTable());
+    /**
+     * The chunk ranges of a table: by month when the user asked for it, by integer key ranges for
+     * a single integer key, by keyset boundaries for any other primary key, one chunk otherwise.
+     */
+    public List<KeyRange> plan(Connection source, Dialect dialect, TableSpec table, MonthSplit split) throws SQLException {
+        if (split != null) {
+            return months(source, dialect, table, split);
         }
+        ColumnSpec key = integerKey(table);
+        if (key != null) {
+            return integerKey(source, dialect, table, key);
+        }
+        if (!table.primaryKey().isEmpty()) {
+            return keyset(source, dialect, table);
+        }
+        return List.of(new KeyRange.WholeTable());
+    }
+
+    private List<KeyRange> integerKey(Connection source, Dialect dialect, TableSpec table, ColumnSpec key) throws SQLException {
         String k = dialect.quote(key.name());
         String sql = "SELECT MIN(" + k + "), MAX(" + k + "), COUNT(*) FROM " + dialect.qualified(table.schema(), table.name());
-        long min;
-        long max;
-        long rows;
         try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
-            min = rs.getLong(1);
+            long min = rs.getLong(1);
             if (rs.wasNull()) {
                 return List.of(new KeyRange.IntegerRange(key.name(), null, null));
             }
-            max = rs.getLong(2);
-            rows = rs.getLong(3);
+            return integerRanges(key.name(), min, rs.getLong(2), rs.getLong(3));
         }
-        return integerRanges(key.name(), min, max, rows);
     }
 
     /** Equal-width ranges over [min, max], open at both ends, as many as the row count needs. */
@@ -67,6 +86,111 @@ public final class ChunkPlanner {
         }
         ranges.add(new KeyRange.IntegerRange(column, from, null));
         return ranges;
+    }
+
+    /**
+     * Text, uuid, composite and other keys: every {@code chunkRows}-th key in the source's own
+     * order becomes a boundary, so each chunk holds about chunkRows rows whatever the key looks like.
+     */
+    private List<KeyRange> keyset(Connection source, Dialect dialect, TableSpec table) throws SQLException {
+        String from = dialect.qualified(table.schema(), table.name());
+        long rows;
+        try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + from)) {
+            rs.next();
+            rows = rs.getLong(1);
+        }
+        if (rows <= chunkRows) {
+            return List.of(new KeyRange.WholeTable());
+        }
+        long step = (rows + ((rows + chunkRows - 1) / chunkRows) - 1) / ((rows + chunkRows - 1) / chunkRows);
+        List<String> key = table.primaryKey();
+        String columns = key.stream().map(dialect::quote).collect(Collectors.joining(", "));
+        String sql = "SELECT " + columns + " FROM (SELECT " + columns + ", ROW_NUMBER() OVER (ORDER BY " + columns
+                + ") AS replicator_rn FROM " + from + ") numbered WHERE replicator_rn % " + step + " = 0 ORDER BY " + columns;
+        List<ValueReader> readers = key.stream().map(k -> ValueReaders.forJdbcType(table.column(k).orElseThrow())).toList();
+        List<List<String>> bounds = new ArrayList<>();
+        try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                List<String> tuple = new ArrayList<>(key.size());
+                for (int i = 0; i < key.size(); i++) {
+                    tuple.add(KeyValues.encode(readers.get(i).read(rs, i + 1)));
+                }
+                bounds.add(tuple);
+            }
+        }
+        List<KeyRange> ranges = new ArrayList<>();
+        List<String> previous = null;
+        for (List<String> bound : bounds) {
+            ranges.add(new KeyRange.KeysetRange(key, previous, bound));
+            previous = bound;
+        }
+        ranges.add(new KeyRange.KeysetRange(key, previous, null));
+        return ranges;
+    }
+
+    /**
+     * One chunk per calendar month. Unbounded, the first and last month are open-ended and rows
+     * with no date get a chunk of their own, so nothing is left behind; bounded by --from/--to,
+     * exactly those months are copied.
+     */
+    private List<KeyRange> months(Connection source, Dialect dialect, TableSpec table, MonthSplit split) throws SQLException {
+        ColumnSpec column = table.column(split.column())
+                .or(() -> table.columns().stream().filter(c -> c.name().equalsIgnoreCase(split.column())).findFirst())
+                .orElseThrow(() -> new InvalidSettingException(
+                ReplicatorSettings.TABLE_PREFIX + table.name() + ".split-by", "Table " + table.qualifiedName()
+                + " has no column " + split.column() + " to split by; its columns are "
+                + table.columns().stream().map(ColumnSpec::name).collect(Collectors.joining(", ")) + "."));
+        if (!isDateLike(column)) {
+            throw new InvalidSettingException(ReplicatorSettings.TABLE_PREFIX + table.name() + ".split-by",
+                    "Column " + table.qualifiedName() + "." + column.name() + " is " + column.typeName()
+                    + ", not a date or timestamp; split by months needs a date column.");
+        }
+        String c = dialect.quote(column.name());
+        String sql = "SELECT MIN(" + c + "), MAX(" + c + "), COUNT(*) - COUNT(" + c + ") FROM " + dialect.qualified(table.schema(), table.name());
+        YearMonth min;
+        YearMonth max;
+        long nulls;
+        try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            min = month(rs.getString(1), table, column);
+            max = month(rs.getString(2), table, column);
+            nulls = rs.getLong(3);
+        }
+        YearMonth first = split.from() != null ? split.from() : min;
+        YearMonth last = split.to() != null ? split.to() : max;
+        List<KeyRange> ranges = new ArrayList<>();
+        if (first != null && last != null) {
+            for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
+                LocalDate from = m.equals(first) && split.from() == null ? null : m.atDay(1);
+                LocalDate to = m.equals(last) && split.to() == null ? null : m.plusMonths(1).atDay(1);
+                ranges.add(new KeyRange.MonthRange(column.name(), from, to));
+            }
+        }
+        if (nulls > 0 && !split.bounded()) {
+            ranges.add(new KeyRange.NullValues(column.name()));
+        }
+        return ranges.isEmpty() ? List.of(new KeyRange.NullValues(column.name())) : ranges;
+    }
+
+    private static boolean isDateLike(ColumnSpec c) {
+        return switch (c.jdbcType()) {
+            case Types.DATE, Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> true;
+            default -> c.typeName() != null && (c.typeName().toUpperCase(Locale.ROOT).contains("DATE")
+                    || c.typeName().toUpperCase(Locale.ROOT).contains("TIMESTAMP"));
+        };
+    }
+
+    /** The month of a date as the source prints it ("2024-03-05", "2024-03-05 10:00:00+01"). */
+    private static YearMonth month(String value, TableSpec table, ColumnSpec column) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return YearMonth.parse(value.trim().substring(0, 7));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cannot read the month of " + table.qualifiedName() + "." + column.name()
+                    + " value '" + value + "'; split this table by a column holding ISO dates", e);
+        }
     }
 
     private static ColumnSpec integerKey(TableSpec table) {

@@ -1,5 +1,8 @@
 package org.camelreplicator.plan;
 
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -16,7 +19,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = KeyRange.WholeTable.class, name = "all"),
-        @JsonSubTypes.Type(value = KeyRange.IntegerRange.class, name = "int")
+        @JsonSubTypes.Type(value = KeyRange.IntegerRange.class, name = "int"),
+        @JsonSubTypes.Type(value = KeyRange.KeysetRange.class, name = "keyset"),
+        @JsonSubTypes.Type(value = KeyRange.MonthRange.class, name = "month"),
+        @JsonSubTypes.Type(value = KeyRange.NullValues.class, name = "null")
 })
 public sealed interface KeyRange {
 
@@ -90,6 +96,141 @@ public sealed interface KeyRange {
         @Override
         public String describe() {
             return column + " in [" + (from == null ? "-inf" : from) + ", " + (to == null ? "+inf" : to) + ")";
+        }
+    }
+
+    /**
+     * Rows whose key tuple (in the key's order, as the source sorts it) lies in [from, to); a null
+     * end is open. Boundaries are values the source itself returned, kept typed by {@link KeyValues}.
+     * Tuples are compared with ANDs and ORs rather than row values, which SQL Server lacks.
+     */
+    record KeysetRange(List<String> columns, List<String> from, List<String> to) implements KeyRange {
+
+        public KeysetRange {
+            columns = List.copyOf(columns);
+            from = from == null ? null : List.copyOf(from);
+            to = to == null ? null : List.copyOf(to);
+        }
+
+        @Override
+        public String condition(UnaryOperator<String> quoteColumn, Function<Object, String> value) {
+            List<String> parts = new ArrayList<>();
+            if (from != null) {
+                parts.add(compare(quoteColumn, value, from, ">", ">="));
+            }
+            if (to != null) {
+                parts.add(compare(quoteColumn, value, to, "<", "<"));
+            }
+            return String.join(" AND ", parts);
+        }
+
+        /** (c1, c2, c3) op (v1, v2, v3) as: c1 s v1 OR (c1 = v1 AND c2 s v2) OR (c1 = v1 AND c2 = v2 AND c3 last v3). */
+        private String compare(UnaryOperator<String> quoteColumn, Function<Object, String> value, List<String> bound,
+                               String strict, String last) {
+            List<String> terms = new ArrayList<>();
+            for (int i = 0; i < columns.size(); i++) {
+                StringBuilder term = new StringBuilder();
+                for (int j = 0; j < i; j++) {
+                    term.append(quoteColumn.apply(columns.get(j))).append(" = ").append(value.apply(KeyValues.decode(bound.get(j)))).append(" AND ");
+                }
+                String op = i == columns.size() - 1 ? last : strict;
+                term.append(quoteColumn.apply(columns.get(i))).append(' ').append(op).append(' ').append(value.apply(KeyValues.decode(bound.get(i))));
+                terms.add(i == 0 ? term.toString() : "(" + term + ")");
+            }
+            return terms.size() == 1 ? terms.get(0) : "(" + String.join(" OR ", terms) + ")";
+        }
+
+        @Override
+        public List<Object> parameters() {
+            List<Object> params = new ArrayList<>();
+            if (from != null) {
+                addTupleParameters(params, from);
+            }
+            if (to != null) {
+                addTupleParameters(params, to);
+            }
+            return params;
+        }
+
+        /** The same order the condition uses its values in. */
+        private void addTupleParameters(List<Object> params, List<String> bound) {
+            for (int i = 0; i < columns.size(); i++) {
+                for (int j = 0; j <= i; j++) {
+                    params.add(KeyValues.decode(bound.get(j)));
+                }
+            }
+        }
+
+        @Override
+        public String describe() {
+            return String.join(", ", columns) + " in [" + (from == null ? "-inf" : show(from)) + ", "
+                    + (to == null ? "+inf" : show(to)) + ")";
+        }
+
+        private static String show(List<String> tuple) {
+            List<String> values = tuple.stream().map(v -> v.substring(2)).toList();
+            return values.size() == 1 ? values.get(0) : "(" + String.join(", ", values) + ")";
+        }
+    }
+
+    /**
+     * Rows whose date or timestamp column falls in the calendar months [from, to), both the first
+     * day of a month; a null end is open. The seed scripts' month-by-month history load.
+     */
+    record MonthRange(String column, LocalDate from, LocalDate to) implements KeyRange {
+
+        @Override
+        public String condition(UnaryOperator<String> quoteColumn, Function<Object, String> value) {
+            String c = quoteColumn.apply(column);
+            List<String> parts = new ArrayList<>();
+            if (from != null) {
+                parts.add(c + " >= " + value.apply(from));
+            }
+            if (to != null) {
+                parts.add(c + " < " + value.apply(to));
+            }
+            // an open range on both ends still excludes NULLs, which have their own chunk
+            return parts.isEmpty() ? c + " IS NOT NULL" : String.join(" AND ", parts);
+        }
+
+        @Override
+        public List<Object> parameters() {
+            List<Object> params = new ArrayList<>();
+            if (from != null) {
+                params.add(from);
+            }
+            if (to != null) {
+                params.add(to);
+            }
+            return params;
+        }
+
+        @Override
+        public String describe() {
+            if (from != null && to != null && from.plusMonths(1).equals(to)) {
+                return column + " in " + YearMonth.from(from);
+            }
+            return column + " in [" + (from == null ? "-inf" : YearMonth.from(from)) + ", "
+                    + (to == null ? "+inf" : YearMonth.from(to)) + ")";
+        }
+    }
+
+    /** Rows where the split column is NULL: a month split leaves none behind. */
+    record NullValues(String column) implements KeyRange {
+
+        @Override
+        public String condition(UnaryOperator<String> quoteColumn, Function<Object, String> value) {
+            return quoteColumn.apply(column) + " IS NULL";
+        }
+
+        @Override
+        public List<Object> parameters() {
+            return List.of();
+        }
+
+        @Override
+        public String describe() {
+            return column + " is null";
         }
     }
 }

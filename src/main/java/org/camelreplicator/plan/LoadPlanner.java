@@ -53,17 +53,34 @@ public final class LoadPlanner {
                 }
             }
         }
+        checkTableSettings(tables);
         List<TableSpec> selected = select(tables);
         selected.sort(Comparator.comparingLong((TableSpec t) -> -Math.max(0, t.estimatedRows()))
                 .thenComparing(TableSpec::qualifiedName));
         return map(selected);
     }
 
-    /** The chunk ranges of a table, from the source's key distribution. */
+    /** The chunk ranges of a table, from the source's key distribution or the months of its split column. */
     public List<KeyRange> planChunks(TablePlan table) throws SQLException {
         try (Connection c = databases.source().getConnection()) {
-            return chunkPlanner.plan(c, databases.sourceDialect(), table.source());
+            return chunkPlanner.plan(c, databases.sourceDialect(), table.source(), monthSplit(table.source()));
         }
+    }
+
+    /** The month split configured for a table (by table name or schema.table), or null. */
+    MonthSplit monthSplit(TableSpec table) {
+        for (Map.Entry<String, String> e : settings.splitBy().entrySet()) {
+            if (e.getKey().equalsIgnoreCase(table.qualifiedName()) || e.getKey().equalsIgnoreCase(table.name())) {
+                String column = e.getValue().substring(0, e.getValue().lastIndexOf(':'));
+                return new MonthSplit(column, settings.fromMonth(), settings.toMonth());
+            }
+        }
+        return null;
+    }
+
+    /** Per-table settings must name tables that exist. */
+    private void checkTableSettings(List<TableSpec> tables) {
+        pick(tables, List.copyOf(settings.splitBy().keySet()), "replicator.table.<table>.split-by");
     }
 
     /** Applies replicator.tables and replicator.exclude; a name that matches no table is an error that names it. */

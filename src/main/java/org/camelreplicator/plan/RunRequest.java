@@ -9,10 +9,16 @@ package org.camelreplicator.plan;
  * @param reset      forget the ledger and start over
  * @param noTruncate keep rows already in target tables instead of emptying them before a fresh load
  * @param json       print status as JSON
+ * @param dryRun     print the plan, write nothing
  */
-public record RunRequest(String command, boolean resume, boolean reset, boolean noTruncate, boolean json) {
+public record RunRequest(String command, boolean resume, boolean reset, boolean noTruncate, boolean json, boolean dryRun) {
 
     public static RunRequest of(String command) {
-        return new RunRequest(command, false, false, false, false);
+        return new RunRequest(command, false, false, false, false, false);
+    }
+
+    /** The direct: endpoint of the route that serves this request. */
+    public String endpoint() {
+        return "direct:" + (dryRun ? command + "-plan" : command);
     }
 }

@@ -117,7 +117,7 @@ class ChunkPlannerTest {
             execute(c, "CREATE TABLE ALBUM (ALBUM_ID INTEGER PRIMARY KEY, TITLE VARCHAR(100) NOT NULL)");
             execute(c, "INSERT INTO ALBUM SELECT X, 'Album ' || X FROM SYSTEM_RANGE(1, 1000)");
 
-            List<KeyRange> ranges = new ChunkPlanner(300).plan(c, dialect, table(c, dialect, "ALBUM"));
+            List<KeyRange> ranges = new ChunkPlanner(300).plan(c, dialect, table(c, dialect, "ALBUM"), null);
 
             assertThat(ranges).containsExactly(
                     new IntegerRange("ALBUM_ID", null, 251L),
@@ -133,28 +133,81 @@ class ChunkPlannerTest {
     }
 
     @Test
-    void varcharKeyTableIsOneChunk() throws SQLException {
+    void varcharKeyTableIsSplitAtKeysetBoundariesThatHoldEveryRowOnce() throws SQLException {
         H2Dialect dialect = new H2Dialect();
         try (Connection c = h2()) {
             execute(c, "CREATE TABLE CUSTOMER (CODE VARCHAR(10) PRIMARY KEY, NAME VARCHAR(100))");
             execute(c, "INSERT INTO CUSTOMER SELECT 'C' || X, 'Customer ' || X FROM SYSTEM_RANGE(1, 50)");
 
-            List<KeyRange> ranges = new ChunkPlanner(10).plan(c, dialect, table(c, dialect, "CUSTOMER"));
+            List<KeyRange> ranges = new ChunkPlanner(10).plan(c, dialect, table(c, dialect, "CUSTOMER"), null);
 
-            assertThat(ranges).containsExactly(new KeyRange.WholeTable());
+            assertThat(ranges).hasSize(6).allMatch(r -> r instanceof KeyRange.KeysetRange);
+            assertEveryRowInExactlyOneChunk(c, dialect, "CUSTOMER", "CAST(SUBSTRING(CODE, 2) AS BIGINT)", ranges, 50);
         }
     }
 
     @Test
-    void compositeKeyTableIsOneChunk() throws SQLException {
+    void compositeKeyTableIsSplitAtTupleBoundariesThatHoldEveryRowOnce() throws SQLException {
         H2Dialect dialect = new H2Dialect();
         try (Connection c = h2()) {
             execute(c, "CREATE TABLE PLAYLIST_TRACK (PLAYLIST_ID INTEGER, TRACK_ID INTEGER, PRIMARY KEY (PLAYLIST_ID, TRACK_ID))");
             execute(c, "INSERT INTO PLAYLIST_TRACK SELECT X / 10, X FROM SYSTEM_RANGE(1, 50)");
 
-            List<KeyRange> ranges = new ChunkPlanner(10).plan(c, dialect, table(c, dialect, "PLAYLIST_TRACK"));
+            List<KeyRange> ranges = new ChunkPlanner(7).plan(c, dialect, table(c, dialect, "PLAYLIST_TRACK"), null);
 
-            assertThat(ranges).containsExactly(new KeyRange.WholeTable());
+            assertThat(ranges).hasSizeGreaterThan(5).allMatch(r -> r instanceof KeyRange.KeysetRange);
+            assertThat(ranges.get(1).describe()).matches("PLAYLIST_ID, TRACK_ID in \\[\\(\\d+, \\d+\\), \\(\\d+, \\d+\\)\\)");
+            assertEveryRowInExactlyOneChunk(c, dialect, "PLAYLIST_TRACK", "PLAYLIST_ID * 1000 + TRACK_ID", ranges, 50);
+        }
+    }
+
+    @Test
+    void aKeyedTableNoLargerThanOneChunkIsOneChunk() throws SQLException {
+        H2Dialect dialect = new H2Dialect();
+        try (Connection c = h2()) {
+            execute(c, "CREATE TABLE SMALL (CODE VARCHAR(10) PRIMARY KEY)");
+            execute(c, "INSERT INTO SMALL SELECT 'K' || X FROM SYSTEM_RANGE(1, 10)");
+
+            assertThat(new ChunkPlanner(10).plan(c, dialect, table(c, dialect, "SMALL"), null))
+                    .containsExactly(new KeyRange.WholeTable());
+        }
+    }
+
+    @Test
+    void aDateColumnIsSplitByCalendarMonthWithNullsInAChunkOfTheirOwn() throws SQLException {
+        H2Dialect dialect = new H2Dialect();
+        try (Connection c = h2()) {
+            execute(c, "CREATE TABLE ORDERS (ID INTEGER PRIMARY KEY, CREATED_AT TIMESTAMP)");
+            execute(c, "INSERT INTO ORDERS SELECT X, CASE WHEN MOD(X, 10) = 0 THEN NULL"
+                    + " ELSE DATEADD('DAY', X, TIMESTAMP '2024-01-01 12:00:00') END FROM SYSTEM_RANGE(1, 100)");
+
+            List<KeyRange> ranges = new ChunkPlanner(1000).plan(c, dialect, table(c, dialect, "ORDERS"),
+                    new MonthSplit("CREATED_AT", null, null));
+
+            assertThat(ranges.stream().map(KeyRange::describe)).containsExactly(
+                    "CREATED_AT in [-inf, 2024-02)", "CREATED_AT in 2024-02", "CREATED_AT in 2024-03",
+                    "CREATED_AT in [2024-04, +inf)", "CREATED_AT is null");
+            assertEveryRowInExactlyOneChunk(c, dialect, "ORDERS", "ID", ranges, 100);
+        }
+    }
+
+    @Test
+    void aMonthSplitBoundedByFromAndToCopiesExactlyThoseMonths() throws SQLException {
+        H2Dialect dialect = new H2Dialect();
+        try (Connection c = h2()) {
+            execute(c, "CREATE TABLE SALES (ID INTEGER PRIMARY KEY, SOLD_ON DATE NOT NULL)");
+            execute(c, "INSERT INTO SALES SELECT X, DATEADD('DAY', X, DATE '2023-12-31') FROM SYSTEM_RANGE(1, 366)");
+
+            List<KeyRange> ranges = new ChunkPlanner(1000).plan(c, dialect, table(c, dialect, "SALES"),
+                    new MonthSplit("SOLD_ON", java.time.YearMonth.of(2024, 1), java.time.YearMonth.of(2024, 3)));
+
+            assertThat(ranges.stream().map(KeyRange::describe))
+                    .containsExactly("SOLD_ON in 2024-01", "SOLD_ON in 2024-02", "SOLD_ON in 2024-03");
+            long rows = 0;
+            for (KeyRange range : ranges) {
+                rows += count(c, "SELECT COUNT(*) FROM SALES WHERE " + range.condition(dialect::quote, dialect::literal));
+            }
+            assertThat(rows).isEqualTo(31 + 29 + 31);
         }
     }
 
@@ -164,7 +217,7 @@ class ChunkPlannerTest {
         try (Connection c = h2()) {
             execute(c, "CREATE TABLE EMPTY_ONE (ID BIGINT PRIMARY KEY, NOTE VARCHAR(20))");
 
-            List<KeyRange> ranges = new ChunkPlanner(10).plan(c, dialect, table(c, dialect, "EMPTY_ONE"));
+            List<KeyRange> ranges = new ChunkPlanner(10).plan(c, dialect, table(c, dialect, "EMPTY_ONE"), null);
 
             assertThat(ranges).containsExactly(new IntegerRange("ID", null, null));
             assertThat(ranges.get(0).condition(dialect::quote, dialect::literal)).isEmpty();
@@ -172,6 +225,29 @@ class ChunkPlannerTest {
     }
 
     // ---- helpers
+
+    /** Runs every range's condition with bound parameters and checks each row is in exactly one. */
+    private static void assertEveryRowInExactlyOneChunk(Connection c, H2Dialect dialect, String table, String rowId,
+                                                         List<KeyRange> ranges, long rows) throws SQLException {
+        java.util.Map<Long, Integer> seen = new java.util.HashMap<>();
+        for (KeyRange range : ranges) {
+            String where = range.condition(dialect::quote, v -> "?");
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT " + rowId + " FROM " + table
+                    + (where.isEmpty() ? "" : " WHERE " + where))) {
+                List<Object> params = range.parameters();
+                for (int i = 0; i < params.size(); i++) {
+                    ps.setObject(i + 1, params.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        seen.merge(rs.getLong(1), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        assertThat(seen).hasSize((int) rows);
+        assertThat(seen.values()).allMatch(n -> n == 1);
+    }
 
     private static int rangesHolding(List<KeyRange> ranges, long key) {
         int holding = 0;

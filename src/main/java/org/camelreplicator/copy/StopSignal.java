@@ -1,0 +1,35 @@
+package org.camelreplicator.copy;
+
+import org.camelreplicator.plan.Chunk;
+
+/**
+ * Set when the process is asked to stop (SIGTERM, Ctrl-C): chunks stop at their next batch and
+ * roll back, no new chunk starts, and the ledger keeps the run resumable. Waiting for every
+ * running chunk to finish could take minutes on a big chunk; one batch takes a moment.
+ */
+public final class StopSignal {
+
+    private volatile boolean stopping;
+
+    public void requestStop() {
+        stopping = true;
+    }
+
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /** Throws when a stop was requested, naming what was interrupted. */
+    public void check(Chunk chunk) {
+        if (stopping) {
+            throw new RunStoppedException(chunk);
+        }
+    }
+
+    /** The process is stopping: the chunk rolled back and stays to do. */
+    public static final class RunStoppedException extends RuntimeException {
+        public RunStoppedException(Chunk chunk) {
+            super("Stopped on request during " + chunk + "; it rolled back and is copied again by load --resume");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.camelreplicator.plan;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.camelreplicator.config.Databases;
+import org.camelreplicator.ledger.ChunkRecord;
+import org.camelreplicator.ledger.Ledger;
+import org.camelreplicator.ledger.RunRecord;
+import org.camelreplicator.ledger.TableRecord;
+import org.camelreplicator.schema.TargetSchema;
+
+import static org.camelreplicator.observe.RunReport.CONSOLE;
+
+/**
+ * {@code load --dry-run}: the plan a load would follow, and nothing written anywhere. Tables in
+ * order with estimated rows and size, each table's chunks and their bounds, the DDL, and what a
+ * {@code --resume} would skip.
+ */
+public final class DryRun {
+
+    private final Databases databases;
+    private final LoadPlanner planner;
+    private final TargetSchema targetSchema;
+    private final Ledger ledger;
+
+    public DryRun(Databases databases, LoadPlanner planner, TargetSchema targetSchema, Ledger ledger) {
+        this.databases = databases;
+        this.planner = planner;
+        this.targetSchema = targetSchema;
+        this.ledger = ledger;
+    }
+
+    public int print(RunRequest request) throws SQLException {
+        StringBuilder out = new StringBuilder("Dry run: the plan of a load; nothing is written.\n");
+        out.append("Source: ").append(databases.describeSource()).append('\n');
+        out.append("Target: ").append(databases.describeTarget()).append('\n');
+        List<TablePlan> plans = planner.planTables();
+        int width = Math.max(24, plans.stream().mapToInt(p -> p.id().length()).max().orElse(0));
+        out.append(String.format(Locale.ROOT, "%n%4s  %-" + width + "s %-" + width + "s %14s %12s %7s%n",
+                "#", "Table", "Target", "Est. rows", "Est. size", "Chunks"));
+        long totalRows = 0;
+        StringBuilder chunks = new StringBuilder();
+        try (Connection source = databases.source().getConnection()) {
+            for (TablePlan p : plans) {
+                List<KeyRange> ranges = planner.planChunks(p);
+                long bytes = databases.sourceDialect().estimatedBytes(source, p.source());
+                long rows = p.source().estimatedRows();
+                totalRows += Math.max(0, rows);
+                out.append(String.format(Locale.ROOT, "%4d  %-" + width + "s %-" + width + "s %14s %12s %7d%n", p.order() + 1,
+                        p.id(), p.targetQualifiedName(), rows < 0 ? "?" : String.format(Locale.ROOT, "%,d", rows),
+                        bytes < 0 ? "?" : megabytes(bytes), ranges.size()));
+                chunks.append(p.id()).append(":\n");
+                for (int i = 0; i < ranges.size(); i++) {
+                    chunks.append(String.format(Locale.ROOT, "  chunk %d/%d: %s%n", i + 1, ranges.size(), ranges.get(i).describe()));
+                }
+            }
+        }
+        out.append(String.format(Locale.ROOT, "%d tables, about %,d rows%n", plans.size(), totalRows));
+        out.append("\nChunks:\n").append(chunks);
+        out.append("\nDDL (CREATE ... IF NOT EXISTS: tables that exist are kept; a fresh load empties them first):\n");
+        plans.stream().map(TablePlan::targetSchema).distinct()
+                .forEach(s -> out.append(databases.targetDialect().createSchemaSql(s)).append(";\n"));
+        for (TablePlan p : plans) {
+            out.append(targetSchema.createTableSql(p)).append(";\n");
+        }
+        out.append('\n').append(resumeView(request));
+        CONSOLE.info(out.toString().stripTrailing());
+        return 0;
+    }
+
+    /** What the ledger holds: whether a load would refuse, and what --resume would skip. */
+    private String resumeView(RunRequest request) throws SQLException {
+        Optional<RunRecord> last = ledger.exists() ? ledger.latestRun() : Optional.empty();
+        if (last.isEmpty()) {
+            return "Ledger: no run recorded yet; a load starts run 1.";
+        }
+        RunRecord run = last.get();
+        if (run.finished()) {
+            return "Ledger: run " + run.id() + " finished; a load starts a new run and copies every table again.";
+        }
+        Map<String, TableRecord> tables = ledger.tables(run.id());
+        StringBuilder sb = new StringBuilder("Ledger: run " + run.id() + " (started " + run.startedAt() + ") is unfinished; "
+                + (request.reset() ? "--reset would forget it and copy every table again.\n"
+                : "a load refuses without --resume or --reset. --resume would skip:\n"));
+        if (!request.reset()) {
+            for (TableRecord t : tables.values()) {
+                if (TableRecord.DONE.equals(t.status()) || TableRecord.SKIPPED.equals(t.status())) {
+                    sb.append("  ").append(t.table()).append(": the whole table (").append(t.status()).append(")\n");
+                } else if (t.chunksDone() > 0) {
+                    sb.append("  ").append(t.table()).append(": ").append(t.chunksDone()).append(" of ").append(t.chunksTotal())
+                            .append(" chunks done (").append(String.format(Locale.ROOT, "%,d", t.rowsCopied())).append(" rows):");
+                    for (ChunkRecord c : ledger.chunks(run.id(), t.table())) {
+                        if (ChunkRecord.DONE.equals(c.status())) {
+                            sb.append(' ').append(c.number() + 1);
+                        }
+                    }
+                    sb.append('\n');
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1024.0 / 1024.0);
+    }
+}

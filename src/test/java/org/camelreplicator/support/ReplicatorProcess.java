@@ -1,0 +1,84 @@
+package org.camelreplicator.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real application in a JVM of its own, started from the project folder with the test
+ * classpath, so a test can kill it with SIGKILL or SIGTERM like an operator or an OOM killer would.
+ */
+public final class ReplicatorProcess {
+
+    private final Process process;
+    private final Path log;
+
+    private ReplicatorProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    public static ReplicatorProcess start(Path logFile, List<String> args) {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.add("-cp");
+        command.add(classpath);
+        command.add("org.camelreplicator.cli.ReplicatorCli");
+        command.addAll(args);
+        try {
+            Process p = new ProcessBuilder(command).directory(new File(".").getAbsoluteFile())
+                    .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+            return new ReplicatorProcess(p, logFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hook, no rollback by the JVM; the servers see the connections drop. */
+    public int kill() throws InterruptedException {
+        process.destroyForcibly();
+        return process.waitFor();
+    }
+
+    /** SIGTERM, then the seconds until the process is gone (at most {@code limitSeconds}, else it is killed). */
+    public double terminate(long limitSeconds) throws InterruptedException {
+        long start = System.nanoTime();
+        process.destroy();
+        if (!process.waitFor(limitSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            return Double.POSITIVE_INFINITY;
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    public int waitFor(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("The replicator did not finish within " + seconds + " s; its output:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+}
