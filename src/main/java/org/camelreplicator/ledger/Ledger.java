@@ -15,6 +15,8 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.plan.Chunk;
 import org.camelreplicator.plan.KeyRange;
@@ -75,7 +77,8 @@ public final class Ledger {
         )"""
     };
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final Databases databases;
     private final String schema;
