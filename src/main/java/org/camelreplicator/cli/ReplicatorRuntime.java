@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
+import org.camelreplicator.config.Databases;
 import org.camelreplicator.config.ReplicatorConfiguration;
 import org.camelreplicator.copy.StopSignal;
 import org.camelreplicator.embedded.EmbeddedPostgresServer;
@@ -91,7 +92,13 @@ public final class ReplicatorRuntime implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (closed.compareAndSet(false, true)) {
+            CamelContext context = main.getCamelContext();
+            Databases databases = context == null ? null : context.getRegistry().lookupByNameAndType("databases", Databases.class);
             main.stop();
+            // Camel does not close the pools it created from properties; a JVM that runs several commands needs them closed
+            if (databases != null) {
+                databases.close();
+            }
             main.shutdown();
         }
     }

@@ -17,6 +17,8 @@ import org.camelreplicator.dialect.Dialects;
 public final class Databases {
 
     private final CamelContext context;
+    private volatile DataSource source;
+    private volatile DataSource target;
     private volatile Dialect sourceDialect;
     private volatile Dialect targetDialect;
     private volatile String sourceDescription;
@@ -27,11 +29,19 @@ public final class Databases {
     }
 
     public DataSource source() {
-        return lookup("source");
+        DataSource ds = source;
+        if (ds == null) {
+            ds = source = lookup("source");
+        }
+        return ds;
     }
 
     public DataSource target() {
-        return lookup("target");
+        DataSource ds = target;
+        if (ds == null) {
+            ds = target = lookup("target");
+        }
+        return ds;
     }
 
     public Dialect sourceDialect() {
@@ -64,7 +74,7 @@ public final class Databases {
             return;
         }
         String name = isSource ? "source" : "target";
-        try (Connection c = lookup(name).getConnection()) {
+        try (Connection c = (isSource ? source() : target()).getConnection()) {
             DatabaseMetaData md = c.getMetaData();
             Dialect d = Dialects.of(c);
             String description = md.getDatabaseProductName() + " " + md.getDatabaseProductVersion()
@@ -79,6 +89,19 @@ public final class Databases {
         } catch (SQLException | RuntimeException e) {
             // HikariCP reports a failed first connection as PoolInitializationException, the driver's error as its cause
             throw new ConnectionFailedException(name, context.resolvePropertyPlaceholders("{{" + name + ".url}}"), e);
+        }
+    }
+
+    /** Closes the connection pools that were used; Camel does not close beans it created from properties. */
+    public void close() {
+        for (DataSource ds : new DataSource[] {source, target}) {
+            if (ds instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    org.slf4j.LoggerFactory.getLogger(Databases.class).warn("Closing a connection pool failed: {}", e.getMessage());
+                }
+            }
         }
     }
 

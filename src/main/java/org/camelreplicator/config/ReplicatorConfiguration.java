@@ -48,7 +48,8 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         configure(main.getCamelContext());
     }
 
-    void configure(CamelContext context) {
+    /** Binds the beans into a context; camel-main calls it, and so can a test that builds its own context. */
+    public void configure(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
         Map<String, String> tableSettings = new TreeMap<>();
         properties.loadProperties(key -> key.startsWith(ReplicatorSettings.TABLE_PREFIX))

@@ -152,4 +152,17 @@ class CommandLineTest {
                 .doesNotContain("s3cret-value");
         assertThat(r.out()).doesNotContain("s3cret-value");
     }
+
+    @Test
+    void aFinishedCommandLeavesNoConnectionOpen() throws Exception {
+        String target = TestPostgres.newDatabase("cli_connections");
+        String database = target.substring(target.lastIndexOf('/') + 1);
+        String open = "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '" + database + "'";
+        for (int i = 0; i < 3; i++) {
+            assertThat(chinookInto(target).run("load", "--tables=Genre").exitCode()).isZero();
+        }
+        try (Connection admin = TestPostgres.connect(TestPostgres.url("postgres"))) {
+            assertThat(Tables.single(admin, open)).isZero();
+        }
+    }
 }
