@@ -1,12 +1,20 @@
 package org.camelreplicator.dialect;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.copy.BatchWriter;
 import org.camelreplicator.copy.JdbcBatchWriter;
 
@@ -34,6 +42,30 @@ public final class SqliteDialect implements Dialect {
     @Override
     public boolean isInternalTable(String table) {
         return table.startsWith("sqlite_");
+    }
+
+    /**
+     * The driver reports only the first word of a declared type (NUMERIC, not NUMERIC(10,2)) and a
+     * computed size; SQLite's own table_info has the declaration as written, which the mapping needs.
+     */
+    @Override
+    public TableSpec refine(Connection c, TableSpec table) throws SQLException {
+        Map<String, String> declared = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name, type FROM pragma_table_info(?)")) {
+            ps.setString(1, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    declared.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        List<ColumnSpec> columns = new ArrayList<>();
+        for (ColumnSpec col : table.columns()) {
+            String type = declared.getOrDefault(col.name(), col.typeName());
+            columns.add(new ColumnSpec(col.name(), col.jdbcType(), type, col.size(), col.scale(), col.nullable(),
+                    col.defaultValue(), col.autoIncrement()));
+        }
+        return new TableSpec(table.catalog(), table.schema(), table.name(), columns, table.primaryKey(), table.estimatedRows());
     }
 
     /** SQLite streams by itself, and its driver refuses to change the read-only flag of an open connection. */

@@ -109,4 +109,14 @@ class ChinookSqliteToPostgresTest {
             assertThat(keys).isEqualTo("album(album_id),playlist_track(playlist_id),playlist_track(track_id)");
         }
     }
+
+    @Test
+    void declaredLengthsAndPrecisionsAreKept() throws Exception {
+        String types = "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY attnum)"
+                + " FROM pg_attribute WHERE attrelid = 'track'::regclass AND attnum > 0";
+        try (Connection a = TestPostgres.connect(replicated)) {
+            assertThat(Tables.text(a, types)).contains("name character varying(200)", "composer character varying(220)",
+                    "unit_price numeric(10,2)");
+        }
+    }
 }
