@@ -17,6 +17,7 @@ import org.camelreplicator.dialect.Dialects;
 public final class Databases {
 
     private final CamelContext context;
+    private volatile Runnable beforeFirstSourceUse = () -> { };
     private volatile DataSource source;
     private volatile DataSource target;
     private volatile Dialect sourceDialect;
@@ -28,10 +29,21 @@ public final class Databases {
         this.context = context;
     }
 
+    /** Work to do before the source is first connected to, such as generating the demo database. */
+    public void beforeFirstSourceUse(Runnable preparation) {
+        this.beforeFirstSourceUse = preparation;
+    }
+
     public DataSource source() {
         DataSource ds = source;
         if (ds == null) {
-            ds = source = lookup("source");
+            synchronized (this) {
+                if (source == null) {
+                    beforeFirstSourceUse.run();
+                    source = lookup("source");
+                }
+                ds = source;
+            }
         }
         return ds;
     }

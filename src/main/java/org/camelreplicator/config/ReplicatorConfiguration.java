@@ -62,8 +62,9 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         ReplicatorSettings settings = ReplicatorSettings.from(properties::resolveProperty, tableSettings);
         Registry registry = context.getRegistry();
 
-        if (blank(properties, "source.url")) {
-            properties.addOverrideProperty("source.url", DemoDatabase.ensure(settings.dataDir().resolve("demo")));
+        boolean demoSource = blank(properties, "source.url");
+        if (demoSource) {
+            properties.addOverrideProperty("source.url", DemoDatabase.url(settings.dataDir().resolve("demo")));
             properties.addOverrideProperty("source.username", DemoDatabase.USER);
             properties.addOverrideProperty("source.password", DemoDatabase.PASSWORD);
         }
@@ -83,6 +84,10 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         }
 
         Databases databases = new Databases(context);
+        if (demoSource) {
+            // generated when a command first reads the source, not for status or db
+            databases.beforeFirstSourceUse(() -> DemoDatabase.ensure(settings.dataDir().resolve("demo")));
+        }
         // datasources and dialects are looked up on first use: the datasource beans do not exist yet
         Ledger ledger = new Ledger(databases, settings.ledgerSchema());
         LoadPlanner planner = new LoadPlanner(databases, settings);

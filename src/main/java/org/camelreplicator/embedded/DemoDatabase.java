@@ -153,18 +153,23 @@ public final class DemoDatabase {
     private DemoDatabase() {
     }
 
+    /** The JDBC URL of the demo database under {@code folder}; {@link #ensure} makes sure it exists. */
+    public static String url(Path folder) {
+        return url(folder.toAbsolutePath().normalize().resolve("retail"));
+    }
+
     /**
-     * Returns the JDBC URL of the demo database under {@code folder}, generating it first if it is
-     * not there. It is built under a temporary name and renamed when complete, so an interrupted
-     * generation never leaves a half-filled demo behind.
+     * Generates the demo database under {@code folder} unless it is there, and returns its URL. It is
+     * built under a temporary name and renamed when complete, so an interrupted generation never
+     * leaves a half-filled demo behind.
      */
-    public static String ensure(Path folder) {
+    public static synchronized String ensure(Path folder) {
         Path dir = folder.toAbsolutePath().normalize();
         Path file = dir.resolve("retail.mv.db");
         if (!Files.exists(file)) {
             generate(dir, file);
         }
-        return url(dir.resolve("retail"));
+        return url(folder);
     }
 
     private static void generate(Path dir, Path file) {
@@ -188,6 +193,6 @@ public final class DemoDatabase {
     }
 
     private static String url(Path base) {
-        return "jdbc:h2:file:" + base;
+        return "jdbc:h2:file:" + base + ";IFEXISTS=TRUE";
     }
 }
