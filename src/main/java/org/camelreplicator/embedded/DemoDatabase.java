@@ -155,7 +155,7 @@ public final class DemoDatabase {
 
     /** The JDBC URL of the demo database under {@code folder}; {@link #ensure} makes sure it exists. */
     public static String url(Path folder) {
-        return url(folder.toAbsolutePath().normalize().resolve("retail"));
+        return jdbcUrl(folder.toAbsolutePath().normalize().resolve("retail"));
     }
 
     /**
@@ -179,7 +179,7 @@ public final class DemoDatabase {
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve("retail-building.mv.db"));
-            try (Connection c = DriverManager.getConnection(url(building), USER, PASSWORD); Statement st = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(jdbcUrl(building), USER, PASSWORD); Statement st = c.createStatement()) {
                 for (String sql : SCRIPT) {
                     st.execute(sql);
                 }
@@ -192,7 +192,7 @@ public final class DemoDatabase {
         LOG.info("Demo source database ready in {} s", String.format("%.1f", (System.nanoTime() - start) / 1e9));
     }
 
-    private static String url(Path base) {
-        return "jdbc:h2:file:" + base + ";IFEXISTS=TRUE";
+    private static String jdbcUrl(Path base) {
+        return "jdbc:h2:file:" + base;
     }
 }
