@@ -4,11 +4,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camelreplicator.support.Chinook;
 import org.camelreplicator.support.Replicator;
+import org.camelreplicator.support.ReplicatorProcess;
 import org.camelreplicator.support.Tables;
 import org.camelreplicator.support.TestPostgres;
 import org.junit.jupiter.api.Test;
@@ -164,5 +167,51 @@ class CommandLineTest {
         try (Connection admin = TestPostgres.connect(TestPostgres.url("postgres"))) {
             assertThat(Tables.single(admin, open)).isZero();
         }
+    }
+
+    @Test
+    void settingsCanComeFromEnvironmentVariables() throws Exception {
+        String target = TestPostgres.newDatabase("cli_environment");
+        ReplicatorProcess process = ReplicatorProcess.start(dataDir.resolve("env.log"), List.of("load"), Map.of(
+                "SOURCE_URL", "jdbc:sqlite:" + Chinook.sqlite(), "TARGET_URL", target, "TARGET_USERNAME", "postgres",
+                "REPLICATOR_TABLES", "Genre,MediaType", "REPLICATOR_NAMING", "preserve", "REPLICATOR_DATA_DIR", dataDir.toString()));
+        assertThat(process.waitFor(120)).as(process.output()).isZero();
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.tableNames(t, "public")).containsExactly("Genre", "MediaType");
+        }
+    }
+
+    @Test
+    void aProgressSummaryIsPrintedEveryNTables() {
+        Replicator.Result r = chinookInto(TestPostgres.newDatabase("cli_progress")).run("load", "--replicator.progress-every-tables=5");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("Progress: 5/11 tables (45.5%), 5 completed, 0 failed", "Progress: 10/11 tables (90.9%)")
+                .doesNotContain("Progress: 11/11");
+    }
+
+    @Test
+    void withoutATargetTheEmbeddedPostgresIsStartedAndALaterStatusFindsIt() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String[] embedded = {"--source.url=jdbc:sqlite:" + Chinook.sqlite(), "--replicator.data-dir=" + dataDir,
+                "--replicator.embedded.port=" + port};
+
+        Replicator.Result load = Replicator.execute(concat("load", embedded, "--tables=Genre"));
+        assertThat(load.exitCode()).as(load.all()).isZero();
+        assertThat(load.out()).contains("Target: PostgreSQL", "localhost:" + port, "the embedded PostgreSQL, data in "
+                + dataDir.resolve("postgres"), "psql -h localhost -p " + port + " -U postgres postgres");
+
+        Replicator.Result status = Replicator.execute(concat("status", embedded));
+        assertThat(status.exitCode()).as(status.all()).isZero();
+        assertThat(status.out()).contains("Run 1 (load): done", "Genre", "25");
+    }
+
+    private static String[] concat(String command, String[] options, String... more) {
+        List<String> all = new java.util.ArrayList<>(List.of(command));
+        all.addAll(List.of(options));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 }

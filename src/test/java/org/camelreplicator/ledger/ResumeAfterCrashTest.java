@@ -58,7 +58,8 @@ class ResumeAfterCrashTest {
         assertThat(second.kill()).as("killed mid-way").isEqualTo(137);
         List<List<String>> doneBeforeSecondKill = doneChunksWithAttempts();
 
-        ReplicatorProcess third = start("load --resume", "third");
+        // one worker, so the last chunk runs alone and the kill surely lands inside it
+        ReplicatorProcess third = start("load --resume --workers=1", "third");
         awaitLedger(() -> chunks("status = 'done'") == CHUNKS - 1 && chunks("status = 'running'") == 1, third);
         assertThat(third.kill()).as("killed during the last chunk").isEqualTo(137);
 
@@ -103,8 +104,11 @@ class ResumeAfterCrashTest {
 
     private ReplicatorProcess start(String command, String name) {
         List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+        if (!command.contains("--workers")) {
+            args.add("--workers=4");
+        }
         args.addAll(List.of("--source.url=" + source, "--source.username=postgres", "--target.url=" + target,
-                "--target.username=postgres", "--replicator.data-dir=" + dir, "--workers=4",
+                "--target.username=postgres", "--replicator.data-dir=" + dir,
                 "--chunk-rows=" + ROWS / CHUNKS, "--batch-rows=2000"));
         return ReplicatorProcess.start(dir.resolve(name + ".log"), args);
     }

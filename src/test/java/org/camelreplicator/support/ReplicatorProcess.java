@@ -24,6 +24,11 @@ public final class ReplicatorProcess {
     }
 
     public static ReplicatorProcess start(Path logFile, List<String> args) {
+        return start(logFile, args, java.util.Map.of());
+    }
+
+    /** Starts it with extra environment variables (settings can be given that way too). */
+    public static ReplicatorProcess start(Path logFile, List<String> args, java.util.Map<String, String> environment) {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -33,8 +38,10 @@ public final class ReplicatorProcess {
         command.add("org.camelreplicator.cli.ReplicatorCli");
         command.addAll(args);
         try {
-            Process p = new ProcessBuilder(command).directory(new File(".").getAbsoluteFile())
-                    .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(new File(".").getAbsoluteFile())
+                    .redirectErrorStream(true).redirectOutput(logFile.toFile());
+            builder.environment().putAll(environment);
+            Process p = builder.start();
             return new ReplicatorProcess(p, logFile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
