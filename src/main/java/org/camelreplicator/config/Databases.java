@@ -104,6 +104,19 @@ public final class Databases {
         }
     }
 
+    /**
+     * After a connection failure, the other idle connections of the pools are likely dead too (a
+     * restarted server, a dropped network): HikariCP closes the idle ones now and the busy ones when
+     * they come back, so a retry does not spend its attempts on them.
+     */
+    public void evictIdleConnections() {
+        for (DataSource ds : new DataSource[] {source, target}) {
+            if (ds instanceof com.zaxxer.hikari.HikariDataSource hikari && hikari.getHikariPoolMXBean() != null) {
+                hikari.getHikariPoolMXBean().softEvictConnections();
+            }
+        }
+    }
+
     /** Closes the connection pools that were used; Camel does not close beans it created from properties. */
     public void close() {
         for (DataSource ds : new DataSource[] {source, target}) {

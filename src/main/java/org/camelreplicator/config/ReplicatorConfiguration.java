@@ -12,6 +12,7 @@ import org.camelreplicator.copy.ChunkReader;
 import org.camelreplicator.copy.ChunkTransactions;
 import org.camelreplicator.copy.LoadCoordinator;
 import org.camelreplicator.copy.StopSignal;
+import org.camelreplicator.copy.TransientFaults;
 import org.camelreplicator.embedded.DemoDatabase;
 import org.camelreplicator.embedded.EmbeddedPostgresServer;
 import org.camelreplicator.ledger.Ledger;
@@ -104,6 +105,9 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("chunkReader", new ChunkReader(databases, stop, settings.batchRows(), settings.fetchSize()));
         registry.bind("chunkTransactions", new ChunkTransactions(databases, ledger, stop));
         registry.bind("statusReport", new StatusReport(databases, ledger));
+        TransientFaults faults = new TransientFaults(databases, stop);
+        registry.bind("transientFaults", faults);
+        registry.bind("retryLogger", (org.apache.camel.Processor) faults::beforeRetry);
         registry.bind("dryRun", new DryRun(databases, planner, targetSchema, ledger));
     }
 

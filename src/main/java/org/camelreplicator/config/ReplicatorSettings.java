@@ -35,7 +35,11 @@ public record ReplicatorSettings(
         Map<String, String> splitBy,
         YearMonth fromMonth,
         YearMonth toMonth,
-        String startFromTable) {
+        String startFromTable,
+        int maxRetries,
+        long retryInitialDelayMillis,
+        long retryMaxDelayMillis,
+        int connectTimeoutSeconds) {
 
     /** Per-table settings: {@code replicator.table.<table>.<option>}. */
     public static final String TABLE_PREFIX = "replicator.table.";
@@ -96,7 +100,11 @@ public record ReplicatorSettings(
                 Map.copyOf(splitBy),
                 from,
                 to,
-                r.text("replicator.start-from-table", ""));
+                r.text("replicator.start-from-table", ""),
+                r.count("replicator.retry.max-retries", 6, 1000),
+                r.positiveLong("replicator.retry.initial-delay", 500),
+                r.positiveLong("replicator.retry.max-delay", 30_000),
+                r.positiveInt("replicator.connect-timeout", 30, 3600));
     }
 
     /** Reads settings that have no per-table part, for tests and tools. */
@@ -132,6 +140,21 @@ public record ReplicatorSettings(
                 throw new InvalidSettingException(key, String.valueOf(v), "is larger than the allowed maximum " + max);
             }
             return (int) v;
+        }
+
+        /** A whole number that may be 0. */
+        int count(String key, int fallback, int max) {
+            String raw = text(key, String.valueOf(fallback));
+            int v;
+            try {
+                v = Integer.parseInt(raw.replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(key, raw, "is not a whole number");
+            }
+            if (v < 0 || v > max) {
+                throw new InvalidSettingException(key, raw, "must be between 0 and " + max);
+            }
+            return v;
         }
 
         long positiveLong(String key, long fallback) {

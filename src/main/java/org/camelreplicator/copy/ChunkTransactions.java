@@ -48,9 +48,13 @@ public final class ChunkTransactions {
         exchange.setProperty(PROPERTY, new Open(chunk, c));
     }
 
-    public void write(Batch batch, Exchange exchange) throws SQLException {
+    public void write(Batch batch, Exchange exchange) {
         Open tx = open(exchange);
-        databases.targetDialect().batchWriter().write(tx.connection, tx.chunk.table(), batch);
+        try {
+            databases.targetDialect().batchWriter().write(tx.connection, tx.chunk.table(), batch);
+        } catch (SQLException e) {
+            throw ChunkWriteException.of(tx.chunk, batch, e);
+        }
         tx.rows += batch.size();
         run(exchange).report().rowsWritten(tx.chunk.table().id(), batch.size());
     }
@@ -65,6 +69,9 @@ public final class ChunkTransactions {
 
     /** Rolls back an uncommitted chunk, records why in the ledger, and returns the connection. */
     public void end(Exchange exchange) {
+        // the batch split marks a failed exchange "redelivery exhausted", which would stop the
+        // caller's retry policy before it looks at the error; whether to retry is the caller's call
+        exchange.getExchangeExtension().setRedeliveryExhausted(false);
         Open tx = exchange.removeProperty(PROPERTY) instanceof Open o ? o : null;
         if (tx == null) {
             return;

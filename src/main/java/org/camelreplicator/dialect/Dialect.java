@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Set;
 
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.TableSpec;
@@ -122,6 +123,18 @@ public interface Dialect {
     /** A column default that means the same on PostgreSQL, or null when it does not translate. */
     default String postgresDefault(ColumnSpec column) {
         return Defaults.portable(column.defaultValue());
+    }
+
+    // ---- faults
+
+    /** The engine's own error numbers for failures worth retrying (deadlock, lock timeout, lost connection). */
+    default Set<Integer> transientErrorCodes() {
+        return Set.of();
+    }
+
+    /** Whether trying again may succeed: see {@link TransientErrors} for the standard rules. */
+    default boolean isTransient(Throwable error) {
+        return TransientErrors.isTransient(error, transientErrorCodes());
     }
 
     // ---- as a target

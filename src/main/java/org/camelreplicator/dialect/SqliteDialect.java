@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +38,12 @@ public final class SqliteDialect implements Dialect {
     @Override
     public String defaultSchema(Connection c) {
         return null;
+    }
+
+    /** SQLITE_BUSY and SQLITE_LOCKED: another connection holds the database; it frees it soon. */
+    @Override
+    public Set<Integer> transientErrorCodes() {
+        return Set.of(5, 6);
     }
 
     @Override

@@ -1,0 +1,99 @@
+package org.camelreplicator.copy;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.camelreplicator.catalog.TableSpec;
+import org.camelreplicator.plan.Chunk;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * Writing a batch of a chunk failed. The message names the table, the chunk and its bounds, and,
+ * when the target says which line of the COPY it refused, the column and the row's key.
+ */
+public class ChunkWriteException extends RuntimeException {
+
+    /** PostgreSQL's context of a COPY error: {@code COPY items, line 17, column price: "12345.67"}. */
+    private static final Pattern COPY_LINE = Pattern.compile("COPY [^,]+, line (\\d+)(?:, column ([^:]+))?");
+
+    private final int rowInBatch;
+
+    private ChunkWriteException(String message, int rowInBatch, SQLException cause) {
+        super(message, cause);
+        this.rowInBatch = rowInBatch;
+    }
+
+    public static ChunkWriteException of(Chunk chunk, Batch batch, SQLException cause) {
+        StringBuilder message = new StringBuilder("Writing ").append(chunk).append(" to the target failed");
+        int row = -1;
+        String column = null;
+        ServerErrorMessage server = cause instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        if (server != null && server.getWhere() != null) {
+            Matcher m = COPY_LINE.matcher(server.getWhere());
+            if (m.find()) {
+                row = Integer.parseInt(m.group(1)) - 1;
+                column = m.group(2);
+            }
+        }
+        if (server != null && server.getColumn() != null) {
+            column = server.getColumn();
+        }
+        if (column != null) {
+            message.append(", column ").append(column.strip());
+        }
+        String key = row >= 0 && row < batch.size() ? rowKey(chunk.table().source(), batch, row) : null;
+        if (key != null) {
+            message.append(", row ").append(key);
+        }
+        message.append(": ").append(cause.getMessage());
+        return new ChunkWriteException(message.toString(), row, cause);
+    }
+
+    /** The position in the batch of the row the target refused, or -1 when it did not say. */
+    public int rowInBatch() {
+        return rowInBatch;
+    }
+
+    public SQLException sqlException() {
+        return (SQLException) getCause();
+    }
+
+    private static String rowKey(TableSpec table, Batch batch, int row) {
+        if (batch instanceof RowBatch rows) {
+            return BadValueException.rowKey(table, rows.rows().get(row));
+        }
+        String[] fields = line((CopyTextBatch) batch, row).split("\t", -1);
+        List<String> key = table.primaryKey().isEmpty() ? table.columns().stream().map(c -> c.name()).toList() : table.primaryKey();
+        List<String> parts = new ArrayList<>();
+        for (String k : key) {
+            for (int i = 0; i < table.columns().size() && i < fields.length; i++) {
+                if (table.columns().get(i).name().equals(k)) {
+                    parts.add(k + "=" + (fields[i].equals("\\N") ? "null" : fields[i]));
+                }
+            }
+        }
+        return "(" + String.join(", ", parts) + ")";
+    }
+
+    /** The n-th line of a COPY text batch (lines end with \n; data newlines are escaped). */
+    private static String line(CopyTextBatch batch, int n) {
+        byte[] data = batch.data();
+        int start = 0;
+        for (int line = 0; line < n; line++) {
+            while (start < batch.length() && data[start] != '\n') {
+                start++;
+            }
+            start++;
+        }
+        int end = start;
+        while (end < batch.length() && data[end] != '\n') {
+            end++;
+        }
+        return new String(data, start, Math.max(0, end - start), StandardCharsets.UTF_8);
+    }
+}
