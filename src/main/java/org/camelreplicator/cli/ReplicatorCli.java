@@ -267,6 +267,12 @@ public final class ReplicatorCli implements Callable<Integer> {
     /** Turns an exception into a message a user can act on, and the exit status. */
     static int report(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "42501".equals(sql.getSQLState())) {
+                System.err.println("Error: " + Errors.describe(e) + ". The database user lacks a privilege the command needs:"
+                        + " on the target, CREATE on the database (for the ledger schema, replicator.ledger-schema) and on the"
+                        + " target schema, and the right to write its tables; on the source, SELECT. Grant them or use another user.");
+                return BAD_INPUT;
+            }
             if (t instanceof InvalidSettingException || t instanceof UsageException || t instanceof UnfinishedRunException) {
                 System.err.println("Error: " + t.getMessage());
                 return BAD_INPUT;

@@ -103,7 +103,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("targetSchema", targetSchema);
         registry.bind("loadCoordinator", new LoadCoordinator(databases, settings, planner, targetSchema, ledger, stop));
         registry.bind("chunkReader", new ChunkReader(databases, stop, settings.batchRows(), settings.fetchSize()));
-        registry.bind("chunkTransactions", new ChunkTransactions(databases, ledger, stop));
+        registry.bind("chunkTransactions", new ChunkTransactions(databases, ledger, stop, settings));
         registry.bind("statusReport", new StatusReport(databases, ledger));
         TransientFaults faults = new TransientFaults(databases, stop);
         registry.bind("transientFaults", faults);

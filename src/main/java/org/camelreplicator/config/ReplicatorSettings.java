@@ -39,7 +39,25 @@ public record ReplicatorSettings(
         int maxRetries,
         long retryInitialDelayMillis,
         long retryMaxDelayMillis,
-        int connectTimeoutSeconds) {
+        int connectTimeoutSeconds,
+        BadRows onBadRow,
+        NulCharacters textNul) {
+
+    /** What a row the target refuses does to its table. */
+    public enum BadRows {
+        /** The table fails, naming the table, column and row key; nothing of its failed chunk is written. */
+        FAIL,
+        /** The row goes to the ledger's rejects table with the error; the rest of its chunk is written. */
+        REJECT
+    }
+
+    /** Text holding NUL (U+0000), which PostgreSQL text cannot store. */
+    public enum NulCharacters {
+        /** The row is refused (then the bad-row rule applies), naming table, column and key. */
+        FAIL,
+        /** NUL characters are removed from the text; the number removed is logged per chunk. */
+        STRIP
+    }
 
     /** Per-table settings: {@code replicator.table.<table>.<option>}. */
     public static final String TABLE_PREFIX = "replicator.table.";
@@ -104,7 +122,9 @@ public record ReplicatorSettings(
                 r.count("replicator.retry.max-retries", 6, 1000),
                 r.positiveLong("replicator.retry.initial-delay", 500),
                 r.positiveLong("replicator.retry.max-delay", 30_000),
-                r.positiveInt("replicator.connect-timeout", 30, 3600));
+                r.positiveInt("replicator.connect-timeout", 30, 3600),
+                r.choice("replicator.on-bad-row", BadRows.class, BadRows.FAIL),
+                r.choice("replicator.text.nul", NulCharacters.class, NulCharacters.FAIL));
     }
 
     /** Reads settings that have no per-table part, for tests and tools. */

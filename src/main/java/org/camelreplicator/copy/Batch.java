@@ -9,4 +9,10 @@ public sealed interface Batch permits RowBatch, CopyTextBatch {
 
     /** Rows in the batch. */
     int size();
+
+    /** Rows [from, to) as a batch of their own, to narrow a refused batch down to its bad rows. */
+    Batch slice(int from, int to);
+
+    /** One row as text, for the record of a rejected row. */
+    String rowText(int row);
 }

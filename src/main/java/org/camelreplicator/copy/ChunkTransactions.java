@@ -2,9 +2,11 @@ package org.camelreplicator.copy;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 
 import org.apache.camel.Exchange;
 import org.camelreplicator.config.Databases;
+import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.plan.Chunk;
@@ -28,11 +30,15 @@ public final class ChunkTransactions {
     private final Databases databases;
     private final Ledger ledger;
     private final StopSignal stop;
+    private final WriteOptions options;
+    private final boolean rejectBadRows;
 
-    public ChunkTransactions(Databases databases, Ledger ledger, StopSignal stop) {
+    public ChunkTransactions(Databases databases, Ledger ledger, StopSignal stop, ReplicatorSettings settings) {
         this.databases = databases;
         this.ledger = ledger;
         this.stop = stop;
+        this.options = new WriteOptions(settings.textNul());
+        this.rejectBadRows = settings.onBadRow() == ReplicatorSettings.BadRows.REJECT;
     }
 
     public void begin(Chunk chunk, Exchange exchange) throws SQLException {
@@ -48,20 +54,59 @@ public final class ChunkTransactions {
         exchange.setProperty(PROPERTY, new Open(chunk, c));
     }
 
-    public void write(Batch batch, Exchange exchange) {
+    public void write(Batch batch, Exchange exchange) throws SQLException {
         Open tx = open(exchange);
+        long rejectedBefore = tx.rejected;
+        if (rejectBadRows) {
+            writeRejecting(tx, batch, run(exchange));
+        } else {
+            writeOnce(tx, batch);
+        }
+        long written = batch.size() - (tx.rejected - rejectedBefore);
+        tx.rows += written;
+        run(exchange).report().rowsWritten(tx.chunk.table().id(), written);
+    }
+
+    private void writeOnce(Open tx, Batch batch) {
         try {
-            databases.targetDialect().batchWriter().write(tx.connection, tx.chunk.table(), batch);
+            databases.targetDialect().batchWriter().write(tx.connection, tx.chunk.table(), batch, options);
         } catch (SQLException e) {
             throw ChunkWriteException.of(tx.chunk, batch, e);
         }
-        tx.rows += batch.size();
-        run(exchange).report().rowsWritten(tx.chunk.table().id(), batch.size());
+    }
+
+    /**
+     * replicator.on-bad-row=reject: a batch the target refuses for a permanent reason is rolled back
+     * to a savepoint and written again in halves, down to the single rows it refuses. Those go to
+     * the ledger's rejects table in this same transaction, so a rejected row is recorded exactly
+     * when the rest of its chunk is written: never both lost and unreported.
+     */
+    private void writeRejecting(Open tx, Batch batch, RunContext run) throws SQLException {
+        Savepoint savepoint = tx.connection.setSavepoint();
+        try {
+            writeOnce(tx, batch);
+            tx.connection.releaseSavepoint(savepoint);
+        } catch (ChunkWriteException | BadValueException e) {
+            if (databases.targetDialect().isTransient(e) || databases.sourceDialect().isTransient(e)) {
+                throw e;
+            }
+            tx.connection.rollback(savepoint);
+            if (batch.size() == 1) {
+                ledger.recordReject(tx.connection, tx.chunk, ChunkWriteException.rowKey(tx.chunk.table().source(), batch, 0),
+                        Errors.describe(e), batch.rowText(0));
+                tx.rejected++;
+                run.report().rowsRejected(tx.chunk.table().id(), 1);
+                return;
+            }
+            int half = batch.size() / 2;
+            writeRejecting(tx, batch.slice(0, half), run);
+            writeRejecting(tx, batch.slice(half, batch.size()), run);
+        }
     }
 
     public void commit(Exchange exchange) throws SQLException {
         Open tx = open(exchange);
-        ledger.markChunkDone(tx.connection, tx.chunk, tx.rows);
+        ledger.markChunkDone(tx.connection, tx.chunk, tx.rows, tx.rejected);
         tx.connection.commit();
         tx.committed = true;
         LOG.debug("{}: {} rows committed", tx.chunk, tx.rows);
@@ -86,6 +131,7 @@ public final class ChunkTransactions {
         }
         if (!tx.committed) {
             run(exchange).report().rowsWritten(tx.chunk.table().id(), -tx.rows);
+            run(exchange).report().rowsRejected(tx.chunk.table().id(), -tx.rejected);
             Throwable error = exchange.getException() != null ? exchange.getException()
                     : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
             try {
@@ -117,6 +163,7 @@ public final class ChunkTransactions {
         final Chunk chunk;
         final Connection connection;
         long rows;
+        long rejected;
         boolean committed;
 
         Open(Chunk chunk, Connection connection) {

@@ -1,6 +1,5 @@
 package org.camelreplicator.copy;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,11 +62,12 @@ public class ChunkWriteException extends RuntimeException {
         return (SQLException) getCause();
     }
 
-    private static String rowKey(TableSpec table, Batch batch, int row) {
+    /** The key of one row of a batch, {@code (id=42)}, or the whole row when the table has no primary key. */
+    static String rowKey(TableSpec table, Batch batch, int row) {
         if (batch instanceof RowBatch rows) {
             return BadValueException.rowKey(table, rows.rows().get(row));
         }
-        String[] fields = line((CopyTextBatch) batch, row).split("\t", -1);
+        String[] fields = batch.rowText(row).split("\t", -1);
         List<String> key = table.primaryKey().isEmpty() ? table.columns().stream().map(c -> c.name()).toList() : table.primaryKey();
         List<String> parts = new ArrayList<>();
         for (String k : key) {
@@ -80,20 +80,4 @@ public class ChunkWriteException extends RuntimeException {
         return "(" + String.join(", ", parts) + ")";
     }
 
-    /** The n-th line of a COPY text batch (lines end with \n; data newlines are escaped). */
-    private static String line(CopyTextBatch batch, int n) {
-        byte[] data = batch.data();
-        int start = 0;
-        for (int line = 0; line < n; line++) {
-            while (start < batch.length() && data[start] != '\n') {
-                start++;
-            }
-            start++;
-        }
-        int end = start;
-        while (end < batch.length() && data[end] != '\n') {
-            end++;
-        }
-        return new String(data, start, Math.max(0, end - start), StandardCharsets.UTF_8);
-    }
 }

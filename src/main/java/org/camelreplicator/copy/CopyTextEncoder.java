@@ -19,12 +19,24 @@ final class CopyTextEncoder {
     private static final byte[] NULL = {'\\', 'N'};
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+    private final boolean stripNul;
     private byte[] buf;
     private int len;
     private String problem;
+    private long strippedNuls;
 
-    CopyTextEncoder(int initialCapacity) {
+    /**
+     * @param stripNul remove NUL characters from text instead of refusing the row
+     *                 ({@code replicator.text.nul=strip}); they are counted in {@link #strippedNuls()}
+     */
+    CopyTextEncoder(int initialCapacity, boolean stripNul) {
+        this.stripNul = stripNul;
         buf = new byte[initialCapacity];
+    }
+
+    /** NUL characters removed so far. */
+    long strippedNuls() {
+        return strippedNuls;
     }
 
     byte[] buffer() {
@@ -226,8 +238,13 @@ final class CopyTextEncoder {
                         buf[len++] = '\\';
                         buf[len++] = 'r';
                     }
-                    case '\0' -> throw new IllegalArgumentException(
-                            "text holds a NUL character at position " + i + ", which PostgreSQL text cannot store");
+                    case '\0' -> {
+                        if (!stripNul) {
+                            throw new IllegalArgumentException("text holds a NUL character at position " + i
+                                    + ", which PostgreSQL text cannot store (replicator.text.nul=strip removes them)");
+                        }
+                        strippedNuls++;
+                    }
                     default -> buf[len++] = (byte) c;
                 }
             } else if (c < 0x800) {

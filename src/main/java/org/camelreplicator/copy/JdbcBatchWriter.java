@@ -19,7 +19,7 @@ public final class JdbcBatchWriter implements BatchWriter {
     }
 
     @Override
-    public void write(Connection target, TablePlan table, Batch batch) throws SQLException {
+    public void write(Connection target, TablePlan table, Batch batch, WriteOptions options) throws SQLException {
         if (!(batch instanceof RowBatch rows)) {
             throw new IllegalArgumentException(dialect.name() + " takes rows as values, not " + batch.getClass().getSimpleName());
         }

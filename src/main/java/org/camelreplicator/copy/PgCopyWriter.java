@@ -4,10 +4,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.stream.Collectors;
 
+import org.camelreplicator.config.ReplicatorSettings.NulCharacters;
 import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.plan.TablePlan;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a batch with one {@code COPY ... FROM STDIN} through pgjdbc's CopyManager, the fastest way
@@ -16,6 +19,8 @@ import org.postgresql.copy.CopyIn;
  * are already COPY text go through untouched.
  */
 public final class PgCopyWriter implements BatchWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgCopyWriter.class);
 
     private static final int FLUSH_BYTES = 256 * 1024;
 
@@ -26,13 +31,13 @@ public final class PgCopyWriter implements BatchWriter {
     }
 
     @Override
-    public void write(Connection target, TablePlan table, Batch batch) throws SQLException {
+    public void write(Connection target, TablePlan table, Batch batch, WriteOptions options) throws SQLException {
         CopyIn copy = target.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table));
         try {
             if (batch instanceof CopyTextBatch text) {
                 copy.writeToCopy(text.data(), 0, text.length());
             } else {
-                encode(copy, table, (RowBatch) batch);
+                encode(copy, table, (RowBatch) batch, options);
             }
             copy.endCopy();
         } finally {
@@ -42,8 +47,8 @@ public final class PgCopyWriter implements BatchWriter {
         }
     }
 
-    private static void encode(CopyIn copy, TablePlan table, RowBatch batch) throws SQLException {
-        CopyTextEncoder encoder = new CopyTextEncoder(FLUSH_BYTES + 64 * 1024);
+    private static void encode(CopyIn copy, TablePlan table, RowBatch batch, WriteOptions options) throws SQLException {
+        CopyTextEncoder encoder = new CopyTextEncoder(FLUSH_BYTES + 64 * 1024, options.nul() == NulCharacters.STRIP);
         for (Object[] row : batch.rows()) {
             int bad = encoder.row(row);
             if (bad >= 0) {
@@ -56,6 +61,10 @@ public final class PgCopyWriter implements BatchWriter {
         }
         if (encoder.length() > 0) {
             copy.writeToCopy(encoder.buffer(), 0, encoder.length());
+        }
+        if (encoder.strippedNuls() > 0) {
+            LOG.warn("{}: removed {} NUL characters from text values of a batch of {} rows (replicator.text.nul=strip)",
+                    table.id(), encoder.strippedNuls(), batch.size());
         }
     }
 

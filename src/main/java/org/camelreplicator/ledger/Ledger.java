@@ -66,6 +66,7 @@ public final class Ledger {
             description varchar(100000) NOT NULL,
             status      varchar(16) NOT NULL,
             rows_copied bigint,
+            rows_rejected bigint,
             attempts    integer NOT NULL,
             owner       varchar(200),
             lease_until timestamp with time zone,
@@ -74,6 +75,17 @@ public final class Ledger {
             error       varchar(8000),
             PRIMARY KEY (run_id, table_name, chunk_no),
             FOREIGN KEY (run_id, table_name) REFERENCES %1$s.tables (run_id, table_name) ON DELETE CASCADE
+        )""",
+        """
+        CREATE TABLE IF NOT EXISTS %s.rejects (
+            run_id      bigint NOT NULL,
+            table_name  varchar(1000) NOT NULL,
+            chunk_no    integer NOT NULL,
+            row_key     varchar(8000) NOT NULL,
+            error       varchar(8000) NOT NULL,
+            row_data    text,
+            rejected_at timestamp with time zone NOT NULL,
+            FOREIGN KEY (run_id, table_name, chunk_no) REFERENCES %1$s.chunks (run_id, table_name, chunk_no) ON DELETE CASCADE
         )"""
     };
 
@@ -317,14 +329,21 @@ public final class Ledger {
     }
 
     /** Marks a chunk done inside the chunk's own transaction: its rows and this mark commit together. */
-    public void markChunkDone(Connection chunkTransaction, Chunk chunk, long rows) throws SQLException {
-        int n = update(chunkTransaction, "UPDATE " + t("chunks") + " SET status = ?, rows_copied = ?, finished_at = ?"
+    public void markChunkDone(Connection chunkTransaction, Chunk chunk, long rows, long rejected) throws SQLException {
+        int n = update(chunkTransaction, "UPDATE " + t("chunks") + " SET status = ?, rows_copied = ?, rows_rejected = ?, finished_at = ?"
                 + " WHERE run_id = ? AND table_name = ? AND chunk_no = ? AND status <> ?",
-                ChunkRecord.DONE, rows, now(), chunk.runId(), chunk.table().id(), chunk.number(), ChunkRecord.DONE);
+                ChunkRecord.DONE, rows, rejected, now(), chunk.runId(), chunk.table().id(), chunk.number(), ChunkRecord.DONE);
         if (n != 1) {
             // another worker finished the same chunk first: rolling this copy back keeps each row once
             throw new IllegalStateException(chunk + " is already done in the ledger; its second copy is rolled back");
         }
+    }
+
+    /** A row the target refused, recorded in the chunk's own transaction (replicator.on-bad-row=reject). */
+    public void recordReject(Connection chunkTransaction, Chunk chunk, String rowKey, String error, String rowData) throws SQLException {
+        update(chunkTransaction, "INSERT INTO " + t("rejects") + " (run_id, table_name, chunk_no, row_key, error, row_data, rejected_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)", chunk.runId(), chunk.table().id(), chunk.number(), truncate(rowKey),
+                truncate(error), rowData, now());
     }
 
     /** A chunk interrupted by a stop goes back to pending: it rolled back and nothing is wrong with it. */

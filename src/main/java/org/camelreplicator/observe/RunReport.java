@@ -59,6 +59,11 @@ public final class RunReport {
         table(table).rows.addAndGet(rows);
     }
 
+    /** Rows the target refused and the ledger recorded as rejects (replicator.on-bad-row=reject). */
+    public void rowsRejected(String table, long rows) {
+        table(table).rejected.addAndGet(rows);
+    }
+
     /** Rows an earlier attempt of a resumed run already committed. */
     public void rowsAlreadyCopied(String table, long rows) {
         table(table).previousRows = rows;
@@ -134,6 +139,13 @@ public final class RunReport {
                 tables.size(), count(Outcome.DONE), count(Outcome.FAILED), count(Outcome.SKIPPED),
                 count(Outcome.PENDING) + count(Outcome.RUNNING)));
         sb.append("Total rows synced: ").append(number(totalRows())).append('\n');
+        long rejected = tables.values().stream().mapToLong(t -> t.rejected.get()).sum();
+        if (rejected > 0) {
+            sb.append("Rejected rows: ").append(number(rejected)).append(" (");
+            sb.append(String.join(", ", tables.values().stream().filter(t -> t.rejected.get() > 0)
+                    .map(t -> t.id + ": " + number(t.rejected.get())).toList()));
+            sb.append("), recorded in the ledger table rejects\n");
+        }
         sb.append("Duration: ").append(String.format(Locale.ROOT, "%.1f s", seconds)).append('\n');
         sb.append("Throughput: ").append(number(seconds > 0 ? Math.round(totalRows() / seconds) : 0)).append(" rows/s\n");
         if (!failed.isEmpty() || failed()) {
@@ -174,6 +186,7 @@ public final class RunReport {
     private static final class TableProgress {
         final String id;
         final AtomicLong rows = new AtomicLong();
+        final AtomicLong rejected = new AtomicLong();
         volatile long previousRows;
         volatile long startNanos;
         volatile long endNanos;

@@ -225,7 +225,7 @@ class CopyTextEncoderTest {
         try (Connection c = TestPostgres.connect(database)) {
             execute(c, "CREATE TABLE " + table + " (id integer PRIMARY KEY, txt text, bin bytea, num numeric,"
                     + " dbl double precision, flag boolean, day date, ts timestamp, tstz timestamptz, tm time)");
-            CopyTextEncoder encoder = new CopyTextEncoder(4);
+            CopyTextEncoder encoder = new CopyTextEncoder(4, false);
             assertThat(encoder.row(row)).isEqualTo(-1);
             assertThat(encoder.row(nulls)).isEqualTo(-1);
 
@@ -254,7 +254,7 @@ class CopyTextEncoderTest {
 
     @Test
     void textWithANulCharacterIsRejectedNamingItsColumn() {
-        CopyTextEncoder encoder = new CopyTextEncoder(64);
+        CopyTextEncoder encoder = new CopyTextEncoder(64, false);
 
         int bad = encoder.row(new Object[] {1, "ok", "before\u0000after"});
 
@@ -265,7 +265,7 @@ class CopyTextEncoderTest {
 
     @Test
     void textWithAnUnpairedSurrogateIsRejectedNamingItsColumn() {
-        CopyTextEncoder encoder = new CopyTextEncoder(64);
+        CopyTextEncoder encoder = new CopyTextEncoder(64, false);
 
         assertThat(encoder.row(new Object[] {"ab\uD83D"})).isZero();
         assertThat(encoder.problem()).contains("unpaired UTF-16 surrogate").contains("position 2");
@@ -280,7 +280,7 @@ class CopyTextEncoderTest {
         String table = "t" + TABLES.incrementAndGet();
         try (Connection c = TestPostgres.connect(database)) {
             execute(c, "CREATE TABLE " + table + " (id integer PRIMARY KEY, a text, b text)");
-            CopyTextEncoder encoder = new CopyTextEncoder(16);
+            CopyTextEncoder encoder = new CopyTextEncoder(16, false);
             assertThat(encoder.row(new Object[] {1, "first", "row"})).isEqualTo(-1);
             int before = encoder.length();
 
@@ -313,7 +313,7 @@ class CopyTextEncoderTest {
         String table = "t" + TABLES.incrementAndGet();
         try (Connection c = TestPostgres.connect(database)) {
             execute(c, "CREATE TABLE " + table + " (id integer PRIMARY KEY, v " + type + ")");
-            CopyTextEncoder encoder = new CopyTextEncoder(16);
+            CopyTextEncoder encoder = new CopyTextEncoder(16, false);
             for (int i = 0; i < values.length; i++) {
                 assertThat(encoder.row(new Object[] {i, values[i]})).as("row %d: %s", i, encoder.problem()).isEqualTo(-1);
             }
@@ -344,5 +344,13 @@ class CopyTextEncoderTest {
         try (Statement st = c.createStatement()) {
             st.execute(sql);
         }
+    }
+
+    @Test
+    void withStripNulCharactersAreRemovedAndCounted() throws SQLException {
+        CopyTextEncoder encoder = new CopyTextEncoder(64, true);
+        assertThat(encoder.row(new Object[] {1, "a\u0000b\u0000"})).isEqualTo(-1);
+        assertThat(encoder.strippedNuls()).isEqualTo(2);
+        assertThat(new String(encoder.buffer(), 0, encoder.length(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("1\tab\n");
     }
 }

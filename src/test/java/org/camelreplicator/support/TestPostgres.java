@@ -60,4 +60,43 @@ public final class TestPostgres {
     private static Connection admin() throws SQLException {
         return connect(url("postgres"));
     }
+
+    /**
+     * A login role that must give its password: the test server trusts everyone else, so this
+     * role's lines go first in pg_hba.conf.
+     */
+    public static synchronized void passwordRole(String role, String password) {
+        try (Connection c = admin(); Statement st = c.createStatement()) {
+            st.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'");
+            java.nio.file.Path hba;
+            try (java.sql.ResultSet rs = st.executeQuery("SHOW hba_file")) {
+                rs.next();
+                hba = java.nio.file.Path.of(rs.getString(1));
+            }
+            String lines = "host all " + role + " 127.0.0.1/32 scram-sha-256\nhost all " + role + " ::1/128 scram-sha-256\n";
+            java.nio.file.Files.writeString(hba, lines + java.nio.file.Files.readString(hba));
+            st.execute("SELECT pg_reload_conf()");
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("Cannot create password role " + role, e);
+        }
+        // the server reloads its configuration on its own time: wait until it asks for the password
+        // (the URL is read here: Awaitility polls on another thread, and server() holds this class's lock)
+        String url = url("postgres");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            try (Connection c = DriverManager.getConnection(url, role, "not-" + password)) {
+                return false;
+            } catch (SQLException refused) {
+                return "28P01".equals(refused.getSQLState());
+            }
+        });
+    }
+
+    /** A login role without privileges beyond connecting. */
+    public static void plainRole(String role) {
+        try (Connection c = admin(); Statement st = c.createStatement()) {
+            st.execute("CREATE ROLE " + role + " LOGIN");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create role " + role, e);
+        }
+    }
 }
