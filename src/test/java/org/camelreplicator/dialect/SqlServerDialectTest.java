@@ -392,7 +392,7 @@ class SqlServerDialectTest {
 
     @Test
     void aTargetSchemaIsCreatedTheTransactSqlWay() {
-        assertThat(dialect.createSchemaSql("it's")).isEqualTo("IF SCHEMA_ID(N'it''s') IS NULL EXEC(N'CREATE SCHEMA [it''''s]')");
+        assertThat(dialect.createSchemaSql("it's")).isEqualTo("IF SCHEMA_ID(N'it''s') IS NULL EXEC(N'CREATE SCHEMA [it''s]')");
     }
 
     // ---- helpers
