@@ -66,7 +66,7 @@ public final class ChunkReader {
     /** The SELECT that reads one chunk: every column, in catalog order, within the chunk's range. */
     static String selectSql(Chunk chunk, Dialect dialect, boolean bindParameters) {
         TableSpec t = chunk.table().source();
-        String columns = t.columns().stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", "));
+        String columns = t.columns().stream().map(dialect::selectExpression).collect(Collectors.joining(", "));
         String where = chunk.range().condition(dialect::quote, bindParameters ? v -> "?" : dialect::literal);
         return "SELECT " + columns + " FROM " + dialect.qualified(t.schema(), t.name())
                 + (where.isEmpty() ? "" : " WHERE " + where);
@@ -156,7 +156,7 @@ public final class ChunkReader {
             try {
                 dialect.prepareForStreaming(connection);
                 statement = connection.prepareStatement(selectSql(chunk, dialect, true),
-                        ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+                        dialect.streamingResultSetType(), ResultSet.CONCUR_READ_ONLY);
                 dialect.configureStreamingStatement(statement, fetchSize);
                 List<Object> params = chunk.range().parameters();
                 for (int i = 0; i < params.size(); i++) {

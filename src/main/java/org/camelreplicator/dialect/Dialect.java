@@ -83,6 +83,16 @@ public interface Dialect {
         c.setReadOnly(true);
     }
 
+    /** How a column is written in the chunk's SELECT; engines with types JDBC cannot read convert them here. */
+    default String selectExpression(ColumnSpec column) {
+        return quote(column.name());
+    }
+
+    /** The result set type for streaming a chunk (SQL Server has a faster forward-only kind of its own). */
+    default int streamingResultSetType() {
+        return java.sql.ResultSet.TYPE_FORWARD_ONLY;
+    }
+
     default void configureStreamingStatement(Statement s, int fetchSize) throws SQLException {
         s.setFetchSize(fetchSize);
     }

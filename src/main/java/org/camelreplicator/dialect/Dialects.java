@@ -24,6 +24,9 @@ public final class Dialects {
         if (p.contains("sqlite")) {
             return new SqliteDialect();
         }
+        if (p.startsWith("microsoft sql server")) {
+            return new SqlServerDialect();
+        }
         return new GenericDialect(product, md.getIdentifierQuoteString());
     }
 }

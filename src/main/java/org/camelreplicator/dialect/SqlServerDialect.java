@@ -325,9 +325,9 @@ public final class SqlServerDialect implements Dialect {
      * 4 KB as the server default and only the ODBC and OLE DB drivers as raising it on connect, and
      * mssql-jdbc sends SET TEXTSIZE only when a statement changes its max field size. Set here,
      * large values always arrive whole;</li>
-     * <li>a warning, once, when the source URL names {@code selectMethod=cursor}: then a
-     * forward-only read-only statement runs as a server cursor (bounded, but a round trip per fetch)
-     * instead of the direct stream; see {@link #streamingUrlProblem(String)}.</li>
+     * <li>a warning, once, when the source URL names {@code selectMethod=cursor}, which chunk reads
+     * bypass ({@link #streamingResultSetType()}) but other queries do not; see
+     * {@link #streamingUrlProblem(String)}.</li>
      * </ul>
      */
     @Override
@@ -373,9 +373,9 @@ public final class SqlServerDialect implements Dialect {
             return Optional.empty();
         }
         if (SELECT_METHOD_CURSOR.matcher(url).find()) {
-            return Optional.of("The SQL Server source URL sets selectMethod=cursor: every chunk is read through a "
-                    + "server cursor, one round trip per fetch. Remove it: the default selectMethod=direct with adaptive "
-                    + "response buffering streams forward-only reads without a cursor.");
+            return Optional.of("The SQL Server source URL sets selectMethod=cursor: chunks are still read with the "
+                    + "driver's direct forward-only stream, but the catalog and planning queries go through server cursors, "
+                    + "one round trip per fetch. Remove it: the default selectMethod=direct is the fast one.");
         }
         if (RESPONSE_BUFFERING_FULL.matcher(url).find()) {
             return Optional.of("The SQL Server source URL sets responseBuffering=full; chunk statements override it "
@@ -427,12 +427,19 @@ public final class SqlServerDialect implements Dialect {
         return value instanceof UUID u ? u.toString() : value;
     }
 
+    /** The driver's own direct forward-only cursor: rows stream in adaptive buffering, with no server cursor. */
+    @Override
+    public int streamingResultSetType() {
+        return DIRECT_FORWARD_ONLY;
+    }
+
     /**
      * What the SELECT of a chunk should read for this column. Plain columns as they are; the CLR
      * types as text the driver can return and PostgreSQL can read: hierarchyid by its
      * {@code ToString()} path ({@code /1/3/}), geometry and geography as EWKT ({@code SRID=4326;POINT
      * (...)}) from {@code AsTextZM()}, which unlike {@code STAsText()} keeps Z and M values.
      */
+    @Override
     public String selectExpression(ColumnSpec column) {
         String c = quote(column.name());
         String base = baseType(column);
@@ -653,6 +660,7 @@ public final class SqlServerDialect implements Dialect {
     // ---- faults
 
     /** SQL Server's error numbers for failures that may pass; see {@link #TRANSIENT_ERRORS}. */
+    @Override
     public Set<Integer> transientErrorCodes() {
         return TRANSIENT_ERRORS;
     }
