@@ -80,11 +80,13 @@ public final class SqlServerDialect implements Dialect {
      * Error numbers worth retrying: deadlock victim (1205), lock request timeout (1222), snapshot
      * update conflict (3960), NOLOCK scan aborted by data movement (601), memory grant and
      * optimizer timeouts (8645, 8628), transport-level failures (233, 64, 121, 10053, 10054, 10060)
-     * and the Azure SQL reconfiguration and throttling errors (40197, 40501, 40613, 49918, 49919,
-     * 49920, 10928, 10929, 4221).
+     * and the errors Microsoft lists as transient for Azure SQL (reconfiguration, failover, throttling:
+     * 4060, 4221, 615, 926, 40143, 40197, 40501, 40540, 40613, 42108, 42109, 49918, 49919, 49920,
+     * 10928, 10929).
      */
     static final Set<Integer> TRANSIENT_ERRORS = Set.of(1205, 1222, 3960, 601, 8645, 8628, 233, 64, 121,
-            10053, 10054, 10060, 40197, 40501, 40613, 49918, 49919, 49920, 10928, 10929, 4221);
+            10053, 10054, 10060, 4060, 4221, 615, 926, 40143, 40197, 40501, 40540, 40613, 42108, 42109,
+            49918, 49919, 49920, 10928, 10929);
 
     /** PostgreSQL keeps timestamps and times to the microsecond. */
     static final int POSTGRES_MAX_FRACTION = 6;
