@@ -51,7 +51,33 @@ public final class ReplicatorCli implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        forceExitOnSecondSignal();
         System.exit(execute(args));
+    }
+
+    /**
+     * The first SIGTERM or Ctrl-C stops gracefully (chunks roll back at their next batch, see
+     * {@link #withRuntime}); the JVM ignores further signals while it does, so a second one is
+     * caught here and ends the process at once. The ledger stays consistent either way: what did
+     * not commit is rolled back by the server when the connection drops.
+     */
+    private static void forceExitOnSecondSignal() {
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        for (String name : new String[] {"TERM", "INT"}) {
+            int status = name.equals("TERM") ? 143 : 130;
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    if (stopping.compareAndSet(false, true)) {
+                        new Thread(() -> System.exit(status), "replicator-exit").start();
+                    } else {
+                        System.err.println("Second " + name + ": exiting now; load --resume continues the run");
+                        Runtime.getRuntime().halt(status);
+                    }
+                });
+            } catch (IllegalArgumentException unsupported) {
+                LOG.debug("Signal {} cannot be handled here; the JVM's default applies", name);
+            }
+        }
     }
 
     /** Runs one command line and answers the exit status. */

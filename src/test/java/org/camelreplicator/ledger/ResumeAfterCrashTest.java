@@ -102,6 +102,28 @@ class ResumeAfterCrashTest {
         assertTargetEqualsSource();
     }
 
+    @Test
+    void aSecondSigtermEndsTheProcessAtOnceAndTheRunStillResumesExactly() throws Exception {
+        // big batches make the graceful stop (at the next batch) take a while, so the second signal lands in it
+        ReplicatorProcess run = start("load --batch-rows=200000", "twice");
+        awaitLedger(() -> chunks("status = 'running'") >= 4, run);
+
+        run.signalTerm();
+        // signals of one kind that arrive together merge into one: send the second once the first is being handled
+        await().atMost(Duration.ofSeconds(10)).until(() -> run.output().contains("Stopping:"));
+        run.signalTerm();
+        assertThat(run.waitFor(30)).as(run.output()).isEqualTo(143);
+        assertThat(run.output()).contains("Second TERM: exiting now");
+
+        try (Connection t = TestPostgres.connect(target)) {
+            long committed = Tables.single(t, "SELECT COALESCE(SUM(rows_copied), 0) FROM replicator.chunks WHERE status = 'done'");
+            assertThat(Tables.count(t, "items")).as("rows in the target = rows of done chunks").isEqualTo(committed);
+        }
+        ReplicatorProcess resumed = start("load --resume", "after-twice");
+        assertThat(resumed.waitFor(180)).as(resumed.output()).isZero();
+        assertTargetEqualsSource();
+    }
+
     private ReplicatorProcess start(String command, String name) {
         List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
         if (!command.contains("--workers")) {
@@ -109,7 +131,10 @@ class ResumeAfterCrashTest {
         }
         args.addAll(List.of("--source.url=" + source, "--source.username=postgres", "--target.url=" + target,
                 "--target.username=postgres", "--replicator.data-dir=" + dir,
-                "--chunk-rows=" + ROWS / CHUNKS, "--batch-rows=2000"));
+                "--chunk-rows=" + ROWS / CHUNKS));
+        if (!command.contains("--batch-rows")) {
+            args.add("--batch-rows=2000");
+        }
         return ReplicatorProcess.start(dir.resolve(name + ".log"), args);
     }
 

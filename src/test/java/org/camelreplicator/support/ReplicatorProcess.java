@@ -69,6 +69,11 @@ public final class ReplicatorProcess {
         return (System.nanoTime() - start) / 1e9;
     }
 
+    /** Sends SIGTERM and returns at once. */
+    public void signalTerm() {
+        process.destroy();
+    }
+
     public int waitFor(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
