@@ -27,6 +27,9 @@ public final class Dialects {
         if (p.startsWith("microsoft sql server")) {
             return new SqlServerDialect();
         }
+        if (p.equals("mysql") || p.equals("mariadb")) {
+            return new MySqlDialect(product);
+        }
         return new GenericDialect(product, md.getIdentifierQuoteString());
     }
 }

@@ -67,6 +67,17 @@ class TransientErrorsTest {
     }
 
     @Test
+    void mysqlDeadlockLockWaitTimeoutTooManyConnectionsAndLostConnectionAreTransientByErrorNumber() {
+        Dialect mysql = new MySqlDialect("MariaDB");
+        for (int code : new int[] {1213, 1205, 1040, 2006, 2013}) {
+            assertThat(mysql.isTransient(new SQLException("error " + code, "HY000", code))).as("MySQL %d", code).isTrue();
+        }
+        for (int code : new int[] {1062, 1264, 1406, 1452, 1045}) {
+            assertThat(mysql.isTransient(new SQLException("error " + code, "23000", code))).as("MySQL %d is permanent", code).isFalse();
+        }
+    }
+
+    @Test
     void sqliteBusyAndLockedAreTransient() {
         assertThat(sqlite.isTransient(new SQLException("[SQLITE_BUSY] database is locked", null, 5))).isTrue();
         assertThat(sqlite.isTransient(new SQLException("[SQLITE_LOCKED]", null, 6))).isTrue();

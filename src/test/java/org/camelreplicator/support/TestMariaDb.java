@@ -165,7 +165,7 @@ public final class TestMariaDb {
                 "--user=root",
                 // no self-signed certificate generated at start: that alone takes seconds of CPU
                 "--skip-ssl", "--skip-name-resolve",
-                "--character-set-server=utf8mb4", "--max-connections=300",
+                "--character-set-server=utf8mb4", "--default-time-zone=+00:00", "--max-connections=300",
                 // a test server: durability is not needed, speed is
                 "--innodb-flush-log-at-trx-commit=0", "--innodb-buffer-pool-size=128M", "--skip-log-bin");
         Process p;
