@@ -5,11 +5,16 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import org.camelreplicator.dialect.Dialect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads tables, columns and primary keys through {@link DatabaseMetaData}, which every JDBC driver
@@ -17,6 +22,8 @@ import org.camelreplicator.dialect.Dialect;
  * estimates).
  */
 public final class CatalogReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogReader.class);
 
     private final Dialect dialect;
 
@@ -89,7 +96,98 @@ public final class CatalogReader {
         }
         TableSpec spec = new TableSpec(catalog, schema, table, new ArrayList<>(columns.values()),
                 new ArrayList<>(keyColumns.values()), -1);
-        return dialect.refine(c, spec);
+        spec = dialect.refine(c, spec);
+        return spec.withIndexesAndForeignKeys(readIndexes(md, catalog, schema, table, spec.primaryKey()),
+                readForeignKeys(md, catalog, schema, table));
+    }
+
+    /**
+     * Secondary indexes: not the primary key's own index, not statistics, not expression indexes
+     * (logged: they have no column list to carry over), and one index per column list.
+     */
+    private List<IndexSpec> readIndexes(DatabaseMetaData md, String catalog, String schema, String table,
+                                        List<String> primaryKey) throws SQLException {
+        Map<String, Boolean> unique = new LinkedHashMap<>();
+        Map<String, TreeMap<Short, String>> columns = new LinkedHashMap<>();
+        Set<String> expressions = new HashSet<>();
+        try (ResultSet rs = md.getIndexInfo(catalog, schema, table, false, true)) {
+            while (rs.next()) {
+                String name = rs.getString("INDEX_NAME");
+                if (name == null || rs.getShort("TYPE") == DatabaseMetaData.tableIndexStatistic) {
+                    continue;
+                }
+                String column = rs.getString("COLUMN_NAME");
+                if (column == null || column.startsWith("(") || rs.getString("FILTER_CONDITION") != null) {
+                    expressions.add(name);
+                }
+                unique.put(name, !rs.getBoolean("NON_UNIQUE"));
+                columns.computeIfAbsent(name, k -> new TreeMap<>()).put(rs.getShort("ORDINAL_POSITION"), column);
+            }
+        }
+        List<IndexSpec> result = new ArrayList<>();
+        Set<List<String>> seen = new HashSet<>();
+        seen.add(primaryKey);
+        for (Map.Entry<String, TreeMap<Short, String>> e : columns.entrySet()) {
+            if (expressions.contains(e.getKey())) {
+                LOG.info("{}.{}: index {} uses an expression or a filter; it is not carried over", schema, table, e.getKey());
+                continue;
+            }
+            List<String> cols = new ArrayList<>(e.getValue().values());
+            if (seen.add(cols)) {
+                result.add(new IndexSpec(e.getKey(), unique.get(e.getKey()), cols));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Foreign keys, their columns in key order. Drivers list the rows of several keys to one table
+     * interleaved by key position; named keys are grouped by name, unnamed ones (SQLite) by
+     * position: a position 1 starts a key, position n joins the first key of that table with n-1 columns.
+     */
+    private List<ForeignKeySpec> readForeignKeys(DatabaseMetaData md, String catalog, String schema, String table) throws SQLException {
+        Map<String, List<String[]>> named = new LinkedHashMap<>();
+        Map<String, List<List<String[]>>> unnamed = new LinkedHashMap<>();
+        try (ResultSet rs = md.getImportedKeys(catalog, schema, table)) {
+            while (rs.next()) {
+                String name = rs.getString("FK_NAME");
+                String referenced = rs.getString("PKTABLE_NAME");
+                String[] part = {name, rs.getString("PKTABLE_SCHEM"), referenced, rs.getString("PKCOLUMN_NAME"),
+                        rs.getString("FKCOLUMN_NAME"), rule(rs.getShort("UPDATE_RULE")), rule(rs.getShort("DELETE_RULE"))};
+                short position = rs.getShort("KEY_SEQ");
+                if (name != null && !name.isEmpty()) {
+                    named.computeIfAbsent(name, k -> new ArrayList<>()).add(part);
+                } else {
+                    List<List<String[]>> groups = unnamed.computeIfAbsent(referenced, k -> new ArrayList<>());
+                    List<String[]> group = position <= 1 ? null
+                            : groups.stream().filter(g -> g.size() == position - 1).findFirst().orElse(null);
+                    if (group == null) {
+                        group = new ArrayList<>();
+                        groups.add(group);
+                    }
+                    group.add(part);
+                }
+            }
+        }
+        List<List<String[]>> all = new ArrayList<>(named.values());
+        unnamed.values().forEach(all::addAll);
+        List<ForeignKeySpec> result = new ArrayList<>();
+        for (List<String[]> parts : all) {
+            String[] first = parts.get(0);
+            result.add(new ForeignKeySpec(first[0], parts.stream().map(p -> p[4]).toList(), first[1], first[2],
+                    parts.stream().map(p -> p[3]).toList(), first[5], first[6]));
+        }
+        return result;
+    }
+
+    private static String rule(short rule) {
+        return switch (rule) {
+            case DatabaseMetaData.importedKeyCascade -> "CASCADE";
+            case DatabaseMetaData.importedKeySetNull -> "SET NULL";
+            case DatabaseMetaData.importedKeySetDefault -> "SET DEFAULT";
+            case DatabaseMetaData.importedKeyRestrict -> "RESTRICT";
+            default -> "NO ACTION";
+        };
     }
 
     /** Metadata calls take LIKE patterns: escape the wildcards a real name may contain. */

@@ -11,14 +11,25 @@ import java.util.Optional;
  * @param name          the table name exactly as the source spells it
  * @param columns       columns in ordinal order
  * @param primaryKey    primary key column names in key order; empty when the table has none
+ * @param indexes       secondary indexes (built after the data)
+ * @param foreignKeys   foreign keys (added after the data)
  * @param estimatedRows the engine's estimate, or -1 when it keeps none
  */
 public record TableSpec(String catalog, String schema, String name, List<ColumnSpec> columns,
-                        List<String> primaryKey, long estimatedRows) {
+                        List<String> primaryKey, List<IndexSpec> indexes, List<ForeignKeySpec> foreignKeys,
+                        long estimatedRows) {
 
     public TableSpec {
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
+        indexes = List.copyOf(indexes);
+        foreignKeys = List.copyOf(foreignKeys);
+    }
+
+    /** A table as the columns and key describe it, before its indexes and foreign keys are read. */
+    public TableSpec(String catalog, String schema, String name, List<ColumnSpec> columns, List<String> primaryKey,
+                     long estimatedRows) {
+        this(catalog, schema, name, columns, primaryKey, List.of(), List.of(), estimatedRows);
     }
 
     /** {@code schema.name}, or just the name when there is no schema; how users name tables. */
@@ -31,6 +42,10 @@ public record TableSpec(String catalog, String schema, String name, List<ColumnS
     }
 
     public TableSpec withEstimatedRows(long rows) {
-        return new TableSpec(catalog, schema, name, columns, primaryKey, rows);
+        return new TableSpec(catalog, schema, name, columns, primaryKey, indexes, foreignKeys, rows);
+    }
+
+    public TableSpec withIndexesAndForeignKeys(List<IndexSpec> newIndexes, List<ForeignKeySpec> newForeignKeys) {
+        return new TableSpec(catalog, schema, name, columns, primaryKey, newIndexes, newForeignKeys, estimatedRows);
     }
 }
