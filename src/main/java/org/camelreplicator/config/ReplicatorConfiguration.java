@@ -20,6 +20,7 @@ import org.camelreplicator.ledger.LedgerChunkRepository;
 import org.camelreplicator.observe.StatusReport;
 import org.camelreplicator.plan.DryRun;
 import org.camelreplicator.plan.LoadPlanner;
+import org.camelreplicator.schema.AfterData;
 import org.camelreplicator.schema.TargetSchema;
 
 /**
@@ -109,6 +110,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("transientFaults", faults);
         registry.bind("retryLogger", (org.apache.camel.Processor) faults::beforeRetry);
         registry.bind("dryRun", new DryRun(databases, planner, targetSchema, ledger));
+        registry.bind("afterData", new AfterData(databases, ledger));
     }
 
     private static boolean blank(PropertiesComponent properties, String key) {

@@ -138,4 +138,16 @@ public final class PostgresDialect implements Dialect {
     public BatchWriter batchWriter() {
         return writer;
     }
+
+    /** setval(..., max + 1, false): the next value handed out is one past the largest copied. */
+    @Override
+    public String resetIdentitySql(String qualifiedTable, String column) {
+        return "SELECT setval(pg_get_serial_sequence(" + literal(qualifiedTable) + ", " + literal(column) + "), COALESCE(MAX("
+                + quoteIfNeeded(column) + "), 0) + 1, false) FROM " + qualifiedTable;
+    }
+
+    @Override
+    public String analyzeSql(String qualifiedTable) {
+        return "ANALYZE " + qualifiedTable;
+    }
 }

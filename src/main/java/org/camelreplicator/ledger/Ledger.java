@@ -271,9 +271,22 @@ public final class Ledger {
                 TableRecord.RUNNING, runId, table);
     }
 
+    /** Ends a table's copy; a table whose rows are all copied moves on to the after-data phases. */
     public void finishTable(long runId, String table, String status, long rows, String error) throws SQLException {
-        update("UPDATE " + t("tables") + " SET status = ?, rows_copied = ?, finished_at = ?, error = ? WHERE run_id = ? AND table_name = ?",
-                status, rows, now(), truncate(error), runId, table);
+        update("UPDATE " + t("tables") + " SET status = ?, rows_copied = ?, finished_at = ?, error = ?,"
+                + " phase = CASE WHEN phase = 'copy' AND ? = 'done' THEN 'indexes' ELSE phase END"
+                + " WHERE run_id = ? AND table_name = ?", status, rows, now(), truncate(error), status, runId, table);
+    }
+
+    /** Records that a table finished an after-data phase: {@code phase} names the next one (or complete). */
+    public void setPhase(long runId, String table, String phase) throws SQLException {
+        update("UPDATE " + t("tables") + " SET phase = ? WHERE run_id = ? AND table_name = ?", phase, runId, table);
+    }
+
+    /** An after-data phase failed: the rows stay, the table is failed at that phase with the error. */
+    public void failPhase(long runId, String table, String error) throws SQLException {
+        update("UPDATE " + t("tables") + " SET status = ?, error = ? WHERE run_id = ? AND table_name = ?",
+                TableRecord.FAILED, truncate(error), runId, table);
     }
 
     // ---- chunks

@@ -86,6 +86,14 @@ public final class RunReport {
         }
     }
 
+    /** A table whose rows are copied failed in an after-data phase (index, foreign key, sequence). */
+    public void tableFailedAfterCopy(String table, String error) {
+        TableProgress t = table(table);
+        t.outcome = Outcome.FAILED;
+        t.error = error;
+        CONSOLE.info("failed {}: {}", table, error);
+    }
+
     public void finish() {
         endNanos = System.nanoTime();
     }

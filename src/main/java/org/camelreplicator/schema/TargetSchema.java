@@ -24,6 +24,8 @@ public final class TargetSchema {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetSchema.class);
 
+    private static final java.util.Set<String> INTEGERS = java.util.Set.of("smallint", "integer", "bigint");
+
     private final Databases databases;
 
     public TargetSchema(Databases databases) {
@@ -74,7 +76,10 @@ public final class TargetSchema {
                     .append(target.quoteIfNeeded(table.targetColumns().get(i))).append(' ')
                     .append(target.targetType(source.postgresType(c)));
             String dflt = source.postgresDefault(c);
-            if (dflt != null) {
+            String identity = c.autoIncrement() && INTEGERS.contains(source.postgresType(c)) ? target.identityClause() : null;
+            if (identity != null) {
+                line.append(' ').append(identity);
+            } else if (dflt != null) {
                 line.append(" DEFAULT ").append(dflt);
             } else if (c.defaultValue() != null && !c.autoIncrement()) {
                 LOG.info("{}.{}: default {} has no portable equivalent; the target column has no default",

@@ -115,6 +115,27 @@ abstract class ChinookReplicationContract {
         }
     }
 
+    @Test
+    void foreignKeysMatchThePostgresScriptByNameAndDefinition() throws Exception {
+        String sql = "SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint"
+                + " WHERE contype = 'f' AND connamespace = 'public'::regnamespace ORDER BY 1";
+        try (Connection a = TestPostgres.connect(replicated); Connection b = TestPostgres.connect(reference)) {
+            List<List<String>> expected = Tables.rows(b, sql);
+            assertThat(expected).hasSize(11);
+            assertThat(Tables.rows(a, sql)).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void indexesMatchThePostgresScriptByNameAndDefinition() throws Exception {
+        String sql = "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1";
+        try (Connection a = TestPostgres.connect(replicated); Connection b = TestPostgres.connect(reference)) {
+            List<List<String>> expected = Tables.rows(b, sql);
+            assertThat(expected).hasSize(11 + 11);
+            assertThat(Tables.rows(a, sql)).containsExactlyElementsOf(expected);
+        }
+    }
+
     /** Column types of one table on the replicated side, with NOT NULL, for the type assertions of each source. */
     String columnTypes(String table) throws Exception {
         try (Connection a = TestPostgres.connect(replicated)) {

@@ -1,0 +1,212 @@
+package org.camelreplicator.schema;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.ForeignKeySpec;
+import org.camelreplicator.catalog.IndexSpec;
+import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.ledger.Ledger;
+import org.camelreplicator.ledger.TableRecord;
+import org.camelreplicator.observe.Errors;
+import org.camelreplicator.plan.RunContext;
+import org.camelreplicator.plan.TablePlan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static org.camelreplicator.observe.RunReport.CONSOLE;
+
+/**
+ * What is built after the data, because building it once over loaded rows is much cheaper than
+ * maintaining it row by row: secondary indexes, then foreign keys (they need the referenced
+ * tables' keys and indexes), then identity sequences set past the copied maximum and ANALYZE.
+ * Each phase is recorded in the ledger's {@code tables.phase} so a resumed run goes on from there,
+ * and each statement is idempotent (IF NOT EXISTS, an existing constraint counts as done).
+ * Names follow PostgreSQL's conventions ({@code <table>_<columns>_idx/_key/_fkey}).
+ */
+public final class AfterData {
+
+    public static final String INDEXES = "indexes";
+    public static final String FOREIGN_KEYS = "foreign-keys";
+    public static final String FINISHING = "finishing";
+    public static final String COMPLETE = "complete";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AfterData.class);
+    private static final int MAX_NAME = 63;
+
+    private final Databases databases;
+    private final Ledger ledger;
+
+    public AfterData(Databases databases, Ledger ledger) {
+        this.databases = databases;
+        this.ledger = ledger;
+    }
+
+    /** The run's tables whose rows are all copied and whose after-data phases are not complete. */
+    public List<TablePlan> tables(@ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException {
+        Map<String, TableRecord> records = ledger.tables(run.runId());
+        List<TablePlan> result = new ArrayList<>();
+        for (TablePlan t : run.tables()) {
+            TableRecord r = records.get(t.id());
+            if (r != null && TableRecord.DONE.equals(r.status()) && !COMPLETE.equals(r.phase())) {
+                result.add(t);
+            }
+        }
+        if (!result.isEmpty()) {
+            CONSOLE.info("Building indexes, foreign keys and sequences of {} tables", result.size());
+        }
+        return result;
+    }
+
+    public void buildIndexes(TablePlan table, @ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException {
+        if (!atPhase(run, table, INDEXES)) {
+            return;
+        }
+        for (String sql : indexSql(table)) {
+            execute(sql);
+        }
+        ledger.setPhase(run.runId(), table.id(), FOREIGN_KEYS);
+    }
+
+    /**
+     * Foreign keys to tables of this run whose rows are copied; a key to a table outside the run is
+     * left out (and said so), a key to a table that is not copied yet waits for the resumed run.
+     */
+    public void addForeignKeys(TablePlan table, @ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException {
+        if (!atPhase(run, table, FOREIGN_KEYS)) {
+            return;
+        }
+        Map<String, TableRecord> records = ledger.tables(run.runId());
+        boolean waiting = false;
+        for (ForeignKeySpec fk : table.source().foreignKeys()) {
+            TablePlan referenced = referenced(run, fk);
+            if (referenced == null) {
+                LOG.warn("{}: foreign key {} references {}, which is not part of this run; it is not created",
+                        table.id(), fk.name() == null ? fk.columns() : fk.name(), fk.referencedQualifiedName());
+                continue;
+            }
+            TableRecord ref = records.get(referenced.id());
+            if (ref == null || !TableRecord.DONE.equals(ref.status())) {
+                waiting = true;
+                continue;
+            }
+            try {
+                execute(foreignKeySql(table, fk, referenced));
+            } catch (SQLException e) {
+                if (!"42710".equals(e.getSQLState())) {
+                    throw e;
+                }
+                // 42710 duplicate_object: created by an earlier attempt
+            }
+        }
+        if (!waiting) {
+            ledger.setPhase(run.runId(), table.id(), FINISHING);
+        }
+    }
+
+    /** Identity sequences past the copied maximum, then ANALYZE, then the table is complete. */
+    public void finish(TablePlan table, @ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException {
+        if (!atPhase(run, table, FINISHING)) {
+            return;
+        }
+        Dialect target = databases.targetDialect();
+        String qualified = target.qualifiedTarget(table.targetSchema(), table.targetName());
+        for (int i = 0; i < table.source().columns().size(); i++) {
+            ColumnSpec c = table.source().columns().get(i);
+            if (c.autoIncrement() && databases.sourceDialect().postgresType(c).matches("smallint|integer|bigint")) {
+                String sql = target.resetIdentitySql(qualified, table.targetColumns().get(i));
+                if (sql != null) {
+                    execute(sql);
+                }
+            }
+        }
+        String analyze = target.analyzeSql(qualified);
+        if (analyze != null) {
+            execute(analyze);
+        }
+        ledger.setPhase(run.runId(), table.id(), COMPLETE);
+    }
+
+    /** A phase failed for good: the table is recorded as failed with the error; the run exits non-zero. */
+    public void failed(TablePlan table, Exchange exchange) throws SQLException {
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String phase = ledger.tables(run.runId()).get(table.id()).phase();
+        String message = "building " + phase + " failed: " + Errors.describe(error);
+        LOG.error("Table {}: {}", table.id(), message);
+        ledger.failPhase(run.runId(), table.id(), message);
+        run.report().tableFailedAfterCopy(table.id(), message);
+    }
+
+    /** CREATE [UNIQUE] INDEX IF NOT EXISTS statements for the table's secondary indexes. */
+    public List<String> indexSql(TablePlan table) {
+        Dialect target = databases.targetDialect();
+        List<String> result = new ArrayList<>();
+        for (IndexSpec index : table.source().indexes()) {
+            List<String> columns = index.columns().stream().map(table::targetColumn).toList();
+            String name = name(table.targetName(), columns, index.unique() ? "key" : "idx");
+            result.add("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + target.quoteIfNeeded(name)
+                    + " ON " + target.qualifiedTarget(table.targetSchema(), table.targetName())
+                    + " (" + columns.stream().map(target::quoteIfNeeded).collect(Collectors.joining(", ")) + ")");
+        }
+        return result;
+    }
+
+    /** ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ... REFERENCES ..., with the source's rules. */
+    public String foreignKeySql(TablePlan table, ForeignKeySpec fk, TablePlan referenced) {
+        Dialect target = databases.targetDialect();
+        List<String> columns = fk.columns().stream().map(table::targetColumn).toList();
+        List<String> refColumns = fk.referencedColumns().stream().map(referenced::targetColumn).toList();
+        return "ALTER TABLE " + target.qualifiedTarget(table.targetSchema(), table.targetName())
+                + " ADD CONSTRAINT " + target.quoteIfNeeded(name(table.targetName(), columns, "fkey"))
+                + " FOREIGN KEY (" + columns.stream().map(target::quoteIfNeeded).collect(Collectors.joining(", ")) + ")"
+                + " REFERENCES " + target.qualifiedTarget(referenced.targetSchema(), referenced.targetName())
+                + " (" + refColumns.stream().map(target::quoteIfNeeded).collect(Collectors.joining(", ")) + ")"
+                + " ON UPDATE " + fk.onUpdate() + " ON DELETE " + fk.onDelete();
+    }
+
+    /** The run's plan of the table a foreign key references, or null when it is not in the run. */
+    public static TablePlan referenced(RunContext run, ForeignKeySpec fk) {
+        return referenced(run.tables(), fk);
+    }
+
+    public static TablePlan referenced(List<TablePlan> tables, ForeignKeySpec fk) {
+        for (TablePlan t : tables) {
+            if (t.source().name().equals(fk.referencedTable())
+                    && (fk.referencedSchema() == null || fk.referencedSchema().equals(t.source().schema()))) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** {@code <table>_<col>_<col>_<suffix>}, as PostgreSQL names what it creates; shortened with a hash past 63 characters. */
+    static String name(String table, List<String> columns, String suffix) {
+        String name = table + "_" + String.join("_", columns) + "_" + suffix;
+        if (name.length() <= MAX_NAME) {
+            return name;
+        }
+        String hash = Integer.toHexString(name.hashCode());
+        return name.substring(0, MAX_NAME - suffix.length() - hash.length() - 2) + "_" + hash + "_" + suffix;
+    }
+
+    private boolean atPhase(RunContext run, TablePlan table, String phase) throws SQLException {
+        return phase.equals(ledger.tables(run.runId()).get(table.id()).phase());
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = databases.target().getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            st.execute(sql);
+        }
+    }
+}
