@@ -164,6 +164,12 @@ public final class ReplicatorCli implements Callable<Integer> {
         @Option(names = "--to", paramLabel = "YYYY-MM", description = "Last month to copy of tables split by month (replicator.to).")
         String to;
 
+        @Option(names = "--data-only", description = "Load into target tables that exist already, matching columns by name (replicator.data-only).")
+        boolean dataOnly;
+
+        @Option(names = "--ddl-in", paramLabel = "FILE", description = "Run this (hand-edited) DDL file instead of creating tables, then load into them (replicator.ddl-in).")
+        String ddlIn;
+
         @Override
         RunRequest request() {
             if (resume && reset) {
@@ -172,6 +178,8 @@ public final class ReplicatorCli implements Callable<Integer> {
             putSetting("replicator.start-from-table", startFromTable);
             putSetting("replicator.from", from);
             putSetting("replicator.to", to);
+            putSetting("replicator.data-only", dataOnly ? "true" : null);
+            putSetting("replicator.ddl-in", ddlIn);
             return new RunRequest("load", resume, reset, noTruncate, false, dryRun);
         }
     }
@@ -179,8 +187,16 @@ public final class ReplicatorCli implements Callable<Integer> {
     @Command(name = "schema", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Create the target schema and tables (columns, types, NOT NULL, defaults, primary keys); copy no rows.")
     static final class Schema extends RouteCommand {
+        @Option(names = "--ddl-out", paramLabel = "FILE", description = "Write the target DDL (tables, indexes, foreign keys) to FILE; execute nothing (replicator.ddl-out).")
+        String ddlOut;
+
+        @Option(names = "--ddl-in", paramLabel = "FILE", description = "Run this (hand-edited) DDL file instead of the generated DDL (replicator.ddl-in).")
+        String ddlIn;
+
         @Override
         RunRequest request() {
+            putSetting("replicator.ddl-out", ddlOut);
+            putSetting("replicator.ddl-in", ddlIn);
             return RunRequest.of("schema");
         }
     }

@@ -93,7 +93,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         // datasources and dialects are looked up on first use: the datasource beans do not exist yet
         Ledger ledger = new Ledger(databases, settings.ledgerSchema());
         LoadPlanner planner = new LoadPlanner(databases, settings);
-        TargetSchema targetSchema = new TargetSchema(databases);
+        TargetSchema targetSchema = new TargetSchema(databases, settings);
         StopSignal stop = new StopSignal();
         registry.bind("stopSignal", stop);
         registry.bind("settings", settings);
@@ -110,7 +110,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("transientFaults", faults);
         registry.bind("retryLogger", (org.apache.camel.Processor) faults::beforeRetry);
         registry.bind("dryRun", new DryRun(databases, planner, targetSchema, ledger));
-        registry.bind("afterData", new AfterData(databases, ledger));
+        registry.bind("afterData", new AfterData(databases, ledger, targetSchema));
     }
 
     private static boolean blank(PropertiesComponent properties, String key) {

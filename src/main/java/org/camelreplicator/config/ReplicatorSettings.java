@@ -41,7 +41,10 @@ public record ReplicatorSettings(
         long retryMaxDelayMillis,
         int connectTimeoutSeconds,
         BadRows onBadRow,
-        NulCharacters textNul) {
+        NulCharacters textNul,
+        boolean dataOnly,
+        Path ddlOut,
+        Path ddlIn) {
 
     /** What a row the target refuses does to its table. */
     public enum BadRows {
@@ -124,7 +127,10 @@ public record ReplicatorSettings(
                 r.positiveLong("replicator.retry.max-delay", 30_000),
                 r.positiveInt("replicator.connect-timeout", 30, 3600),
                 r.choice("replicator.on-bad-row", BadRows.class, BadRows.FAIL),
-                r.choice("replicator.text.nul", NulCharacters.class, NulCharacters.FAIL));
+                r.choice("replicator.text.nul", NulCharacters.class, NulCharacters.FAIL),
+                r.flag("replicator.data-only"),
+                r.path("replicator.ddl-out"),
+                r.existingFile("replicator.ddl-in"));
     }
 
     /** Reads settings that have no per-table part, for tests and tools. */
@@ -199,6 +205,27 @@ public record ReplicatorSettings(
                 List<String> allowed = Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
                 throw new InvalidSettingException(key, raw, "is not one of " + String.join(", ", allowed));
             }
+        }
+
+        boolean flag(String key) {
+            String raw = text(key, "false");
+            if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(raw);
+            }
+            throw new InvalidSettingException(key, raw, "is not true or false");
+        }
+
+        Path path(String key) {
+            String raw = text(key, "");
+            return raw.isEmpty() ? null : Path.of(raw);
+        }
+
+        Path existingFile(String key) {
+            Path p = path(key);
+            if (p != null && !java.nio.file.Files.isRegularFile(p)) {
+                throw new InvalidSettingException(key, p.toString(), "is not a file that exists (give the path of a DDL file)");
+            }
+            return p;
         }
 
         YearMonth month(String key) {

@@ -63,7 +63,7 @@ public final class LoadCoordinator {
      * Opens a new run or resumes the unfinished one, and returns the tables still to copy.
      * An unfinished run is never silently re-copied: without --resume or --reset this refuses.
      */
-    public List<TablePlan> startLoad(RunRequest request, Exchange exchange) throws SQLException {
+    public List<TablePlan> startLoad(RunRequest request, Exchange exchange) throws SQLException, java.io.IOException {
         CONSOLE.info("Source: {}", databases.describeSource());
         CONSOLE.info("Target: {}", databases.describeTarget());
         ledger.ensureCreated();
@@ -76,8 +76,7 @@ public final class LoadCoordinator {
         if (unfinished.isPresent() && !request.resume()) {
             throw new UnfinishedRunException(unfinished.get(), ledger.tables(unfinished.get().id()).values());
         }
-        List<TablePlan> plans = planner.planTables();
-        targetSchema.ensureSchema(settings.targetSchema());
+        List<TablePlan> plans = targetSchema.prepareForLoad(planner.planTables());
         long runId;
         if (unfinished.isPresent()) {
             runId = unfinished.get().id();
@@ -86,6 +85,9 @@ public final class LoadCoordinator {
         } else {
             if (request.resume()) {
                 CONSOLE.info("--resume: no unfinished run in the ledger, starting a new one");
+            }
+            if (!request.noTruncate()) {
+                targetSchema.dropForeignKeysAmong(plans);
             }
             runId = ledger.startRun("load", databases.describeSource());
         }

@@ -62,11 +62,14 @@ public final class DryRun {
         }
         out.append(String.format(Locale.ROOT, "%d tables, about %,d rows%n", plans.size(), totalRows));
         out.append("\nChunks:\n").append(chunks);
-        out.append("\nDDL (CREATE ... IF NOT EXISTS: tables that exist are kept; a fresh load empties them first):\n");
-        plans.stream().map(TablePlan::targetSchema).distinct()
-                .forEach(s -> out.append(databases.targetDialect().createSchemaSql(s)).append(";\n"));
-        for (TablePlan p : plans) {
-            out.append(targetSchema.createTableSql(p)).append(";\n");
+        if (targetSchema.tablesExist()) {
+            out.append("\nDDL: none; the target tables exist already (--data-only or --ddl-in).\n");
+        } else {
+            out.append("\nDDL (IF NOT EXISTS: what exists is kept; a fresh load empties each table first; indexes and"
+                    + " foreign keys come after the data):\n");
+            for (String statement : targetSchema.ddl(plans)) {
+                out.append(statement).append(";\n");
+            }
         }
         out.append('\n').append(resumeView(request));
         CONSOLE.info(out.toString().stripTrailing());

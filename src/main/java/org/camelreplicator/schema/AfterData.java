@@ -6,13 +6,11 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.ForeignKeySpec;
-import org.camelreplicator.catalog.IndexSpec;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.ledger.Ledger;
@@ -41,14 +39,15 @@ public final class AfterData {
     public static final String COMPLETE = "complete";
 
     private static final Logger LOG = LoggerFactory.getLogger(AfterData.class);
-    private static final int MAX_NAME = 63;
 
     private final Databases databases;
     private final Ledger ledger;
+    private final TargetSchema targetSchema;
 
-    public AfterData(Databases databases, Ledger ledger) {
+    public AfterData(Databases databases, Ledger ledger, TargetSchema targetSchema) {
         this.databases = databases;
         this.ledger = ledger;
+        this.targetSchema = targetSchema;
     }
 
     /** The run's tables whose rows are all copied and whose after-data phases are not complete. */
@@ -71,8 +70,11 @@ public final class AfterData {
         if (!atPhase(run, table, INDEXES)) {
             return;
         }
-        for (String sql : indexSql(table)) {
-            execute(sql);
+        // tables that existed before the run (--data-only, --ddl-in) keep the indexes their creator gave them
+        if (!targetSchema.tablesExist()) {
+            for (String sql : targetSchema.indexSql(table)) {
+                execute(sql);
+            }
         }
         ledger.setPhase(run.runId(), table.id(), FOREIGN_KEYS);
     }
@@ -87,7 +89,7 @@ public final class AfterData {
         }
         Map<String, TableRecord> records = ledger.tables(run.runId());
         boolean waiting = false;
-        for (ForeignKeySpec fk : table.source().foreignKeys()) {
+        for (ForeignKeySpec fk : targetSchema.tablesExist() ? List.<ForeignKeySpec>of() : table.source().foreignKeys()) {
             TablePlan referenced = referenced(run, fk);
             if (referenced == null) {
                 LOG.warn("{}: foreign key {} references {}, which is not part of this run; it is not created",
@@ -100,7 +102,7 @@ public final class AfterData {
                 continue;
             }
             try {
-                execute(foreignKeySql(table, fk, referenced));
+                execute(targetSchema.foreignKeySql(table, fk, referenced));
             } catch (SQLException e) {
                 if (!"42710".equals(e.getSQLState())) {
                     throw e;
@@ -147,33 +149,6 @@ public final class AfterData {
         run.report().tableFailedAfterCopy(table.id(), message);
     }
 
-    /** CREATE [UNIQUE] INDEX IF NOT EXISTS statements for the table's secondary indexes. */
-    public List<String> indexSql(TablePlan table) {
-        Dialect target = databases.targetDialect();
-        List<String> result = new ArrayList<>();
-        for (IndexSpec index : table.source().indexes()) {
-            List<String> columns = index.columns().stream().map(table::targetColumn).toList();
-            String name = name(table.targetName(), columns, index.unique() ? "key" : "idx");
-            result.add("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + target.quoteIfNeeded(name)
-                    + " ON " + target.qualifiedTarget(table.targetSchema(), table.targetName())
-                    + " (" + columns.stream().map(target::quoteIfNeeded).collect(Collectors.joining(", ")) + ")");
-        }
-        return result;
-    }
-
-    /** ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ... REFERENCES ..., with the source's rules. */
-    public String foreignKeySql(TablePlan table, ForeignKeySpec fk, TablePlan referenced) {
-        Dialect target = databases.targetDialect();
-        List<String> columns = fk.columns().stream().map(table::targetColumn).toList();
-        List<String> refColumns = fk.referencedColumns().stream().map(referenced::targetColumn).toList();
-        return "ALTER TABLE " + target.qualifiedTarget(table.targetSchema(), table.targetName())
-                + " ADD CONSTRAINT " + target.quoteIfNeeded(name(table.targetName(), columns, "fkey"))
-                + " FOREIGN KEY (" + columns.stream().map(target::quoteIfNeeded).collect(Collectors.joining(", ")) + ")"
-                + " REFERENCES " + target.qualifiedTarget(referenced.targetSchema(), referenced.targetName())
-                + " (" + refColumns.stream().map(target::quoteIfNeeded).collect(Collectors.joining(", ")) + ")"
-                + " ON UPDATE " + fk.onUpdate() + " ON DELETE " + fk.onDelete();
-    }
-
     /** The run's plan of the table a foreign key references, or null when it is not in the run. */
     public static TablePlan referenced(RunContext run, ForeignKeySpec fk) {
         return referenced(run.tables(), fk);
@@ -187,16 +162,6 @@ public final class AfterData {
             }
         }
         return null;
-    }
-
-    /** {@code <table>_<col>_<col>_<suffix>}, as PostgreSQL names what it creates; shortened with a hash past 63 characters. */
-    static String name(String table, List<String> columns, String suffix) {
-        String name = table + "_" + String.join("_", columns) + "_" + suffix;
-        if (name.length() <= MAX_NAME) {
-            return name;
-        }
-        String hash = Integer.toHexString(name.hashCode());
-        return name.substring(0, MAX_NAME - suffix.length() - hash.length() - 2) + "_" + hash + "_" + suffix;
     }
 
     private boolean atPhase(RunContext run, TablePlan table, String phase) throws SQLException {

@@ -1,13 +1,29 @@
 package org.camelreplicator.schema;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.ForeignKeySpec;
+import org.camelreplicator.catalog.IndexSpec;
+import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.config.Databases;
+import org.camelreplicator.config.InvalidSettingException;
+import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.plan.TablePlan;
 import org.slf4j.Logger;
@@ -16,53 +32,156 @@ import org.slf4j.LoggerFactory;
 import static org.camelreplicator.observe.RunReport.CONSOLE;
 
 /**
- * Creates target tables: columns with their mapped types, NOT NULL, defaults that translate, and the
- * primary key. {@code IF NOT EXISTS} everywhere, so running again on an existing target changes
- * nothing.
+ * The target's DDL, in one place: tables (columns with their mapped types, identity, defaults that
+ * translate, NOT NULL, primary key), secondary indexes and foreign keys named by PostgreSQL's
+ * conventions ({@code <table>_<columns>_idx/_key/_fkey}), {@code IF NOT EXISTS} wherever the engine
+ * has it, so running again on an existing target changes nothing. It also writes the DDL to a file
+ * ({@code --ddl-out}), runs a hand-edited one instead ({@code --ddl-in}), and lines a run up with
+ * tables that already exist ({@code --data-only}).
  */
 public final class TargetSchema {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetSchema.class);
-
-    private static final java.util.Set<String> INTEGERS = java.util.Set.of("smallint", "integer", "bigint");
+    private static final Set<String> INTEGERS = Set.of("smallint", "integer", "bigint");
+    private static final int MAX_NAME = 63;
 
     private final Databases databases;
+    private final ReplicatorSettings settings;
 
-    public TargetSchema(Databases databases) {
+    public TargetSchema(Databases databases, ReplicatorSettings settings) {
         this.databases = databases;
+        this.settings = settings;
     }
 
-    /** Creates the target schema; done once per run, before tables are created in parallel. */
-    public void ensureSchema(String schema) throws SQLException {
-        if (schema == null) {
-            return;
-        }
-        execute(databases.targetDialect().createSchemaSql(schema));
+    /** Whether the target's tables come from elsewhere (--data-only, --ddl-in): this run creates none. */
+    public boolean tablesExist() {
+        return settings.dataOnly() || settings.ddlIn() != null;
     }
 
-    /** The schema command: creates the target schema and every planned table; answers exit status 0. */
-    public int createTables(List<TablePlan> tables) throws SQLException {
+    /**
+     * The schema command: writes the DDL to --ddl-out, or runs --ddl-in, or creates the target schema
+     * and every planned table; answers exit status 0.
+     */
+    public int createTables(List<TablePlan> tables) throws SQLException, IOException {
         CONSOLE.info("Source: {}", databases.describeSource());
+        if (settings.ddlOut() != null) {
+            List<String> ddl = ddl(tables);
+            Files.writeString(settings.ddlOut(), String.join(";\n\n", ddl) + ";\n", StandardCharsets.UTF_8);
+            CONSOLE.info("Wrote {} statements for {} tables to {}; nothing was executed", ddl.size(), tables.size(), settings.ddlOut());
+            return 0;
+        }
         CONSOLE.info("Target: {}", databases.describeTarget());
-        tables.stream().map(TablePlan::targetSchema).distinct().forEach(this::ensureSchemaUnchecked);
+        if (settings.ddlIn() != null) {
+            runDdlFile(settings.ddlIn());
+            return 0;
+        }
+        for (String schema : tables.stream().map(TablePlan::targetSchema).distinct().toList()) {
+            ensureSchema(schema);
+        }
         for (TablePlan table : tables) {
             ensureTable(table);
             CONSOLE.info("{} -> {}", table.id(), table.targetQualifiedName());
         }
-        CONSOLE.info("{} tables in place on the target", tables.size());
+        CONSOLE.info("{} tables in place on the target (indexes and foreign keys are built by load, after the data)", tables.size());
         return 0;
     }
 
-    private void ensureSchemaUnchecked(String schema) {
-        try {
-            ensureSchema(schema);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot create target schema " + schema + ": " + e.getMessage(), e);
+    /**
+     * Readies the target for a load: runs --ddl-in if given, and with --ddl-in or --data-only lines
+     * each table up with the existing target table by column name.
+     */
+    public List<TablePlan> prepareForLoad(List<TablePlan> plans) throws SQLException, IOException {
+        if (settings.ddlIn() != null) {
+            runDdlFile(settings.ddlIn());
+        }
+        if (!tablesExist()) {
+            for (String schema : plans.stream().map(TablePlan::targetSchema).distinct().toList()) {
+                ensureSchema(schema);
+            }
+            return plans;
+        }
+        List<TablePlan> aligned = new ArrayList<>();
+        for (TablePlan plan : plans) {
+            aligned.add(alignWithExisting(plan));
+        }
+        return aligned;
+    }
+
+    /**
+     * Before a fresh load empties its tables: foreign keys between tables of the run are dropped
+     * (the after-data phase builds them again once the rows are in); a foreign key from a table
+     * outside the run to one of its tables would make emptying that table impossible or lose the
+     * other table's rows, so it stops the load with a message that names both.
+     */
+    public void dropForeignKeysAmong(List<TablePlan> plans) throws SQLException {
+        if (tablesExist()) {
+            return;
+        }
+        Dialect target = databases.targetDialect();
+        Map<String, TablePlan> byTarget = new LinkedHashMap<>();
+        plans.forEach(p -> byTarget.put(key(p.targetSchema(), p.targetName()), p));
+        List<String> drops = new ArrayList<>();
+        try (Connection c = databases.target().getConnection()) {
+            DatabaseMetaData md = c.getMetaData();
+            for (TablePlan plan : plans) {
+                try (ResultSet rs = md.getExportedKeys(null, plan.targetSchema(), plan.targetName())) {
+                    while (rs.next()) {
+                        String schema = rs.getString("FKTABLE_SCHEM");
+                        String table = rs.getString("FKTABLE_NAME");
+                        String name = rs.getString("FK_NAME");
+                        if (!byTarget.containsKey(key(schema, table))) {
+                            throw new InvalidSettingException("replicator.tables", "Target table " + schema + "." + table
+                                    + " has foreign key " + name + " to " + plan.targetQualifiedName() + ", which this load empties"
+                                    + " before copying. Add " + table + " to the run, or drop the constraint, or load with --no-truncate.");
+                        }
+                        String drop = "ALTER TABLE " + target.qualifiedTarget(schema, table) + " DROP CONSTRAINT " + target.quoteIfNeeded(name);
+                        if (!drops.contains(drop)) {
+                            drops.add(drop);
+                        }
+                    }
+                }
+            }
+        }
+        for (String drop : drops) {
+            execute(drop);
+        }
+        if (!drops.isEmpty()) {
+            LOG.info("Dropped {} foreign keys between the tables of this load; they are built again after the data", drops.size());
+        }
+    }
+
+    private static String key(String schema, String table) {
+        return (schema == null ? "" : schema.toLowerCase(Locale.ROOT)) + "." + table.toLowerCase(Locale.ROOT);
+    }
+
+    /** Creates the target schema; done once per run, before tables are created in parallel. */
+    public void ensureSchema(String schema) throws SQLException {
+        if (schema != null && !tablesExist()) {
+            execute(databases.targetDialect().createSchemaSql(schema));
         }
     }
 
     public void ensureTable(TablePlan table) throws SQLException {
-        execute(createTableSql(table));
+        if (!tablesExist()) {
+            execute(createTableSql(table));
+        }
+    }
+
+    /** Every statement of the target schema: schemas, tables, then indexes and foreign keys. */
+    public List<String> ddl(List<TablePlan> tables) {
+        List<String> ddl = new ArrayList<>();
+        tables.stream().map(TablePlan::targetSchema).distinct().forEach(s -> ddl.add(databases.targetDialect().createSchemaSql(s)));
+        tables.forEach(t -> ddl.add(createTableSql(t)));
+        tables.forEach(t -> ddl.addAll(indexSql(t)));
+        for (TablePlan t : tables) {
+            for (ForeignKeySpec fk : t.source().foreignKeys()) {
+                TablePlan referenced = AfterData.referenced(tables, fk);
+                if (referenced != null) {
+                    ddl.add(foreignKeySql(t, fk, referenced));
+                }
+            }
+        }
+        return ddl;
     }
 
     public String createTableSql(TablePlan table) {
@@ -96,6 +215,128 @@ public final class TargetSchema {
         }
         return "CREATE TABLE IF NOT EXISTS " + target.qualifiedTarget(table.targetSchema(), table.targetName())
                 + " (\n" + String.join(",\n", lines) + "\n)";
+    }
+
+    /** CREATE [UNIQUE] INDEX IF NOT EXISTS statements for the table's secondary indexes. */
+    public List<String> indexSql(TablePlan table) {
+        Dialect target = databases.targetDialect();
+        List<String> result = new ArrayList<>();
+        for (IndexSpec index : table.source().indexes()) {
+            List<String> columns = index.columns().stream().map(table::targetColumn).toList();
+            String name = name(table.targetName(), columns, index.unique() ? "key" : "idx");
+            result.add("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + target.quoteIfNeeded(name)
+                    + " ON " + target.qualifiedTarget(table.targetSchema(), table.targetName())
+                    + " (" + columns.stream().map(target::quoteIfNeeded).collect(Collectors.joining(", ")) + ")");
+        }
+        return result;
+    }
+
+    /** ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ... REFERENCES ..., with the source's rules. */
+    public String foreignKeySql(TablePlan table, ForeignKeySpec fk, TablePlan referenced) {
+        Dialect target = databases.targetDialect();
+        List<String> columns = fk.columns().stream().map(table::targetColumn).toList();
+        List<String> refColumns = fk.referencedColumns().stream().map(referenced::targetColumn).toList();
+        return "ALTER TABLE " + target.qualifiedTarget(table.targetSchema(), table.targetName())
+                + " ADD CONSTRAINT " + target.quoteIfNeeded(name(table.targetName(), columns, "fkey"))
+                + " FOREIGN KEY (" + columns.stream().map(target::quoteIfNeeded).collect(Collectors.joining(", ")) + ")"
+                + " REFERENCES " + target.qualifiedTarget(referenced.targetSchema(), referenced.targetName())
+                + " (" + refColumns.stream().map(target::quoteIfNeeded).collect(Collectors.joining(", ")) + ")"
+                + " ON UPDATE " + fk.onUpdate() + " ON DELETE " + fk.onDelete();
+    }
+
+    /** {@code <table>_<col>_<col>_<suffix>}, as PostgreSQL names what it creates; shortened with a hash past 63 characters. */
+    static String name(String table, List<String> columns, String suffix) {
+        String name = table + "_" + String.join("_", columns) + "_" + suffix;
+        if (name.length() <= MAX_NAME) {
+            return name;
+        }
+        String hash = Integer.toHexString(name.hashCode());
+        return name.substring(0, MAX_NAME - suffix.length() - hash.length() - 2) + "_" + hash + "_" + suffix;
+    }
+
+    /**
+     * --data-only: the plan narrowed to the columns the existing target table has (by name, then
+     * ignoring case). Source columns without a target column are not copied and target columns
+     * without a source column keep their defaults; both are said.
+     */
+    TablePlan alignWithExisting(TablePlan plan) throws SQLException {
+        Map<String, String> existing = new LinkedHashMap<>();
+        try (Connection c = databases.target().getConnection()) {
+            DatabaseMetaData md = c.getMetaData();
+            for (String[] name : candidates(plan)) {
+                try (ResultSet rs = md.getColumns(null, name[0], name[1], "%")) {
+                    while (rs.next()) {
+                        existing.put(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT), rs.getString("COLUMN_NAME"));
+                    }
+                }
+                if (!existing.isEmpty()) {
+                    break;
+                }
+            }
+        }
+        if (existing.isEmpty()) {
+            throw new InvalidSettingException("replicator.data-only", "Target table " + plan.targetQualifiedName()
+                    + " (for " + plan.id() + ") does not exist. With --data-only or --ddl-in the target tables must exist:"
+                    + " create it, or leave the table out with --exclude=" + plan.source().name() + ".");
+        }
+        List<ColumnSpec> columns = new ArrayList<>();
+        List<String> targetColumns = new ArrayList<>();
+        List<String> notCopied = new ArrayList<>();
+        for (int i = 0; i < plan.source().columns().size(); i++) {
+            String wanted = plan.targetColumns().get(i);
+            String found = existing.remove(wanted.toLowerCase(Locale.ROOT));
+            if (found == null) {
+                notCopied.add(plan.source().columns().get(i).name());
+            } else {
+                columns.add(plan.source().columns().get(i));
+                targetColumns.add(found);
+            }
+        }
+        if (!notCopied.isEmpty()) {
+            LOG.warn("{}: source columns with no column in {} are not copied: {}", plan.id(), plan.targetQualifiedName(),
+                    String.join(", ", notCopied));
+        }
+        if (!existing.isEmpty()) {
+            LOG.warn("{}: columns of {} with no source column keep their defaults: {}", plan.id(), plan.targetQualifiedName(),
+                    String.join(", ", existing.values()));
+        }
+        TableSpec s = plan.source();
+        TableSpec narrowed = new TableSpec(s.catalog(), s.schema(), s.name(), columns,
+                columns.stream().map(ColumnSpec::name).toList().containsAll(s.primaryKey()) ? s.primaryKey() : List.of(),
+                List.of(), List.of(), s.estimatedRows());
+        return new TablePlan(plan.order(), narrowed, plan.targetSchema(), plan.targetName(), targetColumns);
+    }
+
+    /** The target table as planned, then as the engine may have folded an unquoted name. */
+    private static List<String[]> candidates(TablePlan plan) {
+        String schema = plan.targetSchema();
+        String table = plan.targetName();
+        return List.of(new String[] {schema, table},
+                new String[] {schema == null ? null : schema.toLowerCase(Locale.ROOT), table.toLowerCase(Locale.ROOT)},
+                new String[] {schema == null ? null : schema.toUpperCase(Locale.ROOT), table.toUpperCase(Locale.ROOT)});
+    }
+
+    /**
+     * Runs a hand-edited DDL file. PostgreSQL takes the file whole (its driver splits statements
+     * and knows quotes and dollar quoting); other engines get it split at lines ending with ";".
+     */
+    private void runDdlFile(Path file) throws SQLException, IOException {
+        String ddl = Files.readString(file, StandardCharsets.UTF_8);
+        try (Connection c = databases.target().getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            if (databases.targetDialect().copiesText()) {
+                st.execute(ddl);
+            } else {
+                for (String statement : ddl.split(";\\s*(\\R|$)")) {
+                    if (!statement.isBlank()) {
+                        st.execute(statement);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new SQLException("Running the DDL file " + file + " (--ddl-in) failed: " + e.getMessage(), e.getSQLState(), e);
+        }
+        CONSOLE.info("Ran the DDL file {}", file);
     }
 
     private void execute(String sql) throws SQLException {
