@@ -156,7 +156,7 @@ public final class LoadCoordinator {
             return List.of();
         }
         targetSchema.ensureTable(table);
-        TableRecord record = ledger.tables(run.runId()).get(table.id());
+        TableRecord record = ledger.table(run.runId(), table.id());
         List<KeyRange> ranges;
         if (TableRecord.PENDING.equals(record.status())) {
             ranges = planner.planChunks(table);
@@ -193,7 +193,7 @@ public final class LoadCoordinator {
         if (stop.stopping()) {
             return;
         }
-        TableRecord record = ledger.tables(run.runId()).get(table.id());
+        TableRecord record = ledger.table(run.runId(), table.id());
         if (record.chunksDone() != record.chunksTotal()) {
             throw new IllegalStateException("Table " + table.id() + " has " + record.chunksDone() + " of "
                     + record.chunksTotal() + " chunks done after its last chunk ended");
@@ -214,7 +214,7 @@ public final class LoadCoordinator {
         }
         String message = Errors.describe(error);
         LOG.error("Table {} failed: {}", table.id(), message, error);
-        long rows = ledger.tables(run.runId()).get(table.id()).rowsCopied();
+        long rows = ledger.table(run.runId(), table.id()).rowsCopied();
         ledger.finishTable(run.runId(), table.id(), TableRecord.FAILED, rows, message);
         run.report().tableFinished(table.id(), Outcome.FAILED, message);
     }

@@ -208,18 +208,34 @@ public final class Ledger {
 
     /** The run's tables in plan order, with rows and done chunks summed from the chunk ledger. */
     public Map<String, TableRecord> tables(long runId) throws SQLException {
+        return tables(runId, null);
+    }
+
+    /** One table of a run, with its rows and done chunks; a query that does not grow with the run's size. */
+    public TableRecord table(long runId, String table) throws SQLException {
+        TableRecord record = tables(runId, table).get(table);
+        if (record == null) {
+            throw new IllegalStateException("Table " + table + " is not recorded in run " + runId + " of the ledger");
+        }
+        return record;
+    }
+
+    private Map<String, TableRecord> tables(long runId, String onlyTable) throws SQLException {
         String sql = "SELECT t.table_name, t.target_table, t.plan_order, t.phase, t.status, t.estimated_rows,"
                 + " COALESCE(SUM(CASE WHEN k.status = 'done' THEN k.rows_copied END), 0),"
                 + " t.chunks_total, COUNT(CASE WHEN k.status = 'done' THEN 1 END), t.started_at, t.finished_at, t.error"
                 + " FROM " + t("tables") + " t LEFT JOIN " + t("chunks") + " k"
                 + " ON k.run_id = t.run_id AND k.table_name = t.table_name"
-                + " WHERE t.run_id = ?"
+                + " WHERE t.run_id = ?" + (onlyTable == null ? "" : " AND t.table_name = ?")
                 + " GROUP BY t.table_name, t.target_table, t.plan_order, t.phase, t.status, t.estimated_rows,"
                 + " t.chunks_total, t.started_at, t.finished_at, t.error"
                 + " ORDER BY t.plan_order";
         Map<String, TableRecord> result = new LinkedHashMap<>();
         try (Connection c = databases.target().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, runId);
+            if (onlyTable != null) {
+                ps.setString(2, onlyTable);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     result.put(rs.getString(1), new TableRecord(rs.getString(1), rs.getString(2), rs.getInt(3),

@@ -87,7 +87,6 @@ public final class AfterData {
         if (!atPhase(run, table, FOREIGN_KEYS)) {
             return;
         }
-        Map<String, TableRecord> records = ledger.tables(run.runId());
         boolean waiting = false;
         for (ForeignKeySpec fk : targetSchema.tablesExist() ? List.<ForeignKeySpec>of() : table.source().foreignKeys()) {
             TablePlan referenced = referenced(run, fk);
@@ -96,8 +95,8 @@ public final class AfterData {
                         table.id(), fk.name() == null ? fk.columns() : fk.name(), fk.referencedQualifiedName());
                 continue;
             }
-            TableRecord ref = records.get(referenced.id());
-            if (ref == null || !TableRecord.DONE.equals(ref.status())) {
+            TableRecord ref = ledger.table(run.runId(), referenced.id());
+            if (!TableRecord.DONE.equals(ref.status())) {
                 waiting = true;
                 continue;
             }
@@ -142,7 +141,7 @@ public final class AfterData {
     public void failed(TablePlan table, Exchange exchange) throws SQLException {
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String phase = ledger.tables(run.runId()).get(table.id()).phase();
+        String phase = ledger.table(run.runId(), table.id()).phase();
         String message = "building " + phase + " failed: " + Errors.describe(error);
         LOG.error("Table {}: {}", table.id(), message);
         ledger.failPhase(run.runId(), table.id(), message);
@@ -165,7 +164,7 @@ public final class AfterData {
     }
 
     private boolean atPhase(RunContext run, TablePlan table, String phase) throws SQLException {
-        return phase.equals(ledger.tables(run.runId()).get(table.id()).phase());
+        return phase.equals(ledger.table(run.runId(), table.id()).phase());
     }
 
     private void execute(String sql) throws SQLException {
