@@ -53,15 +53,14 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
     /** Binds the beans into a context; camel-main calls it, and so can a test that builds its own context. */
     public void configure(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
-        Map<String, String> tableSettings = new TreeMap<>();
-        properties.loadProperties(key -> key.startsWith(ReplicatorSettings.TABLE_PREFIX))
-                .forEach((k, v) -> tableSettings.put(k.toString(), v.toString()));
+        Map<String, String> listed = new TreeMap<>();
+        properties.loadProperties(ReplicatorConfiguration::listed).forEach((k, v) -> listed.put(k.toString(), v.toString()));
         commandLine.forEach((k, v) -> {
-            if (k.startsWith(ReplicatorSettings.TABLE_PREFIX)) {
-                tableSettings.put(k, v);
+            if (listed(k)) {
+                listed.put(k, v);
             }
         });
-        ReplicatorSettings settings = ReplicatorSettings.from(properties::resolveProperty, tableSettings);
+        ReplicatorSettings settings = ReplicatorSettings.from(properties::resolveProperty, listed);
         Registry registry = context.getRegistry();
 
         boolean demoSource = blank(properties, "source.url");
@@ -111,6 +110,11 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("retryLogger", (org.apache.camel.Processor) faults::beforeRetry);
         registry.bind("dryRun", new DryRun(databases, planner, targetSchema, ledger));
         registry.bind("afterData", new AfterData(databases, ledger, targetSchema));
+    }
+
+    /** Settings whose names carry a table, column or type: found by listing, not by name. */
+    private static boolean listed(String key) {
+        return key.startsWith(ReplicatorSettings.TABLE_PREFIX) || key.startsWith(ReplicatorSettings.CAST_PREFIX);
     }
 
     private static boolean blank(PropertiesComponent properties, String key) {

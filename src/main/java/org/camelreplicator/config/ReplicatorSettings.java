@@ -44,7 +44,9 @@ public record ReplicatorSettings(
         NulCharacters textNul,
         boolean dataOnly,
         Path ddlOut,
-        Path ddlIn) {
+        Path ddlIn,
+        Map<String, String> castTypes,
+        Map<String, String> castColumns) {
 
     /** What a row the target refuses does to its table. */
     public enum BadRows {
@@ -64,6 +66,10 @@ public record ReplicatorSettings(
 
     /** Per-table settings: {@code replicator.table.<table>.<option>}. */
     public static final String TABLE_PREFIX = "replicator.table.";
+    /** Type overrides: {@code replicator.cast.type.<source type>} and {@code replicator.cast.column.<table>.<column>}. */
+    public static final String CAST_PREFIX = "replicator.cast.";
+    private static final String CAST_TYPE = CAST_PREFIX + "type.";
+    private static final String CAST_COLUMN = CAST_PREFIX + "column.";
     private static final String SPLIT_BY = ".split-by";
 
     /** How source names become target names. */
@@ -81,13 +87,30 @@ public record ReplicatorSettings(
      *
      * @param lookup         resolves a property name to its value (Camel's properties component, which
      *                       already applied command-line overrides and environment variables)
-     * @param tableSettings  every {@code replicator.table.*} property
+     * @param listed         every {@code replicator.table.*} and {@code replicator.cast.*} property
      * @throws InvalidSettingException naming the first property whose value cannot be used
      */
-    public static ReplicatorSettings from(Function<String, Optional<String>> lookup, Map<String, String> tableSettings) {
+    public static ReplicatorSettings from(Function<String, Optional<String>> lookup, Map<String, String> listed) {
         Reader r = new Reader(lookup);
         Map<String, String> splitBy = new LinkedHashMap<>();
-        tableSettings.forEach((key, value) -> {
+        Map<String, String> castTypes = new LinkedHashMap<>();
+        Map<String, String> castColumns = new LinkedHashMap<>();
+        listed.forEach((key, value) -> {
+            if (key.startsWith(CAST_PREFIX)) {
+                String type = value.trim();
+                if (type.isEmpty() || type.contains(";") || type.contains("--") || type.contains("/*")) {
+                    throw new InvalidSettingException(key, value, "is not a type name (e.g. text, numeric(20,4), timestamptz)");
+                }
+                if (key.startsWith(CAST_TYPE) && key.length() > CAST_TYPE.length()) {
+                    castTypes.put(key.substring(CAST_TYPE.length()).toLowerCase(Locale.ROOT), type);
+                } else if (key.startsWith(CAST_COLUMN) && key.lastIndexOf('.') > CAST_COLUMN.length()) {
+                    castColumns.put(key.substring(CAST_COLUMN.length()), type);
+                } else {
+                    throw new InvalidSettingException(key, "Unknown cast setting " + key + ". Casts are"
+                            + " replicator.cast.type.<source type>=<target type> or replicator.cast.column.<table>.<column>=<target type>");
+                }
+                return;
+            }
             if (!key.startsWith(TABLE_PREFIX) || !key.endsWith(SPLIT_BY) || key.length() <= TABLE_PREFIX.length() + SPLIT_BY.length()) {
                 throw new InvalidSettingException(key, "Unknown per-table setting " + key
                         + ". Per-table settings are replicator.table.<table>.split-by=<column>:month");
@@ -130,7 +153,9 @@ public record ReplicatorSettings(
                 r.choice("replicator.text.nul", NulCharacters.class, NulCharacters.FAIL),
                 r.flag("replicator.data-only"),
                 r.path("replicator.ddl-out"),
-                r.existingFile("replicator.ddl-in"));
+                r.existingFile("replicator.ddl-in"),
+                Map.copyOf(castTypes),
+                Map.copyOf(castColumns));
     }
 
     /** Reads settings that have no per-table part, for tests and tools. */

@@ -123,7 +123,7 @@ public final class AfterData {
         String qualified = target.qualifiedTarget(table.targetSchema(), table.targetName());
         for (int i = 0; i < table.source().columns().size(); i++) {
             ColumnSpec c = table.source().columns().get(i);
-            if (c.autoIncrement() && databases.sourceDialect().postgresType(c).matches("smallint|integer|bigint")) {
+            if (c.autoIncrement() && targetSchema.columnType(table, c).matches("smallint|integer|bigint")) {
                 String sql = target.resetIdentitySql(qualified, table.targetColumns().get(i));
                 if (sql != null) {
                     execute(sql);

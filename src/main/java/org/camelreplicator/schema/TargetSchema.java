@@ -193,9 +193,9 @@ public final class TargetSchema {
             ColumnSpec c = columns.get(i);
             StringBuilder line = new StringBuilder("    ")
                     .append(target.quoteIfNeeded(table.targetColumns().get(i))).append(' ')
-                    .append(target.targetType(source.postgresType(c)));
+                    .append(target.targetType(columnType(table, c)));
             String dflt = source.postgresDefault(c);
-            String identity = c.autoIncrement() && INTEGERS.contains(source.postgresType(c)) ? target.identityClause() : null;
+            String identity = c.autoIncrement() && INTEGERS.contains(columnType(table, c)) ? target.identityClause() : null;
             if (identity != null) {
                 line.append(' ').append(identity);
             } else if (dflt != null) {
@@ -215,6 +215,30 @@ public final class TargetSchema {
         }
         return "CREATE TABLE IF NOT EXISTS " + target.qualifiedTarget(table.targetSchema(), table.targetName())
                 + " (\n" + String.join(",\n", lines) + "\n)";
+    }
+
+    /**
+     * The target type of a column: a cast for this column ({@code replicator.cast.column.<table>.<column>}),
+     * else a cast for its source type ({@code replicator.cast.type.<type>}, by the full type name such
+     * as {@code tinyint(1)} or by its base name such as {@code datetime}), else the dialect's mapping.
+     * A cast changes the column's type, not the values: they are written in their usual text form,
+     * which the chosen type must accept (text for varchar, bigint for int, timestamptz for timestamp).
+     */
+    public String columnType(TablePlan table, ColumnSpec column) {
+        for (Map.Entry<String, String> e : settings.castColumns().entrySet()) {
+            int dot = e.getKey().lastIndexOf('.');
+            String t = e.getKey().substring(0, dot);
+            if (e.getKey().substring(dot + 1).equalsIgnoreCase(column.name())
+                    && (t.equalsIgnoreCase(table.id()) || t.equalsIgnoreCase(table.source().name()))) {
+                return e.getValue();
+            }
+        }
+        String typeName = column.typeName() == null ? "" : column.typeName().toLowerCase(Locale.ROOT).strip();
+        String cast = settings.castTypes().get(typeName);
+        if (cast == null && typeName.contains("(")) {
+            cast = settings.castTypes().get(typeName.substring(0, typeName.indexOf('(')).strip());
+        }
+        return cast != null ? cast : databases.sourceDialect().postgresType(column);
     }
 
     /** CREATE [UNIQUE] INDEX IF NOT EXISTS statements for the table's secondary indexes. */
