@@ -98,7 +98,7 @@ public final class CatalogReader {
                 new ArrayList<>(keyColumns.values()), -1);
         spec = dialect.refine(c, spec);
         return spec.withIndexesAndForeignKeys(readIndexes(md, catalog, schema, table, spec.primaryKey()),
-                readForeignKeys(md, catalog, schema, table));
+                readForeignKeys(md, catalog, schema, table), dialect.prerequisites(c, spec));
     }
 
     /**

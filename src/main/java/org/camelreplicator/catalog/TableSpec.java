@@ -13,23 +13,25 @@ import java.util.Optional;
  * @param primaryKey    primary key column names in key order; empty when the table has none
  * @param indexes       secondary indexes (built after the data)
  * @param foreignKeys   foreign keys (added after the data)
+ * @param prerequisites DDL a target of the same engine needs before the table (enum and domain types)
  * @param estimatedRows the engine's estimate, or -1 when it keeps none
  */
 public record TableSpec(String catalog, String schema, String name, List<ColumnSpec> columns,
                         List<String> primaryKey, List<IndexSpec> indexes, List<ForeignKeySpec> foreignKeys,
-                        long estimatedRows) {
+                        List<String> prerequisites, long estimatedRows) {
 
     public TableSpec {
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
         indexes = List.copyOf(indexes);
         foreignKeys = List.copyOf(foreignKeys);
+        prerequisites = List.copyOf(prerequisites);
     }
 
     /** A table as the columns and key describe it, before its indexes and foreign keys are read. */
     public TableSpec(String catalog, String schema, String name, List<ColumnSpec> columns, List<String> primaryKey,
                      long estimatedRows) {
-        this(catalog, schema, name, columns, primaryKey, List.of(), List.of(), estimatedRows);
+        this(catalog, schema, name, columns, primaryKey, List.of(), List.of(), List.of(), estimatedRows);
     }
 
     /** {@code schema.name}, or just the name when there is no schema; how users name tables. */
@@ -42,10 +44,11 @@ public record TableSpec(String catalog, String schema, String name, List<ColumnS
     }
 
     public TableSpec withEstimatedRows(long rows) {
-        return new TableSpec(catalog, schema, name, columns, primaryKey, indexes, foreignKeys, rows);
+        return new TableSpec(catalog, schema, name, columns, primaryKey, indexes, foreignKeys, prerequisites, rows);
     }
 
-    public TableSpec withIndexesAndForeignKeys(List<IndexSpec> newIndexes, List<ForeignKeySpec> newForeignKeys) {
-        return new TableSpec(catalog, schema, name, columns, primaryKey, newIndexes, newForeignKeys, estimatedRows);
+    public TableSpec withIndexesAndForeignKeys(List<IndexSpec> newIndexes, List<ForeignKeySpec> newForeignKeys,
+                                               List<String> newPrerequisites) {
+        return new TableSpec(catalog, schema, name, columns, primaryKey, newIndexes, newForeignKeys, newPrerequisites, estimatedRows);
     }
 }

@@ -3,6 +3,7 @@ package org.camelreplicator.dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -128,6 +129,24 @@ public interface Dialect {
     /** The PostgreSQL type that holds every value of this source column without change. */
     default String postgresType(ColumnSpec column) {
         return PostgresTypes.fromJdbc(column);
+    }
+
+    /**
+     * A CHECK constraint that keeps the target column to the values the source type allows (a
+     * MySQL enum's labels), or null.
+     *
+     * @param targetColumn the target column, quoted for the target
+     */
+    default String postgresCheck(ColumnSpec column, String targetColumn) {
+        return null;
+    }
+
+    /**
+     * DDL the target needs before this table can be created, for copies between two engines of
+     * this kind (a PostgreSQL source's enum and domain types); idempotent statements.
+     */
+    default List<String> prerequisites(Connection c, TableSpec table) throws SQLException {
+        return List.of();
     }
 
     /** A column default that means the same on PostgreSQL, or null when it does not translate. */

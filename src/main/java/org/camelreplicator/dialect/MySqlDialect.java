@@ -809,6 +809,17 @@ public final class MySqlDialect implements Dialect {
         return "(" + String.join(", ", parts) + ")";
     }
 
+    /** An enum column keeps its labels on the target as a CHECK constraint over the varchar. */
+    @Override
+    public String postgresCheck(ColumnSpec column, String targetColumn) {
+        MySqlType type = MySqlType.parse(column.typeName(), column);
+        if (!type.base().equals("enum") || type.labels().isEmpty()) {
+            return null;
+        }
+        return "CHECK (" + targetColumn + " IN (" + type.labels().stream().map(l -> "'" + l.replace("'", "''") + "'")
+                .collect(java.util.stream.Collectors.joining(", ")) + "))";
+    }
+
     // ---- type names
 
     /**

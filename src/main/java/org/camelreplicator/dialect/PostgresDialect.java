@@ -102,6 +102,46 @@ public final class PostgresDialect implements Dialect {
         }
     }
 
+    private static final String USER_TYPES_SQL = """
+            SELECT DISTINCT t.oid, t.typtype, format_type(t.oid, NULL), n.nspname,
+                   (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid),
+                   format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault,
+                   (SELECT string_agg(pg_get_constraintdef(c.oid), ' ' ORDER BY c.conname) FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c')
+              FROM pg_attribute a
+              JOIN pg_type u ON u.oid = a.atttypid
+              JOIN pg_type t ON t.oid = CASE WHEN u.typcategory = 'A' THEN u.typelem ELSE u.oid END
+              JOIN pg_namespace n ON n.oid = t.typnamespace
+             WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped AND t.typtype IN ('e', 'd')
+            """;
+
+    /**
+     * Enum and domain types the table's columns (or their arrays) use, created in the same schema
+     * on the target; CREATE TYPE has no IF NOT EXISTS, so each runs in a block that takes an
+     * existing type as done.
+     */
+    @Override
+    public List<String> prerequisites(Connection c, TableSpec t) throws SQLException {
+        List<String> ddl = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(USER_TYPES_SQL)) {
+            ps.setString(1, qualified(t.schema(), t.name()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String schema = rs.getString(4);
+                    String name = quote(schema) + "." + quote(rs.getString(3).replaceFirst("^.*\\.", "").replace("\"", ""));
+                    String create = "e".equals(rs.getString(2))
+                            ? "CREATE TYPE " + name + " AS ENUM (" + rs.getString(5) + ")"
+                            : "CREATE DOMAIN " + name + " AS " + rs.getString(6)
+                            + (rs.getString(8) == null ? "" : " DEFAULT " + rs.getString(8))
+                            + (rs.getBoolean(7) ? " NOT NULL" : "")
+                            + (rs.getString(9) == null ? "" : " " + rs.getString(9));
+                    ddl.add(createSchemaSql(schema));
+                    ddl.add("DO $replicator$ BEGIN " + create + "; EXCEPTION WHEN duplicate_object THEN NULL; END $replicator$");
+                }
+            }
+        }
+        return ddl;
+    }
+
     /** pgjdbc only streams with a fetch size inside a transaction; otherwise it reads the whole result. */
     @Override
     public void prepareForStreaming(Connection c) throws SQLException {

@@ -163,14 +163,23 @@ public final class TargetSchema {
 
     public void ensureTable(TablePlan table) throws SQLException {
         if (!tablesExist()) {
+            for (String prerequisite : prerequisites(table)) {
+                execute(prerequisite);
+            }
             execute(createTableSql(table));
         }
+    }
+
+    /** The source's own types the table needs, when the target is the same kind of engine. */
+    private List<String> prerequisites(TablePlan table) {
+        return databases.sourceDialect().getClass() == databases.targetDialect().getClass() ? table.source().prerequisites() : List.of();
     }
 
     /** Every statement of the target schema: schemas, tables, then indexes and foreign keys. */
     public List<String> ddl(List<TablePlan> tables) {
         List<String> ddl = new ArrayList<>();
         tables.stream().map(TablePlan::targetSchema).distinct().forEach(s -> ddl.add(databases.targetDialect().createSchemaSql(s)));
+        tables.stream().flatMap(t -> prerequisites(t).stream()).distinct().forEach(ddl::add);
         tables.forEach(t -> ddl.add(createTableSql(t)));
         tables.forEach(t -> ddl.addAll(indexSql(t)));
         for (TablePlan t : tables) {
@@ -206,6 +215,10 @@ public final class TargetSchema {
             }
             if (!c.nullable()) {
                 line.append(" NOT NULL");
+            }
+            String check = source.postgresCheck(c, target.quoteIfNeeded(table.targetColumns().get(i)));
+            if (check != null) {
+                line.append(' ').append(check);
             }
             lines.add(line.toString());
         }
@@ -327,7 +340,7 @@ public final class TargetSchema {
         TableSpec s = plan.source();
         TableSpec narrowed = new TableSpec(s.catalog(), s.schema(), s.name(), columns,
                 columns.stream().map(ColumnSpec::name).toList().containsAll(s.primaryKey()) ? s.primaryKey() : List.of(),
-                List.of(), List.of(), s.estimatedRows());
+                List.of(), List.of(), List.of(), s.estimatedRows());
         return new TablePlan(plan.order(), narrowed, plan.targetSchema(), plan.targetName(), targetColumns);
     }
 

@@ -73,4 +73,29 @@ class PostgresToPostgresTest {
             assertThat(Tables.contentHash(t, "items", "id")).isEqualTo(Tables.contentHash(s, "items", "id"));
         }
     }
+
+    @Test
+    void enumsDomainsRangesAndIntervalsKeepTheirTypesAndValues() throws Exception {
+        String src = TestPostgres.newDatabase("p2p_types_source");
+        String dst = TestPostgres.newDatabase("p2p_types_target");
+        try (Connection c = TestPostgres.connect(src); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')");
+            st.execute("CREATE DOMAIN positive_amount AS numeric(10,2) NOT NULL CHECK (VALUE > 0)");
+            st.execute("CREATE TABLE feelings (id int PRIMARY KEY, mood mood, moods mood[], amount positive_amount,"
+                    + " during tstzrange, took interval)");
+            st.execute("INSERT INTO feelings VALUES (1, 'happy', '{sad,ok}', 12.50, '[2024-01-01 10:00+00,2024-01-02 00:00+00)', '1 day 02:03:04'),"
+                    + " (2, 'sad', '{}', 0.01, 'empty', '-3 months')");
+        }
+        Replicator.Result r = Replicator.between(src, "postgres", dst, dataDir).run("load");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        String types = "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY attnum)"
+                + " FROM pg_attribute WHERE attrelid = 'feelings'::regclass AND attnum > 0";
+        try (Connection s = TestPostgres.connect(src); Connection t = TestPostgres.connect(dst)) {
+            assertThat(Tables.text(t, types)).isEqualTo(Tables.text(s, types))
+                    .isEqualTo("id integer, mood mood, moods mood[], amount positive_amount, during tstzrange, took interval");
+            assertThat(Tables.contentHash(t, "feelings", "id")).isEqualTo(Tables.contentHash(s, "feelings", "id"));
+            assertThat(Tables.text(t, "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contypid = 'positive_amount'::regtype AND contype = 'c'"))
+                    .isEqualTo("CHECK ((VALUE > (0)::numeric))");
+        }
+    }
 }
