@@ -56,7 +56,8 @@ class FaultsDuringLoadTest {
     private void loadWhileTerminating(String sourceUrl, String targetUrl, String victim, String query) throws Exception {
         Replicator replicator = Replicator.between(sourceUrl, "postgres", targetUrl, dataDir);
         CompletableFuture<Replicator.Result> load = CompletableFuture.supplyAsync(() -> replicator.run("load",
-                "--chunk-rows=50000", "--workers=4", "--batch-rows=2000", "--replicator.retry.initial-delay=100"));
+                "--chunk-rows=50000", "--workers=4", "--batch-rows=2000", "--replicator.retry.initial-delay=100",
+                "--replicator.retry.max-retries=20"));
         int terminated = 0;
         for (int round = 0; round < 5; round++) {
             // wait until the replicator is copying again, then cut its sessions
