@@ -124,6 +124,11 @@ public final class ReplicatorCli implements Callable<Integer> {
 
     /** A command that runs one of the routes' direct: endpoints. */
     abstract static class RouteCommand extends CamelCommand {
+        /** Whether standard output must carry only JSON. */
+        boolean json() {
+            return false;
+        }
+
 
         abstract RunRequest request();
 
@@ -132,7 +137,7 @@ public final class ReplicatorCli implements Callable<Integer> {
             RunRequest request = request();
             return withRuntime(runtime -> {
                 Object answer = runtime.request(request.endpoint(), request);
-                if (!request.json()) {
+                if (!request.json() && !json()) {
                     runtime.embeddedTarget().ifPresent(server -> CONSOLE.info(server.connectionHelp()));
                 }
                 return answer instanceof Integer code ? code : OK;
@@ -164,6 +169,12 @@ public final class ReplicatorCli implements Callable<Integer> {
         @Option(names = "--to", paramLabel = "YYYY-MM", description = "Last month to copy of tables split by month (replicator.to).")
         String to;
 
+        @Option(names = "--quiet", description = "Print only the final line (and errors) (replicator.output=quiet).")
+        boolean quiet;
+
+        @Option(names = "--json", description = "Print only the run report, as JSON (replicator.output=json).")
+        boolean json;
+
         @Option(names = "--data-only", description = "Load into target tables that exist already, matching columns by name (replicator.data-only).")
         boolean dataOnly;
 
@@ -179,6 +190,10 @@ public final class ReplicatorCli implements Callable<Integer> {
             putSetting("replicator.from", from);
             putSetting("replicator.to", to);
             putSetting("replicator.data-only", dataOnly ? "true" : null);
+            if (quiet && json) {
+                throw new UsageException("--quiet and --json contradict each other: choose one");
+            }
+            putSetting("replicator.output", quiet ? "quiet" : json ? "json" : null);
             putSetting("replicator.ddl-in", ddlIn);
             return new RunRequest("load", resume, reset, noTruncate, false, dryRun);
         }
@@ -283,6 +298,21 @@ public final class ReplicatorCli implements Callable<Integer> {
      * so in-flight chunks roll back and the ledger stays resumable.
      */
     static Integer withRuntime(Map<String, String> overrides, Path config, Work work) throws Exception {
+        String output = overrides.getOrDefault("replicator.output", "normal");
+        ch.qos.logback.classic.Logger console = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("replicator.console");
+        ch.qos.logback.classic.Level consoleLevel = console.getLevel();
+        if (!output.equalsIgnoreCase("normal")) {
+            // --quiet and --json keep standard output to their one answer
+            console.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+        try {
+            return withRuntimeQuietly(overrides, config, work);
+        } finally {
+            console.setLevel(consoleLevel);
+        }
+    }
+
+    private static Integer withRuntimeQuietly(Map<String, String> overrides, Path config, Work work) throws Exception {
         ReplicatorRuntime runtime = ReplicatorRuntime.start(overrides, config);
         Thread hook = new Thread(() -> {
             LOG.warn("Stopping: running chunks roll back at their next batch; load --resume continues the run");
@@ -315,7 +345,8 @@ public final class ReplicatorCli implements Callable<Integer> {
                         + " target schema, and the right to write its tables; on the source, SELECT. Grant them or use another user.");
                 return BAD_INPUT;
             }
-            if (t instanceof InvalidSettingException || t instanceof UsageException || t instanceof UnfinishedRunException) {
+            if (t instanceof InvalidSettingException || t instanceof UsageException || t instanceof UnfinishedRunException
+                    || t instanceof org.camelreplicator.copy.LoadRunningException) {
                 System.err.println("Error: " + t.getMessage());
                 return BAD_INPUT;
             }

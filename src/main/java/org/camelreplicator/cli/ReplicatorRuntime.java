@@ -46,11 +46,26 @@ public final class ReplicatorRuntime implements AutoCloseable {
         ReplicatorRuntime runtime = new ReplicatorRuntime(main);
         try {
             main.start();
+            runtime.registerProgressMBean();
         } catch (Exception | Error e) {
             runtime.close();
             throw e;
         }
         return runtime;
+    }
+
+    /** The name the progress MBean has on the platform MBean server. */
+    public static final String PROGRESS_MBEAN = "org.camelreplicator:type=Progress";
+
+    /** Puts the replicator's progress beside Camel's own MBeans; a runtime started before in this JVM gives way. */
+    private void registerProgressMBean() throws Exception {
+        Object progress = main.getCamelContext().getRegistry().lookupByName(ReplicatorConfiguration.PROGRESS);
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = new javax.management.ObjectName(PROGRESS_MBEAN);
+        if (server.isRegistered(name)) {
+            server.unregisterMBean(name);
+        }
+        server.registerMBean(progress, name);
     }
 
     static String propertiesLocation(Path configFile) {
@@ -95,6 +110,11 @@ public final class ReplicatorRuntime implements AutoCloseable {
             CamelContext context = main.getCamelContext();
             Databases databases = context == null ? null : context.getRegistry().lookupByNameAndType("databases", Databases.class);
             main.stop();
+            javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            javax.management.ObjectName progress = new javax.management.ObjectName(PROGRESS_MBEAN);
+            if (server.isRegistered(progress)) {
+                server.unregisterMBean(progress);
+            }
             // Camel does not close the pools it created from properties; a JVM that runs several commands needs them closed
             if (databases != null) {
                 databases.close();

@@ -17,7 +17,9 @@ import org.camelreplicator.embedded.DemoDatabase;
 import org.camelreplicator.embedded.EmbeddedPostgresServer;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.LedgerChunkRepository;
+import org.camelreplicator.observe.Progress;
 import org.camelreplicator.observe.StatusReport;
+import org.camelreplicator.plan.RunRequest;
 import org.camelreplicator.plan.DryRun;
 import org.camelreplicator.plan.LoadPlanner;
 import org.camelreplicator.schema.AfterData;
@@ -31,6 +33,9 @@ import org.camelreplicator.schema.TargetSchema;
  * the URLs set here.
  */
 public final class ReplicatorConfiguration extends MainListenerSupport {
+
+    /** Registry name of the progress MBean's implementation; the runtime registers it with JMX. */
+    public static final String PROGRESS = "replicatorProgress";
 
     /** Registry name of the embedded target server, when one was started. */
     public static final String EMBEDDED_TARGET = "embeddedTarget";
@@ -101,7 +106,10 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("ledgerChunks", new LedgerChunkRepository(ledger));
         registry.bind("loadPlanner", planner);
         registry.bind("targetSchema", targetSchema);
-        registry.bind("loadCoordinator", new LoadCoordinator(databases, settings, planner, targetSchema, ledger, stop));
+        LoadCoordinator coordinator = new LoadCoordinator(databases, settings, planner, targetSchema, ledger, stop);
+        registry.bind("loadCoordinator", coordinator);
+        registry.bind(PROGRESS, new Progress(coordinator::currentReport, () -> startLoadInBackground(context, coordinator),
+                stop::requestStop, stop::stopping));
         registry.bind("chunkReader", new ChunkReader(databases, stop, settings.batchRows(), settings.fetchSize()));
         registry.bind("chunkTransactions", new ChunkTransactions(databases, ledger, stop, settings));
         registry.bind("statusReport", new StatusReport(databases, ledger));
@@ -110,6 +118,16 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("retryLogger", (org.apache.camel.Processor) faults::beforeRetry);
         registry.bind("dryRun", new DryRun(databases, planner, targetSchema, ledger));
         registry.bind("afterData", new AfterData(databases, ledger, targetSchema));
+    }
+
+    /** Starts a load (resuming an unfinished one) without waiting for it: the JMX operation. */
+    private static String startLoadInBackground(CamelContext context, LoadCoordinator coordinator) {
+        if (coordinator.loading()) {
+            return "A load is running already (run " + coordinator.currentReport().runId() + ")";
+        }
+        context.createFluentProducerTemplate().to("direct:load")
+                .withBody(new RunRequest("load", true, false, false, false, false)).asyncRequest();
+        return "Load started (it resumes an unfinished run, if there is one)";
     }
 
     /** Settings whose names carry a table, column or type: found by listing, not by name. */

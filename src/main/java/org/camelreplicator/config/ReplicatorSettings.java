@@ -46,7 +46,19 @@ public record ReplicatorSettings(
         Path ddlOut,
         Path ddlIn,
         Map<String, String> castTypes,
-        Map<String, String> castColumns) {
+        Map<String, String> castColumns,
+        Path reportDir,
+        Output output) {
+
+    /** What the console shows of a load. */
+    public enum Output {
+        /** A line per finished table, a progress summary every N tables, the summary table. */
+        NORMAL,
+        /** Only the final line (and errors). */
+        QUIET,
+        /** Only the run report as JSON, on standard output. */
+        JSON
+    }
 
     /** What a row the target refuses does to its table. */
     public enum BadRows {
@@ -155,7 +167,9 @@ public record ReplicatorSettings(
                 r.path("replicator.ddl-out"),
                 r.existingFile("replicator.ddl-in"),
                 Map.copyOf(castTypes),
-                Map.copyOf(castColumns));
+                Map.copyOf(castColumns),
+                Path.of(r.text("replicator.report-dir", Path.of(r.text("replicator.data-dir", "replicator-data"), "reports").toString())),
+                r.choice("replicator.output", Output.class, Output.NORMAL));
     }
 
     /** Reads settings that have no per-table part, for tests and tools. */

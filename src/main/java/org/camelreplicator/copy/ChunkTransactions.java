@@ -44,6 +44,7 @@ public final class ChunkTransactions {
     public void begin(Chunk chunk, Exchange exchange) throws SQLException {
         stop.check(chunk);
         ledger.markChunkRunning(chunk);
+        run(exchange).report().chunkStarted(chunk.id());
         Connection c = databases.target().getConnection();
         try {
             c.setAutoCommit(false);
@@ -57,19 +58,16 @@ public final class ChunkTransactions {
     public void write(Batch batch, Exchange exchange) throws SQLException {
         Open tx = open(exchange);
         long rejectedBefore = tx.rejected;
-        if (rejectBadRows) {
-            writeRejecting(tx, batch, run(exchange));
-        } else {
-            writeOnce(tx, batch);
-        }
+        long bytes = rejectBadRows ? writeRejecting(tx, batch, run(exchange)) : writeOnce(tx, batch);
         long written = batch.size() - (tx.rejected - rejectedBefore);
         tx.rows += written;
-        run(exchange).report().rowsWritten(tx.chunk.table().id(), written);
+        tx.bytes += bytes;
+        run(exchange).report().rowsWritten(tx.chunk.table().id(), written, bytes);
     }
 
-    private void writeOnce(Open tx, Batch batch) {
+    private long writeOnce(Open tx, Batch batch) {
         try {
-            databases.targetDialect().batchWriter().write(tx.connection, tx.chunk.table(), batch, options);
+            return databases.targetDialect().batchWriter().write(tx.connection, tx.chunk.table(), batch, options);
         } catch (SQLException e) {
             throw ChunkWriteException.of(tx.chunk, batch, e);
         }
@@ -81,11 +79,12 @@ public final class ChunkTransactions {
      * the ledger's rejects table in this same transaction, so a rejected row is recorded exactly
      * when the rest of its chunk is written: never both lost and unreported.
      */
-    private void writeRejecting(Open tx, Batch batch, RunContext run) throws SQLException {
+    private long writeRejecting(Open tx, Batch batch, RunContext run) throws SQLException {
         Savepoint savepoint = tx.connection.setSavepoint();
         try {
-            writeOnce(tx, batch);
+            long bytes = writeOnce(tx, batch);
             tx.connection.releaseSavepoint(savepoint);
+            return bytes;
         } catch (ChunkWriteException | BadValueException e) {
             if (databases.targetDialect().isTransient(e) || databases.sourceDialect().isTransient(e)) {
                 throw e;
@@ -96,11 +95,10 @@ public final class ChunkTransactions {
                         Errors.describe(e), batch.rowText(0));
                 tx.rejected++;
                 run.report().rowsRejected(tx.chunk.table().id(), 1);
-                return;
+                return 0;
             }
             int half = batch.size() / 2;
-            writeRejecting(tx, batch.slice(0, half), run);
-            writeRejecting(tx, batch.slice(half, batch.size()), run);
+            return writeRejecting(tx, batch.slice(0, half), run) + writeRejecting(tx, batch.slice(half, batch.size()), run);
         }
     }
 
@@ -109,6 +107,7 @@ public final class ChunkTransactions {
         ledger.markChunkDone(tx.connection, tx.chunk, tx.rows, tx.rejected);
         tx.connection.commit();
         tx.committed = true;
+        run(exchange).report().chunkEnded(tx.chunk.table().id(), tx.chunk.id(), true);
         LOG.debug("{}: {} rows committed", tx.chunk, tx.rows);
     }
 
@@ -130,8 +129,9 @@ public final class ChunkTransactions {
             LOG.warn("Rollback of {} failed ({}); the server discards the transaction with the connection", tx.chunk, e.getMessage());
         }
         if (!tx.committed) {
-            run(exchange).report().rowsWritten(tx.chunk.table().id(), -tx.rows);
+            run(exchange).report().rowsWritten(tx.chunk.table().id(), -tx.rows, -tx.bytes);
             run(exchange).report().rowsRejected(tx.chunk.table().id(), -tx.rejected);
+            run(exchange).report().chunkEnded(tx.chunk.table().id(), tx.chunk.id(), false);
             Throwable error = exchange.getException() != null ? exchange.getException()
                     : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
             try {
@@ -163,6 +163,7 @@ public final class ChunkTransactions {
         final Chunk chunk;
         final Connection connection;
         long rows;
+        long bytes;
         long rejected;
         boolean committed;
 

@@ -19,7 +19,7 @@ public final class JdbcBatchWriter implements BatchWriter {
     }
 
     @Override
-    public void write(Connection target, TablePlan table, Batch batch, WriteOptions options) throws SQLException {
+    public long write(Connection target, TablePlan table, Batch batch, WriteOptions options) throws SQLException {
         if (!(batch instanceof RowBatch rows)) {
             throw new IllegalArgumentException(dialect.name() + " takes rows as values, not " + batch.getClass().getSimpleName());
         }
@@ -32,6 +32,7 @@ public final class JdbcBatchWriter implements BatchWriter {
             }
             ps.executeBatch();
         }
+        return 0;
     }
 
     String insertSql(TablePlan table) {

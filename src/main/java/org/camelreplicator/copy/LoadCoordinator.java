@@ -1,5 +1,6 @@
 package org.camelreplicator.copy;
 
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.camelreplicator.ledger.RunRecord;
 import org.camelreplicator.ledger.TableRecord;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.observe.RunReport;
+import org.camelreplicator.observe.RunReportFile;
 import org.camelreplicator.observe.RunReport.Outcome;
 import org.camelreplicator.plan.Chunk;
 import org.camelreplicator.plan.KeyRange;
@@ -48,6 +50,9 @@ public final class LoadCoordinator {
     private final Ledger ledger;
 
     private final StopSignal stop;
+    /** One load at a time per process and target: a second trigger is refused while one runs. */
+    private final java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile RunContext current;
 
     public LoadCoordinator(Databases databases, ReplicatorSettings settings, LoadPlanner planner,
                            TargetSchema targetSchema, Ledger ledger, StopSignal stop) {
@@ -64,6 +69,19 @@ public final class LoadCoordinator {
      * An unfinished run is never silently re-copied: without --resume or --reset this refuses.
      */
     public List<TablePlan> startLoad(RunRequest request, Exchange exchange) throws SQLException, java.io.IOException {
+        if (!loading.compareAndSet(false, true)) {
+            RunContext running = current;
+            throw new LoadRunningException("A load is already running in this process" + (running == null ? "" : " (run " + running.runId() + ")")
+                    + "; a second one on the same target is refused. Wait for it to end, or stop it (JMX operation stop).");
+        }
+        // released when this exchange completes, whether the load finished, failed or stopped
+        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                loading.set(false);
+            }
+        });
+        stop.reset();
         CONSOLE.info("Source: {}", databases.describeSource());
         CONSOLE.info("Target: {}", databases.describeTarget());
         ledger.ensureCreated();
@@ -96,7 +114,9 @@ public final class LoadCoordinator {
         }
         ledger.recordTables(runId, plans);
         Map<String, TableRecord> recorded = ledger.tables(runId);
-        RunReport report = new RunReport(runId, plans.stream().map(TablePlan::id).toList(),
+        Map<String, Long> estimates = new java.util.LinkedHashMap<>();
+        plans.forEach(p -> estimates.put(p.id(), p.source().estimatedRows()));
+        RunReport report = new RunReport(runId, estimates,
                 settings.progressEvery(), "java -jar target/camel-replicator.jar load --resume");
         int startAt = startIndex(plans);
         List<TablePlan> todo = new ArrayList<>();
@@ -114,7 +134,9 @@ public final class LoadCoordinator {
         }
         CONSOLE.info("Run {}: {} tables to copy ({} already done), {} workers", runId, todo.size(),
                 plans.size() - todo.size(), settings.workers());
-        exchange.setProperty(RunContext.PROPERTY, new RunContext(runId, request, plans, report));
+        RunContext run = new RunContext(runId, request, plans, report);
+        current = run;
+        exchange.setProperty(RunContext.PROPERTY, run);
         return todo;
     }
 
@@ -128,6 +150,16 @@ public final class LoadCoordinator {
             result.add(p.withOrder(result.size()));
         }
         return result;
+    }
+
+    /** The current run, or the last one: what the progress MBean and the meters show. */
+    public RunReport currentReport() {
+        RunContext run = current;
+        return run == null ? null : run.report();
+    }
+
+    public boolean loading() {
+        return loading.get();
     }
 
     /** The plan position --start-from-table names, 0 when not given; an unknown table is an error that lists the plan. */
@@ -220,11 +252,20 @@ public final class LoadCoordinator {
     }
 
     /** Closes the run in the ledger, prints the summary and answers the process exit status. */
-    public int finishLoad(@ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException {
+    public int finishLoad(@ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException, java.io.IOException {
         run.report().finish();
         boolean failed = run.report().failed();
         ledger.setRunStatus(run.runId(), stop.stopping() ? RunRecord.STOPPED : failed ? RunRecord.FAILED : RunRecord.DONE);
-        CONSOLE.info(run.report().summary());
+        String json = RunReportFile.json(run.report(), settings, databases.describeSource(), databases.describeTarget());
+        Path file = RunReportFile.write(json, run.runId(), settings.reportDir());
+        switch (settings.output()) {
+            case JSON -> System.out.println(json);
+            case QUIET -> System.out.println(run.report().oneLine());
+            default -> {
+                CONSOLE.info(run.report().summary());
+                CONSOLE.info("Run report: {}", file);
+            }
+        }
         return failed ? 1 : 0;
     }
 }

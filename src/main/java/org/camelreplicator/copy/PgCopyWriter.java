@@ -31,15 +31,18 @@ public final class PgCopyWriter implements BatchWriter {
     }
 
     @Override
-    public void write(Connection target, TablePlan table, Batch batch, WriteOptions options) throws SQLException {
+    public long write(Connection target, TablePlan table, Batch batch, WriteOptions options) throws SQLException {
         CopyIn copy = target.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table));
         try {
+            long bytes;
             if (batch instanceof CopyTextBatch text) {
                 copy.writeToCopy(text.data(), 0, text.length());
+                bytes = text.length();
             } else {
-                encode(copy, table, (RowBatch) batch, options);
+                bytes = encode(copy, table, (RowBatch) batch, options);
             }
             copy.endCopy();
+            return bytes;
         } finally {
             if (copy.isActive()) {
                 copy.cancelCopy();
@@ -47,8 +50,10 @@ public final class PgCopyWriter implements BatchWriter {
         }
     }
 
-    private static void encode(CopyIn copy, TablePlan table, RowBatch batch, WriteOptions options) throws SQLException {
+    /** Encodes and sends the rows; answers the bytes sent. */
+    private static long encode(CopyIn copy, TablePlan table, RowBatch batch, WriteOptions options) throws SQLException {
         CopyTextEncoder encoder = new CopyTextEncoder(FLUSH_BYTES + 64 * 1024, options.nul() == NulCharacters.STRIP);
+        long sent = 0;
         for (Object[] row : batch.rows()) {
             int bad = encoder.row(row);
             if (bad >= 0) {
@@ -56,16 +61,19 @@ public final class PgCopyWriter implements BatchWriter {
             }
             if (encoder.length() >= FLUSH_BYTES) {
                 copy.writeToCopy(encoder.buffer(), 0, encoder.length());
+                sent += encoder.length();
                 encoder.reset();
             }
         }
         if (encoder.length() > 0) {
             copy.writeToCopy(encoder.buffer(), 0, encoder.length());
+            sent += encoder.length();
         }
         if (encoder.strippedNuls() > 0) {
             LOG.warn("{}: removed {} NUL characters from text values of a batch of {} rows (replicator.text.nul=strip)",
                     table.id(), encoder.strippedNuls(), batch.size());
         }
+        return sent;
     }
 
     String copySql(TablePlan table) {

@@ -15,6 +15,11 @@ public final class StopSignal {
         stopping = true;
     }
 
+    /** A new run starts: an earlier run's stop request is over (a process that serves several runs). */
+    public void reset() {
+        stopping = false;
+    }
+
     public boolean stopping() {
         return stopping;
     }

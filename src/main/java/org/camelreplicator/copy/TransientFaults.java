@@ -3,6 +3,7 @@ package org.camelreplicator.copy;
 import org.apache.camel.Exchange;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.plan.Chunk;
+import org.camelreplicator.plan.RunContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +38,29 @@ public final class TransientFaults {
         int attempt = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
         Object body = exchange.getIn().getBody();
         String what = body instanceof Chunk chunk ? chunk.toString() : String.valueOf(body);
-        LOG.warn("Retrying {} (attempt {}) after a transient failure: {}", what, attempt,
-                org.camelreplicator.observe.Errors.describe(error));
+        String message = org.camelreplicator.observe.Errors.describe(error);
+        LOG.warn("Retrying {} (attempt {}) after a transient failure: {}", what, attempt, message);
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        if (run != null) {
+            String table = body instanceof Chunk chunk ? chunk.table().id()
+                    : body instanceof org.camelreplicator.plan.TablePlan plan ? plan.id() : null;
+            run.report().retried(table, errorClass(error), what + ": " + message);
+        }
         if (lostConnection(error)) {
             databases.evictIdleConnections();
         }
+    }
+
+    /** The SQLState of the failure (e.g. 40P01, 08006), or the class of its root cause: how retries are counted. */
+    static String errorClass(Throwable error) {
+        Throwable root = error;
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException s && s.getSQLState() != null) {
+                return s.getSQLState();
+            }
+            root = t;
+        }
+        return root == null ? "unknown" : root.getClass().getSimpleName();
     }
 
     /** A connection failure (SQLState class 08, admin shutdown, I/O error) rather than, say, a deadlock. */

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a run did, table by table: rows, time, rows/s and outcome. Prints a line when a table ends,
- * a progress summary every {@code progressEvery} tables, and the final summary. Safe to update from
- * the parallel table and chunk workers.
+ * What a run did and is doing, table by table: rows, bytes, chunks, retries, time, rows/s and
+ * outcome, and the chunks running right now. Prints a line when a table ends, a progress summary
+ * every {@code progressEvery} tables, and the final summary; the progress MBean, the meters and
+ * the JSON run report read it. Safe to update from the parallel table and chunk workers.
  */
 public final class RunReport {
 
@@ -27,21 +30,23 @@ public final class RunReport {
     private final String resumeCommand;
     private final int progressEvery;
     private final long startNanos = System.nanoTime();
+    private final long startMillis = System.currentTimeMillis();
     private final Map<String, TableProgress> tables = new LinkedHashMap<>();
     private final AtomicInteger finishedTables = new AtomicInteger();
+    private final Map<String, Long> runningChunks = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> retriesByError = new ConcurrentHashMap<>();
+    private volatile String lastError;
     private volatile long endNanos;
 
     /**
-     * @param tableIds      the run's tables in plan order
+     * @param estimatedRows the run's tables in plan order, with the source's row estimate (-1: none)
      * @param resumeCommand what the user types to resume this run, shown when something failed
      */
-    public RunReport(long runId, List<String> tableIds, int progressEvery, String resumeCommand) {
+    public RunReport(long runId, Map<String, Long> estimatedRows, int progressEvery, String resumeCommand) {
         this.runId = runId;
         this.progressEvery = progressEvery;
         this.resumeCommand = resumeCommand;
-        for (String id : tableIds) {
-            tables.put(id, new TableProgress(id));
-        }
+        estimatedRows.forEach((id, estimate) -> tables.put(id, new TableProgress(id, estimate)));
     }
 
     public long runId() {
@@ -54,9 +59,23 @@ public final class RunReport {
         t.outcome = Outcome.RUNNING;
     }
 
-    /** Rows written inside a chunk transaction; negative when the transaction rolled back. */
-    public void rowsWritten(String table, long rows) {
-        table(table).rows.addAndGet(rows);
+    public void chunkStarted(String chunk) {
+        runningChunks.put(chunk, System.nanoTime());
+    }
+
+    /** A chunk committed (or rolled back): it no longer runs; committed ones count. */
+    public void chunkEnded(String table, String chunk, boolean committed) {
+        runningChunks.remove(chunk);
+        if (committed) {
+            table(table).chunks.incrementAndGet();
+        }
+    }
+
+    /** Rows and bytes written inside a chunk transaction; negative when the transaction rolled back. */
+    public void rowsWritten(String table, long rows, long bytes) {
+        TableProgress t = table(table);
+        t.rows.addAndGet(rows);
+        t.bytes.addAndGet(bytes);
     }
 
     /** Rows the target refused and the ledger recorded as rejects (replicator.on-bad-row=reject). */
@@ -69,6 +88,15 @@ public final class RunReport {
         table(table).previousRows = rows;
     }
 
+    /** A transient failure that is being retried; {@code errorClass} is the SQLState or the exception's class. */
+    public void retried(String table, String errorClass, String error) {
+        if (table != null && tables.containsKey(table)) {
+            table(table).retries.incrementAndGet();
+        }
+        retriesByError.computeIfAbsent(errorClass, k -> new AtomicLong()).incrementAndGet();
+        lastError = error;
+    }
+
     public void tableFinished(String table, Outcome outcome, String error) {
         TableProgress t = table(table);
         t.endNanos = System.nanoTime();
@@ -77,6 +105,9 @@ public final class RunReport {
         }
         t.outcome = outcome;
         t.error = error;
+        if (error != null) {
+            lastError = table + ": " + error;
+        }
         int done = finishedTables.incrementAndGet();
         CONSOLE.info("[{}/{}] {} {}: {} rows in {} s ({} rows/s){}", done, tables.size(), label(outcome), table,
                 number(t.totalRows()), seconds(t.nanos()), number(t.rowsPerSecond()),
@@ -91,11 +122,16 @@ public final class RunReport {
         TableProgress t = table(table);
         t.outcome = Outcome.FAILED;
         t.error = error;
+        lastError = table + ": " + error;
         CONSOLE.info("failed {}: {}", table, error);
     }
 
     public void finish() {
         endNanos = System.nanoTime();
+    }
+
+    public boolean finished() {
+        return endNanos != 0;
     }
 
     public boolean failed() {
@@ -107,10 +143,59 @@ public final class RunReport {
         return tables.values().stream().mapToLong(TableProgress::totalRows).sum();
     }
 
-    public Map<String, Long> rowsByTable() {
+    public long totalBytes() {
+        return tables.values().stream().mapToLong(t -> t.bytes.get()).sum();
+    }
+
+    public long totalRetries() {
+        return retriesByError.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    public Map<String, Long> retriesByError() {
         Map<String, Long> result = new LinkedHashMap<>();
-        tables.forEach((k, v) -> result.put(k, v.totalRows()));
+        retriesByError.forEach((k, v) -> result.put(k, v.get()));
         return result;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public long count(Outcome outcome) {
+        return tables.values().stream().filter(t -> t.outcome == outcome).count();
+    }
+
+    public int tableCount() {
+        return tables.size();
+    }
+
+    public List<String> runningTables() {
+        return tables.values().stream().filter(t -> t.outcome == Outcome.RUNNING).map(t -> t.id).toList();
+    }
+
+    public Set<String> runningChunks() {
+        return Set.copyOf(runningChunks.keySet());
+    }
+
+    public double seconds() {
+        return ((endNanos == 0 ? System.nanoTime() : endNanos) - startNanos) / 1e9;
+    }
+
+    /** Rows copied in this run per second of this run. */
+    public long rowsPerSecond() {
+        double s = seconds();
+        long rows = tables.values().stream().mapToLong(t -> t.rows.get()).sum();
+        return s <= 0 ? 0 : Math.round(rows / s);
+    }
+
+    /** Seconds until the estimated rows are copied at the current rate, or -1 when it cannot be said. */
+    public long etaSeconds() {
+        long rate = rowsPerSecond();
+        long left = tables.values().stream().mapToLong(TableProgress::rowsLeft).sum();
+        if (endNanos != 0) {
+            return 0;
+        }
+        return rate <= 0 ? -1 : (left + rate - 1) / rate;
     }
 
     /** "Progress: 20/300 tables (6.7%), 18 completed, 2 failed, 4 in progress, 276 remaining". */
@@ -124,10 +209,47 @@ public final class RunReport {
                 completed + failed, tables.size(), percent, completed, failed, running, remaining, number(totalRows()));
     }
 
+    /** The report as data, for the JSON run report and {@code --json}: totals and one entry per table. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("run_id", runId);
+        root.put("started_at", java.time.Instant.ofEpochMilli(startMillis).toString());
+        root.put("seconds", round(seconds()));
+        root.put("status", failed() ? "failed" : "done");
+        Map<String, Object> totals = new LinkedHashMap<>();
+        totals.put("tables", tables.size());
+        totals.put("completed", count(Outcome.DONE));
+        totals.put("failed", count(Outcome.FAILED));
+        totals.put("skipped", count(Outcome.SKIPPED));
+        totals.put("not_finished", count(Outcome.PENDING) + count(Outcome.RUNNING));
+        totals.put("rows", totalRows());
+        totals.put("bytes", totalBytes());
+        totals.put("rows_per_second", rowsPerSecond());
+        totals.put("rejected_rows", tables.values().stream().mapToLong(t -> t.rejected.get()).sum());
+        totals.put("retries", totalRetries());
+        totals.put("retries_by_error", retriesByError());
+        root.put("totals", totals);
+        Map<String, Object> perTable = new LinkedHashMap<>();
+        for (TableProgress t : tables.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("status", label(t.outcome));
+            m.put("rows", t.totalRows());
+            m.put("bytes", t.bytes.get());
+            m.put("seconds", round(t.nanos() / 1e9));
+            m.put("rows_per_second", t.rowsPerSecond());
+            m.put("chunks", t.chunks.get());
+            m.put("retries", t.retries.get());
+            m.put("rejected_rows", t.rejected.get());
+            m.put("error", t.error);
+            perTable.put(t.id, m);
+        }
+        root.put("tables", perTable);
+        return root;
+    }
+
     /** The final summary in the layout of the seed scripts' progress report. */
     public String summary() {
-        long end = endNanos == 0 ? System.nanoTime() : endNanos;
-        double seconds = (end - startNanos) / 1e9;
+        double seconds = seconds();
         int width = Math.max(28, tables.keySet().stream().mapToInt(String::length).max().orElse(0));
         String rule = "-".repeat(width + 50);
         StringBuilder sb = new StringBuilder();
@@ -154,6 +276,9 @@ public final class RunReport {
                     .map(t -> t.id + ": " + number(t.rejected.get())).toList()));
             sb.append("), recorded in the ledger table rejects\n");
         }
+        if (totalRetries() > 0) {
+            sb.append("Retries after transient failures: ").append(number(totalRetries())).append(' ').append(retriesByError()).append('\n');
+        }
         sb.append("Duration: ").append(String.format(Locale.ROOT, "%.1f s", seconds)).append('\n');
         sb.append("Throughput: ").append(number(seconds > 0 ? Math.round(totalRows() / seconds) : 0)).append(" rows/s\n");
         if (!failed.isEmpty() || failed()) {
@@ -167,8 +292,12 @@ public final class RunReport {
         return sb.toString();
     }
 
-    private long count(Outcome outcome) {
-        return tables.values().stream().filter(t -> t.outcome == outcome).count();
+    /** One line of the totals, for --quiet. */
+    public String oneLine() {
+        return String.format(Locale.ROOT, "Run %d %s: %d tables (%d completed, %d failed, %d skipped), %s rows in %.1f s (%s rows/s)%s",
+                runId, failed() ? "failed" : "done", tables.size(), count(Outcome.DONE), count(Outcome.FAILED),
+                count(Outcome.SKIPPED), number(totalRows()), seconds(), number(rowsPerSecond()),
+                failed() ? "; resume with: " + resumeCommand : "");
     }
 
     private TableProgress table(String id) {
@@ -191,22 +320,38 @@ public final class RunReport {
         return String.format(Locale.ROOT, "%.1f", nanos / 1e9);
     }
 
+    private static double round(double seconds) {
+        return Math.round(seconds * 1000) / 1000.0;
+    }
+
     private static final class TableProgress {
         final String id;
+        final long estimatedRows;
         final AtomicLong rows = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
         final AtomicLong rejected = new AtomicLong();
+        final AtomicLong retries = new AtomicLong();
+        final AtomicInteger chunks = new AtomicInteger();
         volatile long previousRows;
         volatile long startNanos;
         volatile long endNanos;
         volatile Outcome outcome = Outcome.PENDING;
         volatile String error;
 
-        TableProgress(String id) {
+        TableProgress(String id, long estimatedRows) {
             this.id = id;
+            this.estimatedRows = estimatedRows;
         }
 
         long totalRows() {
             return previousRows + rows.get();
+        }
+
+        long rowsLeft() {
+            if (outcome == Outcome.DONE || outcome == Outcome.SKIPPED || outcome == Outcome.FAILED) {
+                return 0;
+            }
+            return Math.max(0, Math.max(0, estimatedRows) - totalRows());
         }
 
         long nanos() {

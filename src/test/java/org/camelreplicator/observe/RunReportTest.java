@@ -1,0 +1,67 @@
+package org.camelreplicator.observe;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.camelreplicator.support.Chinook;
+import org.camelreplicator.support.Replicator;
+import org.camelreplicator.support.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every run leaves a JSON report; --quiet and --json keep standard output to one answer. */
+class RunReportTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyLoadWritesAJsonReportWithTablesTotalsAndSettingsButNoSecret() throws Exception {
+        Path reports = dir.resolve("reports");
+        Replicator.Result r = Replicator.between("jdbc:sqlite:" + Chinook.sqlite(), "", TestPostgres.newDatabase("report_target")
+                + "?password=s3cret-in-url", dir).run("load", "--replicator.report-dir=" + reports, "--tables=Track,Genre",
+                "--target.password=s3cret-setting");
+
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        List<Path> files;
+        try (Stream<Path> s = Files.list(reports)) {
+            files = s.toList();
+        }
+        assertThat(files).hasSize(1);
+        assertThat(r.out()).contains("Run report: " + files.get(0));
+        String text = Files.readString(files.get(0));
+        assertThat(text).doesNotContain("s3cret");
+        JsonNode root = new ObjectMapper().readTree(text);
+        assertThat(root.path("run_id").asLong()).isEqualTo(1);
+        assertThat(root.path("totals").path("rows").asLong()).isEqualTo(3_503 + 25);
+        assertThat(root.path("totals").path("bytes").asLong()).isPositive();
+        JsonNode track = root.path("tables").path("Track");
+        assertThat(track.path("rows").asLong()).isEqualTo(3_503);
+        assertThat(track.path("chunks").asInt()).isEqualTo(1);
+        assertThat(track.path("retries").asInt()).isZero();
+        assertThat(track.path("seconds").asDouble()).isPositive();
+        assertThat(root.path("settings").path("workers").asInt()).isEqualTo(4);
+        assertThat(root.path("target").asText()).contains("PostgreSQL").doesNotContain("s3cret");
+    }
+
+    @Test
+    void quietPrintsOneLineAndJsonPrintsOnlyTheReport() throws Exception {
+        Replicator chinook = Replicator.between("jdbc:sqlite:" + Chinook.sqlite(), "", TestPostgres.newDatabase("quiet_target"), dir);
+
+        Replicator.Result quiet = chinook.run("load", "--tables=Genre", "--quiet");
+        assertThat(quiet.exitCode()).as(quiet.all()).isZero();
+        assertThat(quiet.out().strip()).startsWith("Run 1 done: 1 tables (1 completed, 0 failed, 0 skipped), 25 rows in")
+                .doesNotContain("\n");
+
+        Replicator.Result json = chinook.run("load", "--tables=Genre", "--json");
+        assertThat(json.exitCode()).as(json.all()).isZero();
+        JsonNode root = new ObjectMapper().readTree(json.out());
+        assertThat(root.path("tables").path("Genre").path("rows").asLong()).isEqualTo(25);
+    }
+}
