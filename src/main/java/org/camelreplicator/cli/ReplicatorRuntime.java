@@ -115,6 +115,10 @@ public final class ReplicatorRuntime implements AutoCloseable {
             if (server.isRegistered(progress)) {
                 server.unregisterMBean(progress);
             }
+            Object meters = context == null ? null : context.getRegistry().lookupByName(ReplicatorConfiguration.METERS);
+            if (meters instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
             // Camel does not close the pools it created from properties; a JVM that runs several commands needs them closed
             if (databases != null) {
                 databases.close();

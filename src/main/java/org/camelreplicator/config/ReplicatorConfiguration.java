@@ -17,6 +17,9 @@ import org.camelreplicator.embedded.DemoDatabase;
 import org.camelreplicator.embedded.EmbeddedPostgresServer;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.LedgerChunkRepository;
+import org.camelreplicator.observe.Health;
+import org.camelreplicator.observe.HttpEndpoints;
+import org.camelreplicator.observe.Meters;
 import org.camelreplicator.observe.Progress;
 import org.camelreplicator.observe.StatusReport;
 import org.camelreplicator.plan.RunRequest;
@@ -33,6 +36,9 @@ import org.camelreplicator.schema.TargetSchema;
  * the URLs set here.
  */
 public final class ReplicatorConfiguration extends MainListenerSupport {
+
+    /** Registry name of the meters, which the runtime closes with Camel. */
+    public static final String METERS = "replicatorMeters";
 
     /** Registry name of the progress MBean's implementation; the runtime registers it with JMX. */
     public static final String PROGRESS = "replicatorProgress";
@@ -106,10 +112,26 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("ledgerChunks", new LedgerChunkRepository(ledger));
         registry.bind("loadPlanner", planner);
         registry.bind("targetSchema", targetSchema);
-        LoadCoordinator coordinator = new LoadCoordinator(databases, settings, planner, targetSchema, ledger, stop);
+        // the current run, for the meters, the health, the MBean and the HTTP endpoints (the coordinator comes next)
+        LoadCoordinator[] coordinatorRef = new LoadCoordinator[1];
+        java.util.function.Supplier<org.camelreplicator.observe.RunReport> current =
+                () -> coordinatorRef[0] == null ? null : coordinatorRef[0].currentReport();
+        Health health = new Health(current, settings.healthMaxFailedTables(), settings.healthMaxBatchSeconds());
+        Meters meters = new Meters(current, health::healthy);
+        registry.bind(METERS, meters);
+        LoadCoordinator coordinator = new LoadCoordinator(databases, settings, planner, targetSchema, ledger, stop, meters, health);
+        coordinatorRef[0] = coordinator;
         registry.bind("loadCoordinator", coordinator);
-        registry.bind(PROGRESS, new Progress(coordinator::currentReport, () -> startLoadInBackground(context, coordinator),
-                stop::requestStop, stop::stopping));
+        registry.bind(PROGRESS, new Progress(current, () -> startLoadInBackground(context, coordinator),
+                stop::requestStop, stop::stopping, health::status));
+        if (settings.httpPort() > 0) {
+            HttpEndpoints endpoints = new HttpEndpoints(settings.httpHost(), settings.httpPort(), meters, health, current);
+            try {
+                context.addService(endpoints, true, true);
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot start the HTTP endpoints: " + e.getMessage(), e);
+            }
+        }
         registry.bind("chunkReader", new ChunkReader(databases, stop, settings.batchRows(), settings.fetchSize()));
         registry.bind("chunkTransactions", new ChunkTransactions(databases, ledger, stop, settings));
         registry.bind("statusReport", new StatusReport(databases, ledger));

@@ -48,7 +48,11 @@ public record ReplicatorSettings(
         Map<String, String> castTypes,
         Map<String, String> castColumns,
         Path reportDir,
-        Output output) {
+        Output output,
+        String httpHost,
+        int httpPort,
+        int healthMaxFailedTables,
+        long healthMaxBatchSeconds) {
 
     /** What the console shows of a load. */
     public enum Output {
@@ -169,7 +173,11 @@ public record ReplicatorSettings(
                 Map.copyOf(castTypes),
                 Map.copyOf(castColumns),
                 Path.of(r.text("replicator.report-dir", Path.of(r.text("replicator.data-dir", "replicator-data"), "reports").toString())),
-                r.choice("replicator.output", Output.class, Output.NORMAL));
+                r.choice("replicator.output", Output.class, Output.NORMAL),
+                r.text("replicator.http.host", "127.0.0.1"),
+                r.count("replicator.http.port", 0, 65535),
+                r.count("replicator.health.max-failed-tables", 0, 1_000_000),
+                r.positiveLong("replicator.health.max-batch-seconds", 30));
     }
 
     /** Reads settings that have no per-table part, for tests and tools. */

@@ -58,11 +58,13 @@ public final class ChunkTransactions {
     public void write(Batch batch, Exchange exchange) throws SQLException {
         Open tx = open(exchange);
         long rejectedBefore = tx.rejected;
+        long start = System.nanoTime();
         long bytes = rejectBadRows ? writeRejecting(tx, batch, run(exchange)) : writeOnce(tx, batch);
         long written = batch.size() - (tx.rejected - rejectedBefore);
         tx.rows += written;
         tx.bytes += bytes;
         run(exchange).report().rowsWritten(tx.chunk.table().id(), written, bytes);
+        run(exchange).report().batchWritten(written, bytes, System.nanoTime() - start);
     }
 
     private long writeOnce(Open tx, Batch batch) {
@@ -107,7 +109,7 @@ public final class ChunkTransactions {
         ledger.markChunkDone(tx.connection, tx.chunk, tx.rows, tx.rejected);
         tx.connection.commit();
         tx.committed = true;
-        run(exchange).report().chunkEnded(tx.chunk.table().id(), tx.chunk.id(), true);
+        run(exchange).report().chunkEnded(tx.chunk.table().id(), tx.chunk.id(), true, tx.rows, tx.bytes);
         LOG.debug("{}: {} rows committed", tx.chunk, tx.rows);
     }
 
@@ -131,7 +133,7 @@ public final class ChunkTransactions {
         if (!tx.committed) {
             run(exchange).report().rowsWritten(tx.chunk.table().id(), -tx.rows, -tx.bytes);
             run(exchange).report().rowsRejected(tx.chunk.table().id(), -tx.rejected);
-            run(exchange).report().chunkEnded(tx.chunk.table().id(), tx.chunk.id(), false);
+            run(exchange).report().chunkEnded(tx.chunk.table().id(), tx.chunk.id(), false, 0, 0);
             Throwable error = exchange.getException() != null ? exchange.getException()
                     : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
             try {

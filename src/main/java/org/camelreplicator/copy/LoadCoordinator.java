@@ -20,6 +20,8 @@ import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.RunRecord;
 import org.camelreplicator.ledger.TableRecord;
 import org.camelreplicator.observe.Errors;
+import org.camelreplicator.observe.Health;
+import org.camelreplicator.observe.Meters;
 import org.camelreplicator.observe.RunReport;
 import org.camelreplicator.observe.RunReportFile;
 import org.camelreplicator.observe.RunReport.Outcome;
@@ -54,8 +56,13 @@ public final class LoadCoordinator {
     private final java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile RunContext current;
 
+    private final Meters meters;
+    private final Health health;
+
     public LoadCoordinator(Databases databases, ReplicatorSettings settings, LoadPlanner planner,
-                           TargetSchema targetSchema, Ledger ledger, StopSignal stop) {
+                           TargetSchema targetSchema, Ledger ledger, StopSignal stop, Meters meters, Health health) {
+        this.meters = meters;
+        this.health = health;
         this.databases = databases;
         this.settings = settings;
         this.planner = planner;
@@ -117,7 +124,7 @@ public final class LoadCoordinator {
         Map<String, Long> estimates = new java.util.LinkedHashMap<>();
         plans.forEach(p -> estimates.put(p.id(), p.source().estimatedRows()));
         RunReport report = new RunReport(runId, estimates,
-                settings.progressEvery(), "java -jar target/camel-replicator.jar load --resume");
+                settings.progressEvery(), "java -jar target/camel-replicator.jar load --resume", meters, health);
         int startAt = startIndex(plans);
         List<TablePlan> todo = new ArrayList<>();
         for (TablePlan plan : plans) {

@@ -13,12 +13,20 @@ public final class Progress implements ProgressMBean {
     private final Supplier<String> starter;
     private final Runnable stopper;
     private final Supplier<Boolean> stopping;
+    private final Supplier<String> health;
 
-    public Progress(Supplier<RunReport> current, Supplier<String> starter, Runnable stopper, Supplier<Boolean> stopping) {
+    public Progress(Supplier<RunReport> current, Supplier<String> starter, Runnable stopper, Supplier<Boolean> stopping,
+                    Supplier<String> health) {
         this.current = current;
         this.starter = starter;
         this.stopper = stopper;
         this.stopping = stopping;
+        this.health = health;
+    }
+
+    @Override
+    public String getHealth() {
+        return health.get();
     }
 
     private RunReport report() {

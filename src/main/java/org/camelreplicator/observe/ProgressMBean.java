@@ -36,6 +36,9 @@ public interface ProgressMBean {
 
     String getLastError();
 
+    /** UP, or DOWN and the thresholds crossed (replicator.health.*). */
+    String getHealth();
+
     /** Starts a load of the configured tables in the background; answers what happened. */
     String startLoad();
 

@@ -35,17 +35,24 @@ public final class RunReport {
     private final AtomicInteger finishedTables = new AtomicInteger();
     private final Map<String, Long> runningChunks = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> retriesByError = new ConcurrentHashMap<>();
+    private final Meters meters;
+    private final Health health;
     private volatile String lastError;
     private volatile long endNanos;
 
     /**
      * @param estimatedRows the run's tables in plan order, with the source's row estimate (-1: none)
      * @param resumeCommand what the user types to resume this run, shown when something failed
+     * @param meters        the process's meters, which every fact recorded here also updates
+     * @param health        the health thresholds, which see every batch
      */
-    public RunReport(long runId, Map<String, Long> estimatedRows, int progressEvery, String resumeCommand) {
+    public RunReport(long runId, Map<String, Long> estimatedRows, int progressEvery, String resumeCommand,
+                     Meters meters, Health health) {
         this.runId = runId;
         this.progressEvery = progressEvery;
         this.resumeCommand = resumeCommand;
+        this.meters = meters;
+        this.health = health;
         estimatedRows.forEach((id, estimate) -> tables.put(id, new TableProgress(id, estimate)));
     }
 
@@ -63,11 +70,12 @@ public final class RunReport {
         runningChunks.put(chunk, System.nanoTime());
     }
 
-    /** A chunk committed (or rolled back): it no longer runs; committed ones count. */
-    public void chunkEnded(String table, String chunk, boolean committed) {
-        runningChunks.remove(chunk);
+    /** A chunk committed (or rolled back): it no longer runs; committed ones count, with their rows, bytes and time. */
+    public void chunkEnded(String table, String chunk, boolean committed, long rows, long bytes) {
+        Long started = runningChunks.remove(chunk);
         if (committed) {
             table(table).chunks.incrementAndGet();
+            meters.chunkCommitted(table, rows, bytes, started == null ? 0 : System.nanoTime() - started);
         }
     }
 
@@ -76,6 +84,12 @@ public final class RunReport {
         TableProgress t = table(table);
         t.rows.addAndGet(rows);
         t.bytes.addAndGet(bytes);
+    }
+
+    /** One batch written, and how long the write took. */
+    public void batchWritten(long rows, long bytes, long nanos) {
+        meters.batchWritten(rows, bytes, nanos);
+        health.batchWritten(nanos);
     }
 
     /** Rows the target refused and the ledger recorded as rejects (replicator.on-bad-row=reject). */
@@ -95,6 +109,7 @@ public final class RunReport {
         }
         retriesByError.computeIfAbsent(errorClass, k -> new AtomicLong()).incrementAndGet();
         lastError = error;
+        meters.retried(errorClass);
     }
 
     public void tableFinished(String table, Outcome outcome, String error) {
@@ -107,6 +122,9 @@ public final class RunReport {
         t.error = error;
         if (error != null) {
             lastError = table + ": " + error;
+        }
+        if (outcome == Outcome.FAILED) {
+            meters.tableFailed(table);
         }
         int done = finishedTables.incrementAndGet();
         CONSOLE.info("[{}/{}] {} {}: {} rows in {} s ({} rows/s){}", done, tables.size(), label(outcome), table,
@@ -123,11 +141,13 @@ public final class RunReport {
         t.outcome = Outcome.FAILED;
         t.error = error;
         lastError = table + ": " + error;
+        meters.tableFailed(table);
         CONSOLE.info("failed {}: {}", table, error);
     }
 
     public void finish() {
         endNanos = System.nanoTime();
+        meters.runFinished(seconds());
     }
 
     public boolean finished() {
@@ -215,7 +235,7 @@ public final class RunReport {
         root.put("run_id", runId);
         root.put("started_at", java.time.Instant.ofEpochMilli(startMillis).toString());
         root.put("seconds", round(seconds()));
-        root.put("status", failed() ? "failed" : "done");
+        root.put("status", !finished() ? "running" : failed() ? "failed" : "done");
         Map<String, Object> totals = new LinkedHashMap<>();
         totals.put("tables", tables.size());
         totals.put("completed", count(Outcome.DONE));
