@@ -17,6 +17,7 @@ import org.camelreplicator.embedded.DemoDatabase;
 import org.camelreplicator.embedded.EmbeddedPostgresServer;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.LedgerChunkRepository;
+import org.camelreplicator.observe.ConsoleProgress;
 import org.camelreplicator.observe.Health;
 import org.camelreplicator.observe.HttpEndpoints;
 import org.camelreplicator.observe.Meters;
@@ -121,6 +122,10 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind(METERS, meters);
         LoadCoordinator coordinator = new LoadCoordinator(databases, settings, planner, targetSchema, ledger, stop, meters, health);
         coordinatorRef[0] = coordinator;
+        if (settings.output() == ReplicatorSettings.Output.NORMAL) {
+            coordinator.console(new ConsoleProgress(context.getExecutorServiceManager()
+                    .newSingleThreadScheduledExecutor(this, "progress"), settings.progressIntervalMillis(), System.console() != null));
+        }
         registry.bind("loadCoordinator", coordinator);
         registry.bind(PROGRESS, new Progress(current, () -> startLoadInBackground(context, coordinator),
                 stop::requestStop, stop::stopping, health::status));

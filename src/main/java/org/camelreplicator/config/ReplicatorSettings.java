@@ -52,7 +52,8 @@ public record ReplicatorSettings(
         String httpHost,
         int httpPort,
         int healthMaxFailedTables,
-        long healthMaxBatchSeconds) {
+        long healthMaxBatchSeconds,
+        long progressIntervalMillis) {
 
     /** What the console shows of a load. */
     public enum Output {
@@ -177,7 +178,8 @@ public record ReplicatorSettings(
                 r.text("replicator.http.host", "127.0.0.1"),
                 r.count("replicator.http.port", 0, 65535),
                 r.count("replicator.health.max-failed-tables", 0, 1_000_000),
-                r.positiveLong("replicator.health.max-batch-seconds", 30));
+                r.positiveLong("replicator.health.max-batch-seconds", 30),
+                r.positiveLong("replicator.progress-interval", 10_000));
     }
 
     /** Reads settings that have no per-table part, for tests and tools. */

@@ -20,6 +20,7 @@ import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.RunRecord;
 import org.camelreplicator.ledger.TableRecord;
 import org.camelreplicator.observe.Errors;
+import org.camelreplicator.observe.ConsoleProgress;
 import org.camelreplicator.observe.Health;
 import org.camelreplicator.observe.Meters;
 import org.camelreplicator.observe.RunReport;
@@ -58,6 +59,12 @@ public final class LoadCoordinator {
 
     private final Meters meters;
     private final Health health;
+    private ConsoleProgress console;
+
+    /** The live console (set once Camel's scheduler exists); off for --quiet and --json. */
+    public void console(ConsoleProgress console) {
+        this.console = console;
+    }
 
     public LoadCoordinator(Databases databases, ReplicatorSettings settings, LoadPlanner planner,
                            TargetSchema targetSchema, Ledger ledger, StopSignal stop, Meters meters, Health health) {
@@ -143,6 +150,9 @@ public final class LoadCoordinator {
                 plans.size() - todo.size(), settings.workers());
         RunContext run = new RunContext(runId, request, plans, report);
         current = run;
+        if (console != null) {
+            console.start(this::currentReport);
+        }
         exchange.setProperty(RunContext.PROPERTY, run);
         return todo;
     }
@@ -260,6 +270,9 @@ public final class LoadCoordinator {
 
     /** Closes the run in the ledger, prints the summary and answers the process exit status. */
     public int finishLoad(@ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException, java.io.IOException {
+        if (console != null) {
+            console.stop();
+        }
         run.report().finish();
         boolean failed = run.report().failed();
         ledger.setRunStatus(run.runId(), stop.stopping() ? RunRecord.STOPPED : failed ? RunRecord.FAILED : RunRecord.DONE);

@@ -218,6 +218,23 @@ public final class RunReport {
         return rate <= 0 ? -1 : (left + rate - 1) / rate;
     }
 
+    /** Per running table: rows copied, estimate, rows/s and ETA, for the live console. */
+    public List<TableLine> runningLines() {
+        List<TableLine> lines = new ArrayList<>();
+        for (TableProgress t : tables.values()) {
+            if (t.outcome == Outcome.RUNNING) {
+                long rate = t.rowsPerSecond();
+                long left = t.rowsLeft();
+                lines.add(new TableLine(t.id, t.totalRows(), t.estimatedRows, rate, rate <= 0 ? -1 : (left + rate - 1) / rate));
+            }
+        }
+        return lines;
+    }
+
+    /** One running table as the live console shows it. */
+    public record TableLine(String table, long rows, long estimatedRows, long rowsPerSecond, long etaSeconds) {
+    }
+
     /** "Progress: 20/300 tables (6.7%), 18 completed, 2 failed, 4 in progress, 276 remaining". */
     public String progressLine() {
         long completed = count(Outcome.DONE) + count(Outcome.SKIPPED);

@@ -64,4 +64,24 @@ class RunReportTest {
         JsonNode root = new ObjectMapper().readTree(json.out());
         assertThat(root.path("tables").path("Genre").path("rows").asLong()).isEqualTo(25);
     }
+
+    @Test
+    void withoutATerminalProgressIsOnePlainLinePerInterval() throws Exception {
+        String source = TestPostgres.newDatabase("progress_source");
+        try (java.sql.Connection c = TestPostgres.connect(source)) {
+            org.camelreplicator.support.SampleTables.createItems(c, "items", 300_000);
+        }
+        Replicator.Result r = Replicator.between(source, "postgres", TestPostgres.newDatabase("progress_target"), dir)
+                .run("load", "--replicator.progress-interval=200", "--workers=1", "--chunk-rows=20000", "--batch-rows=1000");
+
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).containsPattern("Progress: 0/1 tables, [0-9,]+ rows, [0-9,]+ rows/s, ETA [0-9?:]+; running: public.items")
+                .doesNotContain("\u001b").doesNotContain("\r");
+    }
+
+    @Test
+    void etaIsHoursMinutesSeconds() {
+        assertThat(ConsoleProgress.eta(3_725)).isEqualTo("1:02:05");
+        assertThat(ConsoleProgress.eta(-1)).isEqualTo("?");
+    }
 }
