@@ -137,7 +137,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
                 throw new IllegalStateException("Cannot start the HTTP endpoints: " + e.getMessage(), e);
             }
         }
-        registry.bind("chunkReader", new ChunkReader(databases, stop, settings.batchRows(), settings.fetchSize()));
+        registry.bind("chunkReader", new ChunkReader(databases, stop, settings.batchRows(), settings.batchMinRows(), settings.batchBytes(), settings.fetchSize()));
         registry.bind("chunkTransactions", new ChunkTransactions(databases, ledger, stop, settings));
         registry.bind("statusReport", new StatusReport(databases, ledger));
         TransientFaults faults = new TransientFaults(databases, stop);

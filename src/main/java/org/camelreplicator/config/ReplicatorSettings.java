@@ -53,7 +53,9 @@ public record ReplicatorSettings(
         int httpPort,
         int healthMaxFailedTables,
         long healthMaxBatchSeconds,
-        long progressIntervalMillis) {
+        long progressIntervalMillis,
+        long batchBytes,
+        int batchMinRows) {
 
     /** What the console shows of a load. */
     public enum Output {
@@ -179,7 +181,9 @@ public record ReplicatorSettings(
                 r.count("replicator.http.port", 0, 65535),
                 r.count("replicator.health.max-failed-tables", 0, 1_000_000),
                 r.positiveLong("replicator.health.max-batch-seconds", 30),
-                r.positiveLong("replicator.progress-interval", 10_000));
+                r.positiveLong("replicator.progress-interval", 10_000),
+                r.positiveLong("replicator.batch-bytes", 8L * 1024 * 1024),
+                r.positiveInt("replicator.batch-min-rows", 100, 1_000_000));
     }
 
     /** Reads settings that have no per-table part, for tests and tools. */

@@ -24,8 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams one chunk from the source as {@link Batch}es of at most {@code batchRows} rows (and, for
- * COPY text, about {@value #MAX_BATCH_BYTES} bytes). The query runs with the dialect's streaming
+ * Streams one chunk from the source as {@link Batch}es that hold about {@code batchBytes} bytes
+ * (replicator.batch-bytes), never fewer than {@code batchMinRows} rows nor more than
+ * {@code batchRows}: narrow rows make big batches, wide rows (documents, images) small ones, so one
+ * batch's memory stays about the same whatever the table. The query runs with the dialect's streaming
  * settings (fetch size, cursors), so one fetch and one batch are in memory whatever the size of the
  * chunk. When source and target both speak PostgreSQL's COPY text, the chunk is read with
  * {@code COPY (SELECT ...) TO STDOUT} and its lines are passed on as they are.
@@ -34,21 +36,27 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChunkReader {
 
-    /** Upper bound of a COPY text batch, whatever batch-rows says: one very wide row still fits. */
-    static final int MAX_BATCH_BYTES = 8 * 1024 * 1024;
-
     private static final Logger LOG = LoggerFactory.getLogger(ChunkReader.class);
 
     private final Databases databases;
     private final StopSignal stop;
     private final int batchRows;
+    private final int batchMinRows;
+    private final long batchBytes;
     private final int fetchSize;
 
-    public ChunkReader(Databases databases, StopSignal stop, int batchRows, int fetchSize) {
+    public ChunkReader(Databases databases, StopSignal stop, int batchRows, int batchMinRows, long batchBytes, int fetchSize) {
         this.databases = databases;
         this.stop = stop;
         this.batchRows = batchRows;
+        this.batchMinRows = Math.min(batchMinRows, batchRows);
+        this.batchBytes = batchBytes;
         this.fetchSize = fetchSize;
+    }
+
+    /** Whether a batch of this many rows and bytes is full. */
+    private boolean full(int rows, long bytes) {
+        return rows >= batchRows || (rows >= batchMinRows && bytes >= batchBytes);
     }
 
     public BatchIterator open(Chunk chunk) {
@@ -70,6 +78,20 @@ public final class ChunkReader {
         String where = chunk.range().condition(dialect::quote, bindParameters ? v -> "?" : dialect::literal);
         return "SELECT " + columns + " FROM " + dialect.qualified(t.schema(), t.name())
                 + (where.isEmpty() ? "" : " WHERE " + where);
+    }
+
+    /** About what a value weighs in COPY text: enough to keep batches near their byte budget. */
+    static long approximateBytes(Object v) {
+        if (v == null) {
+            return 3;
+        }
+        if (v instanceof String s) {
+            return s.length() + 1L;
+        }
+        if (v instanceof byte[] b) {
+            return 2L * b.length + 4;
+        }
+        return 12;
     }
 
     /** The batches of one chunk; holds a source connection until exhausted or closed. */
@@ -173,10 +195,12 @@ public final class ChunkReader {
         Batch fill() throws SQLException {
             List<Object[]> rows = new ArrayList<>(Math.min(batchRows, 4096));
             int width = readers.length;
-            while (rows.size() < batchRows && resultSet.next()) {
+            long bytes = 0;
+            while (!full(rows.size(), bytes) && resultSet.next()) {
                 Object[] row = new Object[width];
                 for (int i = 0; i < width; i++) {
                     row[i] = readers[i].read(resultSet, i + 1);
+                    bytes += approximateBytes(row[i]);
                 }
                 rows.add(row);
             }
@@ -213,7 +237,7 @@ public final class ChunkReader {
             byte[] buffer = new byte[64 * 1024];
             int length = 0;
             int rows = 0;
-            while (!ended && rows < batchRows && length < MAX_BATCH_BYTES) {
+            while (!ended && !full(rows, length)) {
                 byte[] line = copy.readFromCopy();
                 if (line == null) {
                     ended = true;

@@ -64,7 +64,7 @@ public final class ChunkTransactions {
         tx.rows += written;
         tx.bytes += bytes;
         run(exchange).report().rowsWritten(tx.chunk.table().id(), written, bytes);
-        run(exchange).report().batchWritten(written, bytes, System.nanoTime() - start);
+        run(exchange).report().batchWritten(tx.chunk.table().id(), written, bytes, System.nanoTime() - start);
     }
 
     private long writeOnce(Open tx, Batch batch) {

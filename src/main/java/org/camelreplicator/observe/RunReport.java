@@ -87,7 +87,8 @@ public final class RunReport {
     }
 
     /** One batch written, and how long the write took. */
-    public void batchWritten(long rows, long bytes, long nanos) {
+    public void batchWritten(String table, long rows, long bytes, long nanos) {
+        table(table).batches.incrementAndGet();
         meters.batchWritten(rows, bytes, nanos);
         health.batchWritten(nanos);
     }
@@ -275,6 +276,7 @@ public final class RunReport {
             m.put("seconds", round(t.nanos() / 1e9));
             m.put("rows_per_second", t.rowsPerSecond());
             m.put("chunks", t.chunks.get());
+            m.put("batches", t.batches.get());
             m.put("retries", t.retries.get());
             m.put("rejected_rows", t.rejected.get());
             m.put("error", t.error);
@@ -369,6 +371,7 @@ public final class RunReport {
         final AtomicLong rejected = new AtomicLong();
         final AtomicLong retries = new AtomicLong();
         final AtomicInteger chunks = new AtomicInteger();
+        final AtomicLong batches = new AtomicLong();
         volatile long previousRows;
         volatile long startNanos;
         volatile long endNanos;

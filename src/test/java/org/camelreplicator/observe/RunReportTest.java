@@ -84,4 +84,27 @@ class RunReportTest {
         assertThat(ConsoleProgress.eta(3_725)).isEqualTo("1:02:05");
         assertThat(ConsoleProgress.eta(-1)).isEqualTo("?");
     }
+
+    @Test
+    void batchesHoldAByteBudgetSoWideRowsMakeSmallBatchesAndNarrowRowsBigOnes() throws Exception {
+        String source = TestPostgres.newDatabase("budget_source");
+        try (java.sql.Connection c = TestPostgres.connect(source); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE wide (id int PRIMARY KEY, doc text)");
+            st.execute("INSERT INTO wide SELECT g, repeat('x', 500000) FROM generate_series(1, 40) g");
+            st.execute("CREATE TABLE narrow (id int PRIMARY KEY, n int)");
+            st.execute("INSERT INTO narrow SELECT g, g FROM generate_series(1, 4000) g");
+        }
+        Path reports = dir.resolve("budget");
+        Replicator.Result r = Replicator.between(source, "postgres", TestPostgres.newDatabase("budget_target"), dir)
+                .run("load", "--replicator.batch-bytes=2000000", "--replicator.batch-min-rows=1", "--batch-rows=5000",
+                        "--replicator.report-dir=" + reports);
+
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        JsonNode root;
+        try (Stream<Path> s = Files.list(reports)) {
+            root = new ObjectMapper().readTree(s.findFirst().orElseThrow().toFile());
+        }
+        assertThat(root.path("tables").path("public.wide").path("batches").asLong()).as("40 rows of 500 KB in 2 MB batches").isEqualTo(10);
+        assertThat(root.path("tables").path("public.narrow").path("batches").asLong()).as("4,000 narrow rows fit one batch").isEqualTo(1);
+    }
 }
