@@ -35,7 +35,7 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
         description = "Replicates a relational database (SQL Server, PostgreSQL, MySQL/MariaDB, SQLite, H2) into PostgreSQL.%n"
                 + "With no source configured it copies a generated demo database; with no target, into an embedded PostgreSQL.",
         subcommands = {ReplicatorCli.Load.class, ReplicatorCli.Schema.class, ReplicatorCli.Status.class,
-                ReplicatorCli.Db.class, ReplicatorCli.Help.class},
+                ReplicatorCli.Serve.class, ReplicatorCli.Db.class, ReplicatorCli.Help.class},
         footer = "%nSettings: any property of application.properties can be given as --name=value or as an "
                 + "environment variable (source.url -> SOURCE_URL). 'help' lists them all.")
 public final class ReplicatorCli implements Callable<Integer> {
@@ -225,6 +225,31 @@ public final class ReplicatorCli implements Callable<Integer> {
         @Override
         RunRequest request() {
             return new RunRequest("status", false, false, false, json, false);
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Stay up with JMX and the HTTP endpoints (/metrics, /health, /progress) and load on the triggers of"
+                    + " routes/triggers.camel.yaml: every replicator.serve.every ms, on replicator.serve.cron, or when a job file"
+                    + " is dropped in replicator.serve.inbox. Ctrl-C or SIGTERM stops it.")
+    static final class Serve extends CamelCommand {
+        @Option(names = "--http-port", paramLabel = "PORT", description = "Port of /metrics, /health and /progress (default 8080; replicator.http.port).")
+        String httpPort;
+
+        @Override
+        public Integer call() throws Exception {
+            putSetting("replicator.serving", "true");
+            putSetting("replicator.http.port", httpPort != null ? httpPort
+                    : settings.stream().anyMatch(s -> s.startsWith("--replicator.http.port=")) ? null : "8080");
+            return withRuntime(runtime -> {
+                CONSOLE.info("Serving: http://{}:{}/metrics, /health and /progress; JMX: {} and org.apache.camel",
+                        runtime.context().resolvePropertyPlaceholders("{{replicator.http.host}}"),
+                        runtime.context().resolvePropertyPlaceholders("{{replicator.http.port}}"), ReplicatorRuntime.PROGRESS_MBEAN);
+                runtime.embeddedTarget().ifPresent(server -> CONSOLE.info(server.connectionHelp()));
+                CONSOLE.info("Press Ctrl-C to stop.");
+                new CountDownLatch(1).await();
+                return OK;
+            });
         }
     }
 

@@ -42,6 +42,10 @@ public final class ReplicatorRuntime implements AutoCloseable {
             main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                     ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
         }
+        if (!Boolean.parseBoolean(overrides.getOrDefault("replicator.serving", "false"))) {
+            // the triggers belong to serve; other commands do not even create their endpoints
+            main.configure().withRoutesExcludePattern("**/triggers.camel.yaml");
+        }
         main.addMainListener(new ReplicatorConfiguration(overrides));
         ReplicatorRuntime runtime = new ReplicatorRuntime(main);
         try {

@@ -96,6 +96,15 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
             properties.addOverrideProperty("target.password", "");
         }
 
+        // the triggers of routes/triggers.camel.yaml start only in serve, and only those configured
+        boolean serving = properties.resolveProperty("replicator.serving").map(Boolean::parseBoolean).orElse(false);
+        properties.addOverrideProperty("replicator.serve.timer-on", String.valueOf(serving && settings.serveEvery() > 0));
+        properties.addOverrideProperty("replicator.serve.cron-on", String.valueOf(serving && !settings.serveCron().isEmpty()));
+        properties.addOverrideProperty("replicator.serve.cron-expression", settings.serveCron().isEmpty() ? "0 0 0 1 1 ? 2099" : settings.serveCron());
+        properties.addOverrideProperty("replicator.serve.inbox-on", String.valueOf(serving && settings.serveInbox() != null));
+        properties.addOverrideProperty("replicator.serve.inbox-dir", (settings.serveInbox() != null ? settings.serveInbox()
+                : settings.dataDir().resolve("inbox")).toAbsolutePath().toString());
+
         Databases databases = new Databases(context);
         if (demoSource) {
             // generated when a command first reads the source, not for status or db
@@ -127,6 +136,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
                     .newSingleThreadScheduledExecutor(this, "progress"), settings.progressIntervalMillis(), System.console() != null));
         }
         registry.bind("loadCoordinator", coordinator);
+        registry.bind("triggers", new org.camelreplicator.cli.Triggers(coordinator));
         registry.bind(PROGRESS, new Progress(current, () -> startLoadInBackground(context, coordinator),
                 stop::requestStop, stop::stopping, health::status));
         if (settings.httpPort() > 0) {

@@ -55,7 +55,10 @@ public record ReplicatorSettings(
         long healthMaxBatchSeconds,
         long progressIntervalMillis,
         long batchBytes,
-        int batchMinRows) {
+        int batchMinRows,
+        long serveEvery,
+        String serveCron,
+        Path serveInbox) {
 
     /** What the console shows of a load. */
     public enum Output {
@@ -183,7 +186,24 @@ public record ReplicatorSettings(
                 r.positiveLong("replicator.health.max-batch-seconds", 30),
                 r.positiveLong("replicator.progress-interval", 10_000),
                 r.positiveLong("replicator.batch-bytes", 8L * 1024 * 1024),
-                r.positiveInt("replicator.batch-min-rows", 100, 1_000_000));
+                r.positiveInt("replicator.batch-min-rows", 100, 1_000_000),
+                r.count("replicator.serve.every", 0, Integer.MAX_VALUE),
+                cron(r.text("replicator.serve.cron", "")),
+                r.path("replicator.serve.inbox"));
+    }
+
+    /** A Quartz cron expression, checked here so a typo is named before serve starts. */
+    private static String cron(String expression) {
+        if (!expression.isEmpty()) {
+            try {
+                new org.quartz.CronExpression(expression);
+            } catch (java.text.ParseException e) {
+                throw new InvalidSettingException("replicator.serve.cron", expression, "is not a Quartz cron expression ("
+                        + e.getMessage() + "). It has six or seven fields: seconds minutes hours day-of-month month day-of-week"
+                        + " [year], with ? in one of the day fields; e.g. 0 0 2 * * ? for 02:00 every day");
+            }
+        }
+        return expression;
     }
 
     /** Reads settings that have no per-table part, for tests and tools. */

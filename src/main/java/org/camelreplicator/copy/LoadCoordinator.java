@@ -96,6 +96,9 @@ public final class LoadCoordinator {
             }
         });
         stop.reset();
+        if (!"command line".equals(request.source())) {
+            CONSOLE.info("Load started by {}", request.source());
+        }
         CONSOLE.info("Source: {}", databases.describeSource());
         CONSOLE.info("Target: {}", databases.describeTarget());
         ledger.ensureCreated();
@@ -108,7 +111,7 @@ public final class LoadCoordinator {
         if (unfinished.isPresent() && !request.resume()) {
             throw new UnfinishedRunException(unfinished.get(), ledger.tables(unfinished.get().id()).values());
         }
-        List<TablePlan> plans = targetSchema.prepareForLoad(planner.planTables());
+        List<TablePlan> plans = targetSchema.prepareForLoad(planner.planTables(request));
         long runId;
         if (unfinished.isPresent()) {
             runId = unfinished.get().id();
@@ -174,6 +177,9 @@ public final class LoadCoordinator {
         RunContext run = current;
         return run == null ? null : run.report();
     }
+
+    /** The exchange property that holds the path of the run report a load wrote (a job file gets a copy). */
+    public static final String REPORT_FILE = "replicator.reportFile";
 
     public boolean loading() {
         return loading.get();
@@ -269,7 +275,7 @@ public final class LoadCoordinator {
     }
 
     /** Closes the run in the ledger, prints the summary and answers the process exit status. */
-    public int finishLoad(@ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException, java.io.IOException {
+    public int finishLoad(@ExchangeProperty(RunContext.PROPERTY) RunContext run, Exchange exchange) throws SQLException, java.io.IOException {
         if (console != null) {
             console.stop();
         }
@@ -278,6 +284,7 @@ public final class LoadCoordinator {
         ledger.setRunStatus(run.runId(), stop.stopping() ? RunRecord.STOPPED : failed ? RunRecord.FAILED : RunRecord.DONE);
         String json = RunReportFile.json(run.report(), settings, databases.describeSource(), databases.describeTarget());
         Path file = RunReportFile.write(json, run.runId(), settings.reportDir());
+        exchange.setProperty(REPORT_FILE, file);
         switch (settings.output()) {
             case JSON -> System.out.println(json);
             case QUIET -> System.out.println(run.report().oneLine());

@@ -39,7 +39,7 @@ public final class DryRun {
         StringBuilder out = new StringBuilder("Dry run: the plan of a load; nothing is written.\n");
         out.append("Source: ").append(databases.describeSource()).append('\n');
         out.append("Target: ").append(databases.describeTarget()).append('\n');
-        List<TablePlan> plans = planner.planTables();
+        List<TablePlan> plans = planner.planTables(request);
         int width = Math.max(24, plans.stream().mapToInt(p -> p.id().length()).max().orElse(0));
         out.append(String.format(Locale.ROOT, "%n%4s  %-" + width + "s %-" + width + "s %14s %12s %7s%n",
                 "#", "Table", "Target", "Est. rows", "Est. size", "Chunks"));

@@ -38,6 +38,11 @@ public final class LoadPlanner {
     }
 
     public List<TablePlan> planTables() throws SQLException {
+        return planTables(null);
+    }
+
+    /** The tables of a run; a request that names tables or exclusions (a job file) overrides the settings. */
+    public List<TablePlan> planTables(RunRequest request) throws SQLException {
         Dialect dialect = databases.sourceDialect();
         List<TableSpec> tables;
         try (Connection c = databases.source().getConnection()) {
@@ -54,7 +59,11 @@ public final class LoadPlanner {
             }
         }
         checkTableSettings(tables);
-        List<TableSpec> selected = select(tables);
+        boolean ownTables = request != null && request.tables() != null;
+        boolean ownExclude = request != null && request.exclude() != null;
+        List<TableSpec> selected = select(tables,
+                ownTables ? request.tables() : settings.tables(), ownTables ? "tables of " + request.source() : "replicator.tables",
+                ownExclude ? request.exclude() : settings.exclude(), ownExclude ? "exclude of " + request.source() : "replicator.exclude");
         selected.sort(Comparator.comparingLong((TableSpec t) -> -Math.max(0, t.estimatedRows()))
                 .thenComparing(TableSpec::qualifiedName));
         return map(selected);
@@ -84,9 +93,9 @@ public final class LoadPlanner {
     }
 
     /** Applies replicator.tables and replicator.exclude; a name that matches no table is an error that names it. */
-    List<TableSpec> select(List<TableSpec> all) {
-        List<TableSpec> chosen = settings.tables().isEmpty() ? new ArrayList<>(all) : new ArrayList<>(pick(all, settings.tables(), "replicator.tables"));
-        chosen.removeAll(pick(all, settings.exclude(), "replicator.exclude"));
+    List<TableSpec> select(List<TableSpec> all, List<String> tables, String tablesSetting, List<String> exclude, String excludeSetting) {
+        List<TableSpec> chosen = tables.isEmpty() ? new ArrayList<>(all) : new ArrayList<>(pick(all, tables, tablesSetting));
+        chosen.removeAll(pick(all, exclude, excludeSetting));
         return chosen;
     }
 

@@ -33,7 +33,7 @@ class CommandLineTest {
     void helpListsEveryCommandItsOptionsAndEverySetting() {
         Replicator.Result help = Replicator.execute("help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("load", "schema", "status", "db", "help")
+        assertThat(help.out()).contains("load", "schema", "status", "serve", "db", "help", "--http-port=PORT", "replicator.serve.inbox")
                 .contains("--resume", "--reset", "--no-truncate", "--json", "--config=FILE", "--tables=LIST", "--workers=N")
                 .contains("source.url", "source.username", "source.password", "target.url", "target.username",
                         "target.password", "replicator.tables", "replicator.workers", "replicator.batch-rows");

@@ -114,6 +114,15 @@ class ReplicatorSettingsTest {
     }
 
     @Test
+    void aCronScheduleThatQuartzCannotReadIsRejectedWithItsReason() {
+        assertThat(settings(Map.of("replicator.serve.cron", "0 0 2 * * ?")).serveCron()).isEqualTo("0 0 2 * * ?");
+        assertThatThrownBy(() -> settings(Map.of("replicator.serve.cron", "0 0 25 * * ?")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("replicator.serve.cron=0 0 25 * * ?")
+                .hasMessageContaining("Hour values must be between 0 and 23");
+    }
+
+    @Test
     void ledgerSchemaThatIsNotAPlainIdentifierIsRejectedWithPropertyValueAndFix() {
         assertThatThrownBy(() -> settings(Map.of("replicator.ledger-schema", "bad name")))
                 .isInstanceOf(InvalidSettingException.class)

@@ -1,0 +1,166 @@
+package org.camelreplicator.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.camelreplicator.plan.RunRequest;
+import org.camelreplicator.support.SampleTables;
+import org.camelreplicator.support.Tables;
+import org.camelreplicator.support.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * serve with each trigger of routes/triggers.camel.yaml: a real timer, a real Quartz schedule and
+ * real job files in a drop folder. The tests wait on what the ledger and the folders show.
+ */
+class ServeTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theTimerLoadsAgainAndAgainAndATickDuringALoadIsSkipped() throws Exception {
+        Databases db = databases("serve_timer", 30_000);
+        // a tick every 100 ms while each load takes far longer: most ticks find a load running
+        try (ReplicatorRuntime runtime = serve(db, Map.of("replicator.serve.every", "100"))) {
+            await().atMost(Duration.ofSeconds(120)).until(() -> finishedRuns(db.target) >= 3);
+        }
+        assertRunsNeverOverlapped(db.target);
+        try (Connection t = TestPostgres.connect(db.target)) {
+            assertThat(Tables.count(t, "items")).isEqualTo(30_000);
+        }
+    }
+
+    @Test
+    void aCronScheduleLoadsOnItsSeconds() throws Exception {
+        Databases db = databases("serve_cron", 2_000);
+        try (ReplicatorRuntime runtime = serve(db, Map.of("replicator.serve.cron", "* * * * * ?"))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> finishedRuns(db.target) >= 2);
+        }
+        try (Connection t = TestPostgres.connect(db.target)) {
+            assertThat(Tables.text(t, "SELECT string_agg(DISTINCT status, ',') FROM replicator.runs")).isEqualTo("done");
+            assertThat(Tables.count(t, "items")).isEqualTo(2_000);
+        }
+    }
+
+    @Test
+    void aDroppedJobFileRunsAndMovesToDoneWithItsReport() throws Exception {
+        Databases db = databases("serve_job", 5_000);
+        try (Connection s = TestPostgres.connect(db.source)) {
+            SampleTables.createItems(s, "other_items", 100);
+        }
+        Path inbox = dir.resolve("inbox");
+        try (ReplicatorRuntime runtime = serve(db, Map.of("replicator.serve.inbox", inbox.toString()))) {
+            Files.writeString(inbox.resolve("nightly.job"), "# only one table\ncommand=load\ntables=items\n");
+            Path done = inbox.resolve("done");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(done.resolve("nightly.job.report.json")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(done.resolve("nightly.job")));
+            assertThat(Files.exists(inbox.resolve("nightly.job"))).isFalse();
+            assertThat(Files.readString(done.resolve("nightly.job.report.json")))
+                    .contains("\"public.items\"").contains("\"rows\" : 5000").doesNotContain("other_items");
+        }
+        try (Connection t = TestPostgres.connect(db.target)) {
+            assertThat(Tables.count(t, "items")).isEqualTo(5_000);
+            assertThat(Tables.tableNames(t, "public")).doesNotContain("other_items");
+        }
+    }
+
+    @Test
+    void aJobFileThatCannotRunMovesToFailedWithTheReason() throws Exception {
+        Databases db = databases("serve_badjob", 100);
+        Path inbox = dir.resolve("inbox");
+        Path failed = inbox.resolve("failed");
+        try (ReplicatorRuntime runtime = serve(db, Map.of("replicator.serve.inbox", inbox.toString()))) {
+            Files.createDirectories(inbox);
+            Files.writeString(inbox.resolve("typo.job"), "tabels=items\n");
+            Files.writeString(inbox.resolve("missing.job"), "tables=no_such_table\n");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(failed.resolve("typo.job.report.json"))
+                    && Files.exists(failed.resolve("missing.job.report.json")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(failed.resolve("typo.job")) && Files.exists(failed.resolve("missing.job")));
+        }
+        assertThat(Files.readString(failed.resolve("typo.job.report.json"))).contains("Unknown key 'tabels'");
+        assertThat(Files.readString(failed.resolve("missing.job.report.json"))).contains("no_such_table");
+        assertThat(Files.exists(inbox.resolve("done"))).isFalse();
+    }
+
+    @Test
+    void aJobFileDroppedDuringALoadWaitsUntilItEnds() throws Exception {
+        Databases db = databases("serve_overlap", 200_000);
+        Path inbox = dir.resolve("inbox");
+        Files.createDirectories(inbox);
+        try (ReplicatorRuntime runtime = serve(db, Map.of("replicator.serve.inbox", inbox.toString(), "replicator.chunk-rows", "20000"))) {
+            CompletableFuture<Object> first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return runtime.request("direct:load", RunRequest.of("load"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(60)).failFast("the first load ended before it was seen running", first::isDone)
+                    .until(() -> chunksDone(db.target) > 0);
+            Files.writeString(inbox.resolve("again.job"), "resume=false\n");
+            assertThat(first.get(120, TimeUnit.SECONDS)).isEqualTo(0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(inbox.resolve("done").resolve("again.job.report.json")));
+        }
+        assertThat(finishedRuns(db.target)).isEqualTo(2);
+        assertRunsNeverOverlapped(db.target);
+    }
+
+    /** A source with one table of sample rows and an empty target, in the embedded PostgreSQL. */
+    private record Databases(String source, String target) {
+    }
+
+    private static Databases databases(String prefix, int rows) throws Exception {
+        Databases db = new Databases(TestPostgres.newDatabase(prefix + "_source"), TestPostgres.newDatabase(prefix + "_target"));
+        try (Connection s = TestPostgres.connect(db.source)) {
+            SampleTables.createItems(s, "items", rows);
+        }
+        return db;
+    }
+
+    private ReplicatorRuntime serve(Databases db, Map<String, String> triggers) throws Exception {
+        Map<String, String> settings = new HashMap<>(triggers);
+        settings.put("source.url", db.source);
+        settings.put("source.username", "postgres");
+        settings.put("target.url", db.target);
+        settings.put("target.username", "postgres");
+        settings.put("replicator.data-dir", dir.toString());
+        settings.put("replicator.serving", "true");
+        return ReplicatorRuntime.start(settings, null);
+    }
+
+    private static long finishedRuns(String target) throws Exception {
+        try (Connection t = TestPostgres.connect(target)) {
+            return Tables.tableNames(t, "replicator").contains("runs")
+                    ? Tables.single(t, "SELECT count(*) FROM replicator.runs WHERE finished_at IS NOT NULL") : 0;
+        }
+    }
+
+    private static long chunksDone(String target) throws Exception {
+        try (Connection t = TestPostgres.connect(target)) {
+            return Tables.tableNames(t, "replicator").contains("chunks")
+                    ? Tables.single(t, "SELECT count(*) FROM replicator.chunks WHERE status = 'done'") : 0;
+        }
+    }
+
+    /** Each run started after the one before it had finished: two loads never ran at once. */
+    private static void assertRunsNeverOverlapped(String target) throws Exception {
+        try (Connection t = TestPostgres.connect(target)) {
+            List<List<String>> overlaps = Tables.rows(t, """
+                    SELECT a.run_id, b.run_id FROM replicator.runs a JOIN replicator.runs b
+                      ON b.run_id > a.run_id AND b.started_at < a.finished_at""");
+            assertThat(overlaps).isEmpty();
+        }
+    }
+}
