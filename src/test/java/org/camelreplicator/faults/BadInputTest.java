@@ -154,9 +154,7 @@ class BadInputTest {
         }
         Replicator replicator = Replicator.between(source, "postgres", target, dir);
         assertThat(replicator.run("schema").exitCode()).isZero();
-        try (Connection t = TestPostgres.connect(target); Statement st = t.createStatement()) {
-            st.execute("ALTER TABLE payments ADD CONSTRAINT positive CHECK (amount > 0)");
-        }
+        TestPostgres.execute(target, "ALTER TABLE payments ADD CONSTRAINT positive CHECK (amount > 0)");
 
         Replicator.Result r = replicator.run("load", "--replicator.on-bad-row=reject", "--chunk-rows=4000", "--batch-rows=1000");
 

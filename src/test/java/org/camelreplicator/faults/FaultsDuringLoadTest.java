@@ -142,9 +142,7 @@ class FaultsDuringLoadTest {
         }
         Replicator replicator = Replicator.between(src, "postgres", target, dataDir);
         assertThat(replicator.run("schema").exitCode()).isZero();
-        try (Connection t = TestPostgres.connect(target); Statement st = t.createStatement()) {
-            st.execute("ALTER TABLE bad ALTER COLUMN amount TYPE numeric(6,2)");
-        }
+        TestPostgres.execute(target, "ALTER TABLE bad ALTER COLUMN amount TYPE numeric(6,2)");
 
         Replicator.Result result = replicator.run("load");
 

@@ -3,7 +3,6 @@ package org.camelreplicator.ledger;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 import org.camelreplicator.support.Chinook;
 import org.camelreplicator.support.Replicator;
@@ -20,19 +19,11 @@ class ChunkingAndResumeTest {
     @TempDir
     Path dataDir;
 
-    private static void execute(String url, String... statements) throws SQLException {
-        try (Connection c = TestPostgres.connect(url); Statement st = c.createStatement()) {
-            for (String sql : statements) {
-                st.execute(sql);
-            }
-        }
-    }
-
     @Test
     void textKeysWithQuotesAreSplitIntoKeysetChunksThatHoldEveryRowOnce() throws Exception {
         String source = TestPostgres.newDatabase("keyset_source");
         String target = TestPostgres.newDatabase("keyset_target");
-        execute(source, "CREATE TABLE codes (code varchar(40) PRIMARY KEY, n integer NOT NULL)",
+        TestPostgres.execute(source, "CREATE TABLE codes (code varchar(40) PRIMARY KEY, n integer NOT NULL)",
                 "INSERT INTO codes SELECT 'k''' || md5(g::text) || E'\\\\', g FROM generate_series(1, 20000) g");
 
         Replicator.Result r = Replicator.between(source, "postgres", target, dataDir).run("load", "--chunk-rows=3000");
@@ -66,7 +57,7 @@ class ChunkingAndResumeTest {
     void aMonthSplitCopiesOneChunkPerMonthAndRowsWithoutADate() throws Exception {
         String source = TestPostgres.newDatabase("months_source");
         String target = TestPostgres.newDatabase("months_target");
-        execute(source, "CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp)",
+        TestPostgres.execute(source, "CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp)",
                 "INSERT INTO events SELECT g, CASE WHEN g % 100 = 0 THEN NULL"
                         + " ELSE timestamp '2024-01-01' + (g % 180) * interval '1 day' END FROM generate_series(1, 9000) g");
 
@@ -87,7 +78,7 @@ class ChunkingAndResumeTest {
     void aMonthSplitBoundedByFromAndToCopiesOnlyThoseMonths() throws Exception {
         String source = TestPostgres.newDatabase("months_bounded_source");
         String target = TestPostgres.newDatabase("months_bounded_target");
-        execute(source, "CREATE TABLE events (id bigint PRIMARY KEY, happened_on date NOT NULL)",
+        TestPostgres.execute(source, "CREATE TABLE events (id bigint PRIMARY KEY, happened_on date NOT NULL)",
                 "INSERT INTO events SELECT g, date '2023-12-01' + g FROM generate_series(0, 399) g");
 
         Replicator.Result r = Replicator.between(source, "postgres", target, dataDir)
@@ -104,12 +95,12 @@ class ChunkingAndResumeTest {
     void aTableWithoutAKeyIsOneChunkWhoseFailedCopyLeavesNoRowsAndResumes() throws Exception {
         String source = TestPostgres.newDatabase("nokey_source");
         String target = TestPostgres.newDatabase("nokey_target");
-        execute(source, "CREATE TABLE log_lines (at timestamp, line text)",
+        TestPostgres.execute(source, "CREATE TABLE log_lines (at timestamp, line text)",
                 "INSERT INTO log_lines SELECT timestamp '2024-01-01' + g * interval '1 second', 'line ' || g FROM generate_series(1, 100000) g");
         Replicator replicator = Replicator.between(source, "postgres", target, dataDir);
         assertThat(replicator.run("schema").exitCode()).isZero();
         // the target fails the copy after 60,000 rows: a permanent error in the middle of the only chunk
-        execute(target, "CREATE SEQUENCE seen",
+        TestPostgres.execute(target, "CREATE SEQUENCE seen",
                 "CREATE FUNCTION fail_late() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
                         + " IF nextval('seen') = 60000 THEN RAISE EXCEPTION 'disk full (simulated)'; END IF; RETURN NEW; END $$",
                 "CREATE TRIGGER fail_late BEFORE INSERT ON log_lines FOR EACH ROW EXECUTE FUNCTION fail_late()");
@@ -124,7 +115,7 @@ class ChunkingAndResumeTest {
             assertThat(Tables.text(t, "SELECT status || ': ' || error FROM replicator.tables")).startsWith("failed: ").contains("disk full");
         }
 
-        execute(target, "DROP TRIGGER fail_late ON log_lines");
+        TestPostgres.execute(target, "DROP TRIGGER fail_late ON log_lines");
         Replicator.Result resumed = replicator.run("load", "--resume");
 
         assertThat(resumed.exitCode()).as(resumed.all()).isZero();
@@ -139,7 +130,7 @@ class ChunkingAndResumeTest {
         String target = TestPostgres.newDatabase("truncate_target");
         Replicator chinook = Replicator.between("jdbc:sqlite:" + Chinook.sqlite(), "", target, dataDir);
         assertThat(chinook.run("schema", "--tables=Genre").exitCode()).isZero();
-        execute(target, "INSERT INTO genre VALUES (1000, 'kept by the user')");
+        TestPostgres.execute(target, "INSERT INTO genre VALUES (1000, 'kept by the user')");
 
         Replicator.Result appended = chinook.run("load", "--tables=Genre", "--no-truncate");
         assertThat(appended.exitCode()).as(appended.all()).isZero();
@@ -189,7 +180,7 @@ class ChunkingAndResumeTest {
         }
 
         assertThat(chinook.run("load", "--chunk-rows=1000").exitCode()).isZero();
-        execute(target, "UPDATE replicator.runs SET status = 'failed'",
+        TestPostgres.execute(target, "UPDATE replicator.runs SET status = 'failed'",
                 "UPDATE replicator.tables SET status = 'running' WHERE table_name = 'InvoiceLine'",
                 "UPDATE replicator.chunks SET status = 'failed' WHERE table_name = 'InvoiceLine' AND chunk_no = 2");
         Replicator.Result unfinished = chinook.run("load", "--dry-run", "--chunk-rows=1000");

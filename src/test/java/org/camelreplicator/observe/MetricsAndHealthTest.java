@@ -49,9 +49,7 @@ class MetricsAndHealthTest {
         }
         Replicator replicator = Replicator.between(source, "postgres", target, dir);
         assertThat(replicator.run("schema").exitCode()).isZero();
-        try (Connection t = TestPostgres.connect(target); Statement st = t.createStatement()) {
-            st.execute("ALTER TABLE bad ALTER COLUMN amount TYPE numeric(6,2)");
-        }
+        TestPostgres.execute(target, "ALTER TABLE bad ALTER COLUMN amount TYPE numeric(6,2)");
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();

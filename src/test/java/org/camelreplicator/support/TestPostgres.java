@@ -57,6 +57,15 @@ public final class TestPostgres {
         return DriverManager.getConnection(url, "postgres", "");
     }
 
+    /** Runs statements on a database of the test server, in order, each committed. */
+    public static void execute(String url, String... statements) throws SQLException {
+        try (Connection c = connect(url); Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        }
+    }
+
     private static Connection admin() throws SQLException {
         return connect(url("postgres"));
     }
