@@ -34,7 +34,7 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
         usageHelpAutoWidth = true,
         description = "Replicates a relational database (SQL Server, PostgreSQL, MySQL/MariaDB, SQLite, H2) into PostgreSQL.%n"
                 + "With no source configured it copies a generated demo database; with no target, into an embedded PostgreSQL.",
-        subcommands = {ReplicatorCli.Load.class, ReplicatorCli.Schema.class, ReplicatorCli.Status.class,
+        subcommands = {ReplicatorCli.Load.class, ReplicatorCli.Sync.class, ReplicatorCli.Schema.class, ReplicatorCli.Status.class,
                 ReplicatorCli.Serve.class, ReplicatorCli.Db.class, ReplicatorCli.Help.class},
         footer = "%nSettings: any property of application.properties can be given as --name=value or as an "
                 + "environment variable (source.url -> SOURCE_URL). 'help' lists them all.")
@@ -196,6 +196,27 @@ public final class ReplicatorCli implements Callable<Integer> {
             putSetting("replicator.output", quiet ? "quiet" : json ? "json" : null);
             putSetting("replicator.ddl-in", ddlIn);
             return new RunRequest("load", resume, reset, noTruncate, false, dryRun);
+        }
+    }
+
+    @Command(name = "sync", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "After a load, copy what changed on the source since: rows above each table's watermark"
+                    + " (replicator.table.<table>.sync.watermark or replicator.sync.watermark) are upserted; unchanged tables cost"
+                    + " one small query; deletes are carried where replicator.table.<table>.sync.deletes=reconcile.")
+    static final class Sync extends RouteCommand {
+        @Option(names = "--quiet", description = "Print only the final line (and errors) (replicator.output=quiet).")
+        boolean quiet;
+
+        @Option(names = "--json", description = "Print only the run report, as JSON (replicator.output=json).")
+        boolean json;
+
+        @Override
+        RunRequest request() {
+            if (quiet && json) {
+                throw new UsageException("--quiet and --json contradict each other: choose one");
+            }
+            putSetting("replicator.output", quiet ? "quiet" : json ? "json" : null);
+            return RunRequest.of("sync");
         }
     }
 

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileFilter;
-import org.camelreplicator.copy.LoadCoordinator;
+import org.camelreplicator.copy.RunSlot;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.plan.RunRequest;
 import org.slf4j.Logger;
@@ -39,24 +39,30 @@ public final class Triggers implements GenericFileFilter<Object> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final LoadCoordinator coordinator;
+    private final RunSlot slot;
+    private final String scheduledCommand;
 
-    public Triggers(LoadCoordinator coordinator) {
-        this.coordinator = coordinator;
-    }
-
-    /** A timer or cron tick: a load that resumes an unfinished run, or null when one is running. */
-    public RunRequest scheduled(Exchange exchange) {
-        String by = exchange.getFromRouteId();
-        if (coordinator.loading()) {
-            LOG.info("{}: a load is running; this scheduled load is skipped", by);
-            return null;
-        }
-        return new RunRequest("load", true, false, false, false, false, null, null, "the " + by + " trigger");
+    /** @param scheduledCommand what a timer or cron tick runs: load or sync (replicator.serve.command) */
+    public Triggers(RunSlot slot, String scheduledCommand) {
+        this.slot = slot;
+        this.scheduledCommand = scheduledCommand;
     }
 
     /**
-     * A job file: properties {@code command} (load), {@code tables}, {@code exclude} (comma lists),
+     * A timer or cron tick: what replicator.serve.command says (a load resumes an unfinished run),
+     * or null when a run is going on.
+     */
+    public RunRequest scheduled(Exchange exchange) {
+        String by = exchange.getFromRouteId();
+        if (slot.busy()) {
+            LOG.info("{}: a load is running; this scheduled load is skipped", by);
+            return null;
+        }
+        return new RunRequest(scheduledCommand, scheduledCommand.equals("load"), false, false, false, false, null, null, "the " + by + " trigger");
+    }
+
+    /**
+     * A job file: properties {@code command} (load or sync), {@code tables}, {@code exclude} (comma lists),
      * {@code resume}, {@code reset}, {@code no-truncate} (true/false). Unknown keys are an error, so
      * a typo does not silently copy everything.
      */
@@ -70,10 +76,10 @@ public final class Triggers implements GenericFileFilter<Object> {
             }
         }
         String command = job.getProperty("command", "load").trim();
-        if (!command.equals("load")) {
-            throw new IllegalArgumentException("command=" + command + " is not one a job file can run (load)");
+        if (!command.equals("load") && !command.equals("sync")) {
+            throw new IllegalArgumentException("command=" + command + " is not one a job file can run (load or sync)");
         }
-        return new RunRequest("load", flag(job, "resume"), flag(job, "reset"), flag(job, "no-truncate"), false, false,
+        return new RunRequest(command, flag(job, "resume"), flag(job, "reset"), flag(job, "no-truncate"), false, false,
                 list(job.getProperty("tables")), list(job.getProperty("exclude")), "job file " + name);
     }
 
@@ -89,7 +95,7 @@ public final class Triggers implements GenericFileFilter<Object> {
         Path folder = Path.of(exchange.getIn().getHeader(Exchange.FILE_PARENT, String.class)).resolve(ok ? "done" : "failed");
         Files.createDirectories(folder);
         Path report = folder.resolve(name + ".report.json");
-        Path written = exchange.getProperty(LoadCoordinator.REPORT_FILE, Path.class);
+        Path written = exchange.getProperty(RunSlot.REPORT_FILE, Path.class);
         if (written != null) {
             Files.copy(written, report, StandardCopyOption.REPLACE_EXISTING);
         } else {
@@ -110,7 +116,7 @@ public final class Triggers implements GenericFileFilter<Object> {
     /** Job files wait while a load runs: the consumer leaves them for a later poll. */
     @Override
     public boolean accept(GenericFile<Object> file) {
-        return file.isDirectory() || !coordinator.loading();
+        return file.isDirectory() || !slot.busy();
     }
 
     private static boolean flag(Properties job, String key) {

@@ -11,6 +11,7 @@ import org.apache.camel.spi.Registry;
 import org.camelreplicator.copy.ChunkReader;
 import org.camelreplicator.copy.ChunkTransactions;
 import org.camelreplicator.copy.LoadCoordinator;
+import org.camelreplicator.copy.RunSlot;
 import org.camelreplicator.copy.StopSignal;
 import org.camelreplicator.copy.TransientFaults;
 import org.camelreplicator.embedded.DemoDatabase;
@@ -28,6 +29,11 @@ import org.camelreplicator.plan.DryRun;
 import org.camelreplicator.plan.LoadPlanner;
 import org.camelreplicator.schema.AfterData;
 import org.camelreplicator.schema.TargetSchema;
+import org.camelreplicator.sync.DeleteReconciler;
+import org.camelreplicator.sync.SyncCoordinator;
+import org.camelreplicator.sync.SyncPlanner;
+import org.camelreplicator.sync.SyncTransactions;
+import org.camelreplicator.sync.Watermarks;
 
 /**
  * Validates the settings, fills in the zero-setup defaults (demo source, embedded target) when no
@@ -122,22 +128,24 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("ledgerChunks", new LedgerChunkRepository(ledger));
         registry.bind("loadPlanner", planner);
         registry.bind("targetSchema", targetSchema);
-        // the current run, for the meters, the health, the MBean and the HTTP endpoints (the coordinator comes next)
-        LoadCoordinator[] coordinatorRef = new LoadCoordinator[1];
-        java.util.function.Supplier<org.camelreplicator.observe.RunReport> current =
-                () -> coordinatorRef[0] == null ? null : coordinatorRef[0].currentReport();
-        Health health = new Health(current, settings.healthMaxFailedTables(), settings.healthMaxBatchSeconds());
-        Meters meters = new Meters(current, health::healthy);
+        // the one run at a time, whose report the meters, the health, the MBean and the HTTP endpoints show
+        RunSlot slot = new RunSlot(databases, settings, ledger, stop);
+        java.util.function.Supplier<org.camelreplicator.observe.RunReport> current = slot::currentReport;
+        Health health = new Health(current, settings.healthMaxFailedTables(), settings.healthMaxBatchSeconds(), settings.healthMaxSyncLagSeconds());
+        Meters meters = new Meters(current, health);
         registry.bind(METERS, meters);
-        LoadCoordinator coordinator = new LoadCoordinator(databases, settings, planner, targetSchema, ledger, stop, meters, health);
-        coordinatorRef[0] = coordinator;
         if (settings.output() == ReplicatorSettings.Output.NORMAL) {
-            coordinator.console(new ConsoleProgress(context.getExecutorServiceManager()
+            slot.console(new ConsoleProgress(context.getExecutorServiceManager()
                     .newSingleThreadScheduledExecutor(this, "progress"), settings.progressIntervalMillis(), System.console() != null));
         }
-        registry.bind("loadCoordinator", coordinator);
-        registry.bind("triggers", new org.camelreplicator.cli.Triggers(coordinator));
-        registry.bind(PROGRESS, new Progress(current, () -> startLoadInBackground(context, coordinator),
+        registry.bind("runSlot", slot);
+        Watermarks watermarks = new Watermarks(databases, settings.sync());
+        SyncPlanner syncPlanner = new SyncPlanner(databases, planner, settings.sync());
+        registry.bind("loadCoordinator", new LoadCoordinator(databases, settings, planner, targetSchema, ledger, stop, slot, meters, health,
+                syncPlanner, watermarks));
+        registry.bind("syncCoordinator", new SyncCoordinator(databases, settings, syncPlanner, watermarks, ledger, stop, slot, meters, health));
+        registry.bind("triggers", new org.camelreplicator.cli.Triggers(slot, settings.serveCommand()));
+        registry.bind(PROGRESS, new Progress(current, () -> startLoadInBackground(context, slot),
                 stop::requestStop, stop::stopping, health::status));
         if (settings.httpPort() > 0) {
             HttpEndpoints endpoints = new HttpEndpoints(settings.httpHost(), settings.httpPort(), meters, health, current);
@@ -147,8 +155,11 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
                 throw new IllegalStateException("Cannot start the HTTP endpoints: " + e.getMessage(), e);
             }
         }
-        registry.bind("chunkReader", new ChunkReader(databases, stop, settings.batchRows(), settings.batchMinRows(), settings.batchBytes(), settings.fetchSize()));
+        ChunkReader chunkReader = new ChunkReader(databases, stop, settings.batchRows(), settings.batchMinRows(), settings.batchBytes(), settings.fetchSize());
+        registry.bind("chunkReader", chunkReader);
         registry.bind("chunkTransactions", new ChunkTransactions(databases, ledger, stop, settings));
+        registry.bind("syncTransactions", new SyncTransactions(databases, ledger, stop, settings));
+        registry.bind("deleteReconciler", new DeleteReconciler(databases, chunkReader, settings, stop));
         registry.bind("statusReport", new StatusReport(databases, ledger));
         TransientFaults faults = new TransientFaults(databases, stop);
         registry.bind("transientFaults", faults);
@@ -158,9 +169,9 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
     }
 
     /** Starts a load (resuming an unfinished one) without waiting for it: the JMX operation. */
-    private static String startLoadInBackground(CamelContext context, LoadCoordinator coordinator) {
-        if (coordinator.loading()) {
-            return "A load is running already (run " + coordinator.currentReport().runId() + ")";
+    private static String startLoadInBackground(CamelContext context, RunSlot slot) {
+        if (slot.busy()) {
+            return "A run is going on already" + (slot.currentReport() == null ? "" : " (run " + slot.currentReport().runId() + ")");
         }
         context.createFluentProducerTemplate().to("direct:load")
                 .withBody(new RunRequest("load", true, false, false, false, false)).asyncRequest();

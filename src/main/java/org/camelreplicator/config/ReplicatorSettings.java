@@ -53,12 +53,15 @@ public record ReplicatorSettings(
         int httpPort,
         int healthMaxFailedTables,
         long healthMaxBatchSeconds,
+        long healthMaxSyncLagSeconds,
         long progressIntervalMillis,
         long batchBytes,
         int batchMinRows,
         long serveEvery,
         String serveCron,
-        Path serveInbox) {
+        Path serveInbox,
+        String serveCommand,
+        SyncSettings sync) {
 
     /** What the console shows of a load. */
     public enum Output {
@@ -117,6 +120,9 @@ public record ReplicatorSettings(
         Map<String, String> splitBy = new LinkedHashMap<>();
         Map<String, String> castTypes = new LinkedHashMap<>();
         Map<String, String> castColumns = new LinkedHashMap<>();
+        Map<String, String> watermarks = new LinkedHashMap<>();
+        Map<String, List<String>> syncKeys = new LinkedHashMap<>();
+        Map<String, SyncSettings.Deletes> syncDeletes = new LinkedHashMap<>();
         listed.forEach((key, value) -> {
             if (key.startsWith(CAST_PREFIX)) {
                 String type = value.trim();
@@ -133,9 +139,15 @@ public record ReplicatorSettings(
                 }
                 return;
             }
+            String syncTable = key.startsWith(TABLE_PREFIX) && key.lastIndexOf(".sync.") > TABLE_PREFIX.length()
+                    ? key.substring(TABLE_PREFIX.length(), key.lastIndexOf(".sync.")) : null;
+            if (syncTable != null && SyncSettings.read(key, value, syncTable, watermarks, syncKeys, syncDeletes)) {
+                return;
+            }
             if (!key.startsWith(TABLE_PREFIX) || !key.endsWith(SPLIT_BY) || key.length() <= TABLE_PREFIX.length() + SPLIT_BY.length()) {
                 throw new InvalidSettingException(key, "Unknown per-table setting " + key
-                        + ". Per-table settings are replicator.table.<table>.split-by=<column>:month");
+                        + ". Per-table settings are replicator.table.<table>.split-by=<column>:month,"
+                        + " replicator.table.<table>.sync.watermark=<column>, .sync.key=<columns>, .sync.deletes=none|reconcile");
             }
             String table = key.substring(TABLE_PREFIX.length(), key.length() - SPLIT_BY.length());
             if (!value.trim().matches("[^:]+:month")) {
@@ -184,12 +196,19 @@ public record ReplicatorSettings(
                 r.count("replicator.http.port", 0, 65535),
                 r.count("replicator.health.max-failed-tables", 0, 1_000_000),
                 r.positiveLong("replicator.health.max-batch-seconds", 30),
+                r.count("replicator.health.max-sync-lag-seconds", 0, Integer.MAX_VALUE),
                 r.positiveLong("replicator.progress-interval", 10_000),
                 r.positiveLong("replicator.batch-bytes", 8L * 1024 * 1024),
                 r.positiveInt("replicator.batch-min-rows", 100, 1_000_000),
                 r.count("replicator.serve.every", 0, Integer.MAX_VALUE),
                 cron(r.text("replicator.serve.cron", "")),
-                r.path("replicator.serve.inbox"));
+                r.path("replicator.serve.inbox"),
+                r.oneOf("replicator.serve.command", "load", List.of("load", "sync")),
+                new SyncSettings(Map.copyOf(watermarks), Map.copyOf(syncKeys), Map.copyOf(syncDeletes),
+                        r.text("replicator.sync.watermark", ""),
+                        SyncSettings.deletes("replicator.sync.deletes", r.text("replicator.sync.deletes", "none")),
+                        r.count("replicator.sync.overlap-seconds", 300, Integer.MAX_VALUE),
+                        r.count("replicator.sync.overlap-ids", 1000, Integer.MAX_VALUE)));
     }
 
     /** A Quartz cron expression, checked here so a typo is named before serve starts. */
@@ -278,6 +297,14 @@ public record ReplicatorSettings(
                 List<String> allowed = Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
                 throw new InvalidSettingException(key, raw, "is not one of " + String.join(", ", allowed));
             }
+        }
+
+        String oneOf(String key, String fallback, List<String> allowed) {
+            String raw = text(key, fallback).toLowerCase(Locale.ROOT);
+            if (!allowed.contains(raw)) {
+                throw new InvalidSettingException(key, raw, "is not one of " + String.join(", ", allowed));
+            }
+            return raw;
         }
 
         boolean flag(String key) {

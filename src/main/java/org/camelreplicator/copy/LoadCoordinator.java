@@ -1,6 +1,5 @@
 package org.camelreplicator.copy;
 
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -18,13 +17,12 @@ import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.ledger.ChunkRecord;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.RunRecord;
+import org.camelreplicator.ledger.SyncState;
 import org.camelreplicator.ledger.TableRecord;
 import org.camelreplicator.observe.Errors;
-import org.camelreplicator.observe.ConsoleProgress;
 import org.camelreplicator.observe.Health;
 import org.camelreplicator.observe.Meters;
 import org.camelreplicator.observe.RunReport;
-import org.camelreplicator.observe.RunReportFile;
 import org.camelreplicator.observe.RunReport.Outcome;
 import org.camelreplicator.plan.Chunk;
 import org.camelreplicator.plan.KeyRange;
@@ -33,6 +31,9 @@ import org.camelreplicator.plan.RunContext;
 import org.camelreplicator.plan.RunRequest;
 import org.camelreplicator.plan.TablePlan;
 import org.camelreplicator.schema.TargetSchema;
+import org.camelreplicator.sync.SyncPlanner;
+import org.camelreplicator.sync.SyncTable;
+import org.camelreplicator.sync.Watermarks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,21 +54,18 @@ public final class LoadCoordinator {
     private final Ledger ledger;
 
     private final StopSignal stop;
-    /** One load at a time per process and target: a second trigger is refused while one runs. */
-    private final java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile RunContext current;
-
+    private final RunSlot slot;
+    private final SyncPlanner syncPlanner;
+    private final Watermarks watermarks;
     private final Meters meters;
     private final Health health;
-    private ConsoleProgress console;
 
-    /** The live console (set once Camel's scheduler exists); off for --quiet and --json. */
-    public void console(ConsoleProgress console) {
-        this.console = console;
-    }
-
-    public LoadCoordinator(Databases databases, ReplicatorSettings settings, LoadPlanner planner,
-                           TargetSchema targetSchema, Ledger ledger, StopSignal stop, Meters meters, Health health) {
+    public LoadCoordinator(Databases databases, ReplicatorSettings settings, LoadPlanner planner, TargetSchema targetSchema,
+                           Ledger ledger, StopSignal stop, RunSlot slot, Meters meters, Health health,
+                           SyncPlanner syncPlanner, Watermarks watermarks) {
+        this.syncPlanner = syncPlanner;
+        this.watermarks = watermarks;
+        this.slot = slot;
         this.meters = meters;
         this.health = health;
         this.databases = databases;
@@ -83,26 +81,9 @@ public final class LoadCoordinator {
      * An unfinished run is never silently re-copied: without --resume or --reset this refuses.
      */
     public List<TablePlan> startLoad(RunRequest request, Exchange exchange) throws SQLException, java.io.IOException {
-        if (!loading.compareAndSet(false, true)) {
-            RunContext running = current;
-            throw new LoadRunningException("A load is already running in this process" + (running == null ? "" : " (run " + running.runId() + ")")
-                    + "; a second one on the same target is refused. Wait for it to end, or stop it (JMX operation stop).");
-        }
-        // released when this exchange completes, whether the load finished, failed or stopped
-        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                loading.set(false);
-            }
-        });
-        stop.reset();
-        if (!"command line".equals(request.source())) {
-            CONSOLE.info("Load started by {}", request.source());
-        }
-        CONSOLE.info("Source: {}", databases.describeSource());
-        CONSOLE.info("Target: {}", databases.describeTarget());
+        slot.take(request, exchange);
         ledger.ensureCreated();
-        Optional<RunRecord> unfinished = ledger.latestRun().filter(r -> !r.finished());
+        Optional<RunRecord> unfinished = ledger.latestRun("load").filter(r -> !r.finished());
         if (request.reset()) {
             int forgotten = ledger.reset();
             CONSOLE.info("--reset: the ledger forgot {} earlier run(s); every table is emptied again before it is loaded", forgotten);
@@ -151,12 +132,7 @@ public final class LoadCoordinator {
         }
         CONSOLE.info("Run {}: {} tables to copy ({} already done), {} workers", runId, todo.size(),
                 plans.size() - todo.size(), settings.workers());
-        RunContext run = new RunContext(runId, request, plans, report);
-        current = run;
-        if (console != null) {
-            console.start(this::currentReport);
-        }
-        exchange.setProperty(RunContext.PROPERTY, run);
+        slot.started(new RunContext(runId, request, plans, report), exchange);
         return todo;
     }
 
@@ -170,19 +146,6 @@ public final class LoadCoordinator {
             result.add(p.withOrder(result.size()));
         }
         return result;
-    }
-
-    /** The current run, or the last one: what the progress MBean and the meters show. */
-    public RunReport currentReport() {
-        RunContext run = current;
-        return run == null ? null : run.report();
-    }
-
-    /** The exchange property that holds the path of the run report a load wrote (a job file gets a copy). */
-    public static final String REPORT_FILE = "replicator.reportFile";
-
-    public boolean loading() {
-        return loading.get();
     }
 
     /** The plan position --start-from-table names, 0 when not given; an unknown table is an error that lists the plan. */
@@ -221,11 +184,15 @@ public final class LoadCoordinator {
                 LOG.warn("--no-truncate: rows already in {} stay; rows of an earlier copy of {} would now be there twice",
                         qualified, table.id());
             }
+            SyncState syncFrom = syncStart(table);
             ledger.startTable(run.runId(), table, ranges, c -> {
                 if (truncate) {
                     try (Statement st = c.createStatement()) {
                         st.execute(databases.targetDialect().truncateSql(qualified));
                     }
+                }
+                if (syncFrom != null) {
+                    ledger.saveSyncState(c, syncFrom);
                 }
             });
         } else {
@@ -241,6 +208,20 @@ public final class LoadCoordinator {
             chunks.add(new Chunk(run.runId(), table, i, ranges.size(), ranges.get(i)));
         }
         return chunks;
+    }
+
+    /**
+     * For a table with a sync watermark: the watermark and row count before any of its rows is read,
+     * so the first sync after this load reads exactly what changed since, and nothing when nothing did.
+     */
+    private SyncState syncStart(TablePlan table) throws SQLException {
+        Optional<SyncTable> tracked = syncPlanner.table(table);
+        if (tracked.isEmpty()) {
+            return null;
+        }
+        Watermarks.Probe probe = watermarks.probe(tracked.get(), Optional.empty());
+        return new SyncState(table.id(), tracked.get().watermark(), probe.watermark(), probe.sourceRows(),
+                java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC), null, 0, 0);
     }
 
     /** Every chunk of the table committed: the table is done. */
@@ -276,23 +257,6 @@ public final class LoadCoordinator {
 
     /** Closes the run in the ledger, prints the summary and answers the process exit status. */
     public int finishLoad(@ExchangeProperty(RunContext.PROPERTY) RunContext run, Exchange exchange) throws SQLException, java.io.IOException {
-        if (console != null) {
-            console.stop();
-        }
-        run.report().finish();
-        boolean failed = run.report().failed();
-        ledger.setRunStatus(run.runId(), stop.stopping() ? RunRecord.STOPPED : failed ? RunRecord.FAILED : RunRecord.DONE);
-        String json = RunReportFile.json(run.report(), settings, databases.describeSource(), databases.describeTarget());
-        Path file = RunReportFile.write(json, run.runId(), settings.reportDir());
-        exchange.setProperty(REPORT_FILE, file);
-        switch (settings.output()) {
-            case JSON -> System.out.println(json);
-            case QUIET -> System.out.println(run.report().oneLine());
-            default -> {
-                CONSOLE.info(run.report().summary());
-                CONSOLE.info("Run report: {}", file);
-            }
-        }
-        return failed ? 1 : 0;
+        return slot.finish(run, exchange);
     }
 }

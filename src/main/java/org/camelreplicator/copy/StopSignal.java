@@ -27,14 +27,21 @@ public final class StopSignal {
     /** Throws when a stop was requested, naming what was interrupted. */
     public void check(Chunk chunk) {
         if (stopping) {
-            throw new RunStoppedException(chunk);
+            throw new RunStoppedException("Stopped on request during " + chunk + "; it rolled back and is copied again by load --resume");
         }
     }
 
-    /** The process is stopping: the chunk rolled back and stays to do. */
+    /** Throws when a stop was requested before a table's sync began. */
+    public void check(String syncedTable) {
+        if (stopping) {
+            throw new RunStoppedException("Stopped on request before the sync of " + syncedTable + "; the next sync reads its changes");
+        }
+    }
+
+    /** The process is stopping: what was interrupted rolled back and stays to do. */
     public static final class RunStoppedException extends RuntimeException {
-        public RunStoppedException(Chunk chunk) {
-            super("Stopped on request during " + chunk + "; it rolled back and is copied again by load --resume");
+        public RunStoppedException(String message) {
+            super(message);
         }
     }
 }

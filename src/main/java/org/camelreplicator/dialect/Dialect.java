@@ -189,6 +189,35 @@ public interface Dialect {
     }
 
     /** The fastest way this engine takes rows in. */
+    /** The source's current local date and time: the clock a timestamp watermark is held back from. */
+    default java.time.LocalDateTime localNow(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT LOCALTIMESTAMP")) {
+            rs.next();
+            return rs.getObject(1, java.time.LocalDateTime.class);
+        }
+    }
+
+    /**
+     * A change marker the engine keeps itself, named as a table's watermark (PostgreSQL's
+     * {@code xmin}, a SQL Server rowversion column), or empty for an ordinary column.
+     */
+    default java.util.Optional<SystemWatermark> systemWatermark(TableSpec table, String watermark) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * SQL that creates an empty session table with these columns of {@code qualifiedTable}, dropped
+     * when the transaction commits: where sync stages changed rows, or source keys.
+     */
+    default String createStageSql(String qualifiedTable, String stage, List<String> columns) {
+        throw new UnsupportedOperationException("sync writes to PostgreSQL and H2 targets; the " + name() + " target has no upsert here yet");
+    }
+
+    /** Moves the staged rows into the table: rows whose key exists are updated, the others inserted. */
+    default String upsertSql(String qualifiedTable, String stage, List<String> columns, List<String> key) {
+        throw new UnsupportedOperationException("sync writes to PostgreSQL and H2 targets; the " + name() + " target has no upsert here yet");
+    }
+
     BatchWriter batchWriter();
 
     /** Whether this engine can create a schema with IF NOT EXISTS. */

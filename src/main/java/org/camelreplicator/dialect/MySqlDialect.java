@@ -935,4 +935,12 @@ public final class MySqlDialect implements Dialect {
             return labels;
         }
     }
+
+    @Override
+    public java.time.LocalDateTime localNow(Connection c) throws SQLException {
+        try (java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT NOW(6)")) {
+            rs.next();
+            return rs.getObject(1, java.time.LocalDateTime.class);
+        }
+    }
 }

@@ -190,4 +190,36 @@ public final class PostgresDialect implements Dialect {
     public String analyzeSql(String qualifiedTable) {
         return "ANALYZE " + qualifiedTable;
     }
+
+    /**
+     * {@code xmin}, opted into by naming it as the watermark: the id of the transaction that wrote
+     * each row version, so inserts and updates of any table are seen without a timestamp column.
+     * Every id below the oldest transaction still open has finished, so sync advances only to there.
+     * Compared as a 32-bit number: after a transaction id wraparound (about 4 billion transactions)
+     * the table must be loaded again.
+     */
+    @Override
+    public java.util.Optional<SystemWatermark> systemWatermark(TableSpec table, String watermark) {
+        if (!watermark.equalsIgnoreCase("xmin")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new SystemWatermark("xmin::text::bigint",
+                "SELECT txid_snapshot_xmin(txid_current_snapshot()) % 4294967296"));
+    }
+
+    @Override
+    public String createStageSql(String qualifiedTable, String stage, List<String> columns) {
+        return "CREATE TEMPORARY TABLE " + quoteIfNeeded(stage) + " ON COMMIT DROP AS SELECT "
+                + String.join(", ", columns.stream().map(this::quoteIfNeeded).toList()) + " FROM " + qualifiedTable + " WITH NO DATA";
+    }
+
+    @Override
+    public String upsertSql(String qualifiedTable, String stage, List<String> columns, List<String> key) {
+        String list = String.join(", ", columns.stream().map(this::quoteIfNeeded).toList());
+        String conflict = String.join(", ", key.stream().map(this::quoteIfNeeded).toList());
+        List<String> updates = columns.stream().filter(c -> !key.contains(c))
+                .map(c -> quoteIfNeeded(c) + " = EXCLUDED." + quoteIfNeeded(c)).toList();
+        return "INSERT INTO " + qualifiedTable + " (" + list + ") SELECT " + list + " FROM " + quoteIfNeeded(stage)
+                + " ON CONFLICT (" + conflict + ") DO " + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ", updates));
+    }
 }

@@ -679,4 +679,26 @@ public final class SqlServerDialect implements Dialect {
     public BatchWriter batchWriter() {
         return writer;
     }
+
+    @Override
+    public LocalDateTime localNow(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT SYSDATETIME()")) {
+            rs.next();
+            return rs.getObject(1, LocalDateTime.class);
+        }
+    }
+
+    /**
+     * A rowversion column named as the watermark: the database-wide counter every insert and update
+     * sets. MIN_ACTIVE_ROWVERSION() is the lowest value an open transaction may still commit, so
+     * sync advances only below it.
+     */
+    @Override
+    public Optional<SystemWatermark> systemWatermark(TableSpec table, String watermark) {
+        return table.columns().stream()
+                .filter(c -> c.name().equalsIgnoreCase(watermark))
+                .filter(c -> c.typeName().equalsIgnoreCase("rowversion") || c.typeName().equalsIgnoreCase("timestamp"))
+                .findFirst()
+                .map(c -> new SystemWatermark("CAST(" + quote(c.name()) + " AS BIGINT)", "SELECT CAST(MIN_ACTIVE_ROWVERSION() AS BIGINT)"));
+    }
 }

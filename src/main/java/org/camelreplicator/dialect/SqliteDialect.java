@@ -135,4 +135,14 @@ public final class SqliteDialect implements Dialect {
     public BatchWriter batchWriter() {
         return writer;
     }
+
+    /** SQLite has no session time zone: 'now' is UTC, as CURRENT_TIMESTAMP defaults write it. */
+    @Override
+    public java.time.LocalDateTime localNow(Connection c) throws SQLException {
+        try (java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT strftime('%Y-%m-%dT%H:%M:%f', 'now')")) {
+            rs.next();
+            return java.time.LocalDateTime.parse(rs.getString(1));
+        }
+    }
 }

@@ -86,6 +86,17 @@ public final class Ledger {
             row_data    text,
             rejected_at timestamp with time zone NOT NULL,
             FOREIGN KEY (run_id, table_name, chunk_no) REFERENCES %1$s.chunks (run_id, table_name, chunk_no) ON DELETE CASCADE
+        )""",
+        """
+        CREATE TABLE IF NOT EXISTS %s.sync_state (
+            table_name       varchar(1000) PRIMARY KEY,
+            watermark_column varchar(1000) NOT NULL,
+            watermark        varchar(4000),
+            source_rows      bigint NOT NULL,
+            synced_at        timestamp with time zone NOT NULL,
+            changed_at       timestamp with time zone,
+            rows_upserted    bigint NOT NULL,
+            rows_deleted     bigint NOT NULL
         )"""
     };
 
@@ -138,11 +149,20 @@ public final class Ledger {
 
     // ---- runs
 
+    /** The latest run of any command. */
     public Optional<RunRecord> latestRun() throws SQLException {
+        return latestRun(null);
+    }
+
+    /** The latest run of one command (load or sync), or of any when {@code command} is null. */
+    public Optional<RunRecord> latestRun(String command) throws SQLException {
         String sql = "SELECT run_id, command, status, source, started_at, updated_at, finished_at FROM " + t("runs")
-                + " ORDER BY run_id DESC";
+                + (command == null ? "" : " WHERE command = ?") + " ORDER BY run_id DESC";
         try (Connection c = databases.target().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setMaxRows(1);
+            if (command != null) {
+                ps.setString(1, command);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
@@ -387,6 +407,50 @@ public final class Ledger {
     }
 
     // ---- helpers
+
+    // ---- sync
+
+    /** Where sync left a table: its watermark and the source's row count then; empty before its first sync. */
+    public Optional<SyncState> syncState(String table) throws SQLException {
+        String sql = "SELECT watermark_column, watermark, source_rows, synced_at, changed_at, rows_upserted, rows_deleted FROM "
+                + t("sync_state") + " WHERE table_name = ?";
+        try (Connection c = databases.target().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new SyncState(table, rs.getString(1), rs.getString(2), rs.getLong(3), time(rs, 4), time(rs, 5),
+                        rs.getLong(6), rs.getLong(7)));
+            }
+        }
+    }
+
+    /**
+     * Records a table's new watermark inside the transaction that wrote the rows it covers (or, for
+     * a load, the one that started the table), so the two commit together or not at all.
+     */
+    public void saveSyncState(Connection transaction, SyncState state) throws SQLException {
+        update(transaction, "DELETE FROM " + t("sync_state") + " WHERE table_name = ?", state.table());
+        update(transaction, "INSERT INTO " + t("sync_state") + " (table_name, watermark_column, watermark, source_rows, synced_at,"
+                + " changed_at, rows_upserted, rows_deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", state.table(), state.watermarkColumn(),
+                state.watermark(), state.sourceRows(), state.syncedAt(), state.changedAt(), state.rowsUpserted(), state.rowsDeleted());
+    }
+
+    /** The sync state of every table, for the lag gauge and status. */
+    public List<SyncState> syncStates() throws SQLException {
+        String sql = "SELECT table_name, watermark_column, watermark, source_rows, synced_at, changed_at, rows_upserted, rows_deleted FROM "
+                + t("sync_state") + " ORDER BY table_name";
+        List<SyncState> states = new java.util.ArrayList<>();
+        try (Connection c = databases.target().getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                states.add(new SyncState(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), time(rs, 5), time(rs, 6),
+                        rs.getLong(7), rs.getLong(8)));
+            }
+        }
+        return states;
+    }
 
     /** A piece of SQL work that runs inside a ledger transaction. */
     @FunctionalInterface

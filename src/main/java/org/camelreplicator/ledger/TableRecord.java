@@ -12,4 +12,6 @@ public record TableRecord(String table, String targetTable, int planOrder, Strin
     public static final String DONE = "done";
     public static final String FAILED = "failed";
     public static final String SKIPPED = "skipped";
+    /** A table sync found unchanged: one probe query, nothing read. */
+    public static final String UNCHANGED = "unchanged";
 }

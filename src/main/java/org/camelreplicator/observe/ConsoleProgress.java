@@ -63,7 +63,7 @@ public final class ConsoleProgress {
 
     /** "Progress: 3/6 tables, 1,234,567 rows, 120,000 rows/s, ETA 0:00:42; running: a, b". */
     static String line(RunReport report) {
-        long done = report.count(RunReport.Outcome.DONE) + report.count(RunReport.Outcome.SKIPPED) + report.count(RunReport.Outcome.FAILED);
+        long done = report.tableCount() - report.count(RunReport.Outcome.PENDING) - report.count(RunReport.Outcome.RUNNING);
         return String.format(Locale.ROOT, "Progress: %d/%d tables, %s rows, %s rows/s, ETA %s; running: %s", done, report.tableCount(),
                 RunReport.number(report.totalRows()), RunReport.number(report.rowsPerSecond()), eta(report.etaSeconds()),
                 String.join(", ", report.runningTables()));

@@ -7,19 +7,35 @@ import java.util.function.Supplier;
 /**
  * UP or DOWN by thresholds the user sets: failed tables (replicator.health.max-failed-tables) and
  * a batch write slower than replicator.health.max-batch-seconds (the seed's "alert when a sync
- * takes more than 30 s"). Shown on the HTTP /health endpoint, over JMX and as a gauge.
+ * takes more than 30 s"), and sync lag: the time since a table was last synced, above
+ * replicator.health.max-sync-lag-seconds. Shown on the HTTP /health endpoint, over JMX and as a gauge.
  */
 public final class Health {
 
     private final Supplier<RunReport> current;
     private final int maxFailedTables;
     private final double maxBatchSeconds;
+    private final long maxSyncLagSeconds;
     private volatile double lastBatchSeconds;
+    private final java.util.Map<String, Long> lastSyncMillis = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public Health(Supplier<RunReport> current, int maxFailedTables, double maxBatchSeconds) {
+    /** @param maxSyncLagSeconds 0: sync lag is not a threshold */
+    public Health(Supplier<RunReport> current, int maxFailedTables, double maxBatchSeconds, long maxSyncLagSeconds) {
         this.current = current;
         this.maxFailedTables = maxFailedTables;
         this.maxBatchSeconds = maxBatchSeconds;
+        this.maxSyncLagSeconds = maxSyncLagSeconds;
+    }
+
+    /** A table was synced (or found unchanged): its lag starts again from zero. */
+    public void tableSynced(String table) {
+        lastSyncMillis.put(table, System.currentTimeMillis());
+    }
+
+    /** Seconds since the table synced longest ago was last synced by this process; 0 before any sync. */
+    public double syncLagSeconds() {
+        long oldest = lastSyncMillis.values().stream().mapToLong(Long::longValue).min().orElse(0);
+        return oldest == 0 ? 0 : (System.currentTimeMillis() - oldest) / 1000.0;
     }
 
     public void batchWritten(long nanos) {
@@ -37,6 +53,11 @@ public final class Health {
         if (lastBatchSeconds > maxBatchSeconds) {
             problems.add(String.format(java.util.Locale.ROOT, "the last batch took %.1f s to write (replicator.health.max-batch-seconds=%s)",
                     lastBatchSeconds, maxBatchSeconds));
+        }
+        double lag = syncLagSeconds();
+        if (maxSyncLagSeconds > 0 && lag > maxSyncLagSeconds) {
+            problems.add(String.format(java.util.Locale.ROOT, "a table was last synced %.0f s ago (replicator.health.max-sync-lag-seconds=%d)",
+                    lag, maxSyncLagSeconds));
         }
         return problems;
     }

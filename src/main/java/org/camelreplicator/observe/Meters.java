@@ -20,7 +20,8 @@ import io.micrometer.core.instrument.Clock;
  * The replicator's Micrometer meters, published over JMX (domain {@code metrics}) and in
  * Prometheus format (the HTTP endpoint). Per table: rows and bytes committed, chunk duration,
  * failures; per batch: rows, bytes, write time; retries by error class (SQLState); run duration;
- * and gauges of the current run (rows/s, ETA, tables failed and running, health).
+ * sync: tables by outcome, rows deleted, lag; and gauges of the current run (rows/s, ETA, tables
+ * failed and running, health).
  */
 public final class Meters implements AutoCloseable {
 
@@ -31,7 +32,7 @@ public final class Meters implements AutoCloseable {
     private final DistributionSummary batchBytes;
     private final Timer batchWrite;
 
-    public Meters(Supplier<RunReport> current, Supplier<Boolean> healthy) {
+    public Meters(Supplier<RunReport> current, Health health) {
         registry.add(jmx);
         registry.add(prometheus);
         batchRows = DistributionSummary.builder("replicator.batch.rows").description("Rows per batch written")
@@ -48,7 +49,9 @@ public final class Meters implements AutoCloseable {
                 .register(registry);
         Gauge.builder("replicator.run.tables.running", () -> value(current, r -> r.runningTables().size()))
                 .register(registry);
-        Gauge.builder("replicator.health", () -> healthy.get() ? 1 : 0).description("1 when healthy, 0 when a threshold is crossed")
+        Gauge.builder("replicator.sync.lag.seconds", health::syncLagSeconds)
+                .description("Seconds since the table synced longest ago was last synced (0 before the first sync)").register(registry);
+        Gauge.builder("replicator.health", () -> health.healthy() ? 1 : 0).description("1 when healthy, 0 when a threshold is crossed")
                 .register(registry);
     }
 
@@ -79,6 +82,16 @@ public final class Meters implements AutoCloseable {
 
     public void tableFailed(String table) {
         Counter.builder("replicator.failures").tag("table", table).register(registry).increment();
+    }
+
+    /** sync: a table synced, found unchanged, or failed. */
+    public void tableSynced(String table, RunReport.Outcome outcome) {
+        Counter.builder("replicator.sync.tables").tag("table", table).tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+                .register(registry).increment();
+    }
+
+    public void rowsDeleted(String table, long rows) {
+        Counter.builder("replicator.rows.deleted").tag("table", table).register(registry).increment(rows);
     }
 
     public void runFinished(double seconds) {

@@ -60,7 +60,7 @@ public final class Progress implements ProgressMBean {
     @Override
     public long getTablesDone() {
         RunReport r = report();
-        return r == null ? 0 : r.count(RunReport.Outcome.DONE) + r.count(RunReport.Outcome.SKIPPED);
+        return r == null ? 0 : r.count(RunReport.Outcome.DONE) + r.count(RunReport.Outcome.SKIPPED) + r.count(RunReport.Outcome.UNCHANGED);
     }
 
     @Override

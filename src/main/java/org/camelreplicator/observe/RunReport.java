@@ -24,9 +24,19 @@ public final class RunReport {
     /** The console: progress and summaries go to standard output (see logback.xml). */
     public static final Logger CONSOLE = LoggerFactory.getLogger("replicator.console");
 
-    public enum Outcome { PENDING, RUNNING, DONE, FAILED, SKIPPED }
+    public enum Outcome {
+        PENDING, RUNNING, DONE, FAILED, SKIPPED,
+        /** sync: the probe found nothing changed, nothing was read */
+        UNCHANGED;
+
+        /** Whether the table is finished with, however it ended. */
+        public boolean finished() {
+            return this != PENDING && this != RUNNING;
+        }
+    }
 
     private final long runId;
+    private final String kind;
     private final String resumeCommand;
     private final int progressEvery;
     private final long startNanos = System.nanoTime();
@@ -48,6 +58,13 @@ public final class RunReport {
      */
     public RunReport(long runId, Map<String, Long> estimatedRows, int progressEvery, String resumeCommand,
                      Meters meters, Health health) {
+        this("Load", runId, estimatedRows, progressEvery, resumeCommand, meters, health);
+    }
+
+    /** @param kind what the run is, as the summary names it: Load or Sync */
+    public RunReport(String kind, long runId, Map<String, Long> estimatedRows, int progressEvery, String resumeCommand,
+                     Meters meters, Health health) {
+        this.kind = kind;
         this.runId = runId;
         this.progressEvery = progressEvery;
         this.resumeCommand = resumeCommand;
@@ -98,6 +115,12 @@ public final class RunReport {
         table(table).rejected.addAndGet(rows);
     }
 
+    /** Rows deleted from the target because they are gone from the source (sync). */
+    public void rowsDeleted(String table, long rows) {
+        table(table).deleted.addAndGet(rows);
+        meters.rowsDeleted(table, rows);
+    }
+
     /** Rows an earlier attempt of a resumed run already committed. */
     public void rowsAlreadyCopied(String table, long rows) {
         table(table).previousRows = rows;
@@ -126,6 +149,12 @@ public final class RunReport {
         }
         if (outcome == Outcome.FAILED) {
             meters.tableFailed(table);
+        }
+        if (kind.equals("Sync")) {
+            meters.tableSynced(table, outcome);
+            if (outcome != Outcome.FAILED) {
+                health.tableSynced(table);
+            }
         }
         int done = finishedTables.incrementAndGet();
         CONSOLE.info("[{}/{}] {} {}: {} rows in {} s ({} rows/s){}", done, tables.size(), label(outcome), table,
@@ -251,6 +280,7 @@ public final class RunReport {
     public Map<String, Object> toMap() {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("run_id", runId);
+        root.put("command", kind.toLowerCase(Locale.ROOT));
         root.put("started_at", java.time.Instant.ofEpochMilli(startMillis).toString());
         root.put("seconds", round(seconds()));
         root.put("status", !finished() ? "running" : failed() ? "failed" : "done");
@@ -259,11 +289,13 @@ public final class RunReport {
         totals.put("completed", count(Outcome.DONE));
         totals.put("failed", count(Outcome.FAILED));
         totals.put("skipped", count(Outcome.SKIPPED));
+        totals.put("unchanged", count(Outcome.UNCHANGED));
         totals.put("not_finished", count(Outcome.PENDING) + count(Outcome.RUNNING));
         totals.put("rows", totalRows());
         totals.put("bytes", totalBytes());
         totals.put("rows_per_second", rowsPerSecond());
         totals.put("rejected_rows", tables.values().stream().mapToLong(t -> t.rejected.get()).sum());
+        totals.put("deleted_rows", tables.values().stream().mapToLong(t -> t.deleted.get()).sum());
         totals.put("retries", totalRetries());
         totals.put("retries_by_error", retriesByError());
         root.put("totals", totals);
@@ -279,6 +311,7 @@ public final class RunReport {
             m.put("batches", t.batches.get());
             m.put("retries", t.retries.get());
             m.put("rejected_rows", t.rejected.get());
+            m.put("deleted_rows", t.deleted.get());
             m.put("error", t.error);
             perTable.put(t.id, m);
         }
@@ -293,7 +326,7 @@ public final class RunReport {
         String rule = "-".repeat(width + 50);
         StringBuilder sb = new StringBuilder();
         sb.append('\n').append("=".repeat(width + 50)).append('\n');
-        sb.append("Load summary, run ").append(runId).append('\n').append(rule).append('\n');
+        sb.append(kind).append(" summary, run ").append(runId).append('\n').append(rule).append('\n');
         sb.append(String.format(Locale.ROOT, "%-" + width + "s %14s %9s %12s  %s%n", "Table", "Rows", "Seconds", "Rows/s", "Status"));
         List<TableProgress> failed = new ArrayList<>();
         for (TableProgress t : tables.values()) {
@@ -304,9 +337,15 @@ public final class RunReport {
             }
         }
         sb.append(rule).append('\n');
-        sb.append(String.format(Locale.ROOT, "Tables: %d total, %d completed, %d failed, %d skipped, %d not finished%n",
-                tables.size(), count(Outcome.DONE), count(Outcome.FAILED), count(Outcome.SKIPPED),
-                count(Outcome.PENDING) + count(Outcome.RUNNING)));
+        if (kind.equals("Sync")) {
+            sb.append(String.format(Locale.ROOT, "Tables: %d total, %d synced, %d unchanged, %d failed, %d not finished%n",
+                    tables.size(), count(Outcome.DONE), count(Outcome.UNCHANGED), count(Outcome.FAILED),
+                    count(Outcome.PENDING) + count(Outcome.RUNNING)));
+        } else {
+            sb.append(String.format(Locale.ROOT, "Tables: %d total, %d completed, %d failed, %d skipped, %d not finished%n",
+                    tables.size(), count(Outcome.DONE), count(Outcome.FAILED), count(Outcome.SKIPPED),
+                    count(Outcome.PENDING) + count(Outcome.RUNNING)));
+        }
         sb.append("Total rows synced: ").append(number(totalRows())).append('\n');
         long rejected = tables.values().stream().mapToLong(t -> t.rejected.get()).sum();
         if (rejected > 0) {
@@ -314,6 +353,10 @@ public final class RunReport {
             sb.append(String.join(", ", tables.values().stream().filter(t -> t.rejected.get() > 0)
                     .map(t -> t.id + ": " + number(t.rejected.get())).toList()));
             sb.append("), recorded in the ledger table rejects\n");
+        }
+        long deleted = tables.values().stream().mapToLong(t -> t.deleted.get()).sum();
+        if (deleted > 0) {
+            sb.append("Rows deleted (gone from the source): ").append(number(deleted)).append('\n');
         }
         if (totalRetries() > 0) {
             sb.append("Retries after transient failures: ").append(number(totalRetries())).append(' ').append(retriesByError()).append('\n');
@@ -333,9 +376,11 @@ public final class RunReport {
 
     /** One line of the totals, for --quiet. */
     public String oneLine() {
-        return String.format(Locale.ROOT, "Run %d %s: %d tables (%d completed, %d failed, %d skipped), %s rows in %.1f s (%s rows/s)%s",
-                runId, failed() ? "failed" : "done", tables.size(), count(Outcome.DONE), count(Outcome.FAILED),
-                count(Outcome.SKIPPED), number(totalRows()), seconds(), number(rowsPerSecond()),
+        String counts = kind.equals("Sync")
+                ? String.format(Locale.ROOT, "%d synced, %d unchanged, %d failed", count(Outcome.DONE), count(Outcome.UNCHANGED), count(Outcome.FAILED))
+                : String.format(Locale.ROOT, "%d completed, %d failed, %d skipped", count(Outcome.DONE), count(Outcome.FAILED), count(Outcome.SKIPPED));
+        return String.format(Locale.ROOT, "%s run %d %s: %d tables (%s), %s rows in %.1f s (%s rows/s)%s",
+                kind, runId, failed() ? "failed" : "done", tables.size(), counts, number(totalRows()), seconds(), number(rowsPerSecond()),
                 failed() ? "; resume with: " + resumeCommand : "");
     }
 
@@ -369,6 +414,7 @@ public final class RunReport {
         final AtomicLong rows = new AtomicLong();
         final AtomicLong bytes = new AtomicLong();
         final AtomicLong rejected = new AtomicLong();
+        final AtomicLong deleted = new AtomicLong();
         final AtomicLong retries = new AtomicLong();
         final AtomicInteger chunks = new AtomicInteger();
         final AtomicLong batches = new AtomicLong();
@@ -388,7 +434,7 @@ public final class RunReport {
         }
 
         long rowsLeft() {
-            if (outcome == Outcome.DONE || outcome == Outcome.SKIPPED || outcome == Outcome.FAILED) {
+            if (outcome.finished()) {
                 return 0;
             }
             return Math.max(0, Math.max(0, estimatedRows) - totalRows());

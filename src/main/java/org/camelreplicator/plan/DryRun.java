@@ -78,7 +78,7 @@ public final class DryRun {
 
     /** What the ledger holds: whether a load would refuse, and what --resume would skip. */
     private String resumeView(RunRequest request) throws SQLException {
-        Optional<RunRecord> last = ledger.exists() ? ledger.latestRun() : Optional.empty();
+        Optional<RunRecord> last = ledger.exists() ? ledger.latestRun("load") : Optional.empty();
         if (last.isEmpty()) {
             return "Ledger: no run recorded yet; a load starts run 1.";
         }

@@ -22,7 +22,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = KeyRange.IntegerRange.class, name = "int"),
         @JsonSubTypes.Type(value = KeyRange.KeysetRange.class, name = "keyset"),
         @JsonSubTypes.Type(value = KeyRange.MonthRange.class, name = "month"),
-        @JsonSubTypes.Type(value = KeyRange.NullValues.class, name = "null")
+        @JsonSubTypes.Type(value = KeyRange.NullValues.class, name = "null"),
+        @JsonSubTypes.Type(value = KeyRange.ChangedAfter.class, name = "changed")
 })
 public sealed interface KeyRange {
 
@@ -231,6 +232,36 @@ public sealed interface KeyRange {
         @Override
         public String describe() {
             return column + " is null";
+        }
+    }
+
+    /**
+     * Rows whose watermark is above a value: what sync reads. The watermark is a column, or an
+     * expression of the source's own change marker (PostgreSQL {@code xmin}); a null value means
+     * every row (a table sync has no watermark for yet).
+     *
+     * @param column     the watermark column, as the user named it
+     * @param expression the SQL the source compares, or null for the quoted column
+     * @param after      the value, a {@link KeyValues} string, or null
+     */
+    record ChangedAfter(String column, String expression, String after) implements KeyRange {
+
+        @Override
+        public String condition(UnaryOperator<String> quoteColumn, Function<Object, String> value) {
+            if (after == null) {
+                return "";
+            }
+            return (expression == null ? quoteColumn.apply(column) : expression) + " > " + value.apply(KeyValues.decode(after));
+        }
+
+        @Override
+        public List<Object> parameters() {
+            return after == null ? List.of() : List.of(KeyValues.decode(after));
+        }
+
+        @Override
+        public String describe() {
+            return after == null ? "all rows (no watermark yet)" : column + " > " + after.substring(2);
         }
     }
 }

@@ -69,6 +69,11 @@ public final class LoadPlanner {
         return map(selected);
     }
 
+    /** Whether the settings select every table (replicator.tables is empty or *). */
+    public boolean selectsAll() {
+        return settings.tables().isEmpty();
+    }
+
     /** The chunk ranges of a table, from the source's key distribution or the months of its split column. */
     public List<KeyRange> planChunks(TablePlan table) throws SQLException {
         try (Connection c = databases.source().getConnection()) {

@@ -56,7 +56,7 @@ class RunReportTest {
 
         Replicator.Result quiet = chinook.run("load", "--tables=Genre", "--quiet");
         assertThat(quiet.exitCode()).as(quiet.all()).isZero();
-        assertThat(quiet.out().strip()).startsWith("Run 1 done: 1 tables (1 completed, 0 failed, 0 skipped), 25 rows in")
+        assertThat(quiet.out().strip()).startsWith("Load run 1 done: 1 tables (1 completed, 0 failed, 0 skipped), 25 rows in")
                 .doesNotContain("\n");
 
         Replicator.Result json = chinook.run("load", "--tables=Genre", "--json");

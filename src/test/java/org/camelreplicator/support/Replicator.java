@@ -39,6 +39,14 @@ public final class Replicator {
         return r;
     }
 
+    /** The same databases with more settings for every command. */
+    public Replicator with(String... settings) {
+        Replicator r = new Replicator();
+        r.base.addAll(base);
+        r.base.addAll(List.of(settings));
+        return r;
+    }
+
     /** Runs a command: the command name, then its own options; answers the exit status and output. */
     public Result run(String command, String... options) {
         List<String> args = new ArrayList<>();

@@ -1,0 +1,115 @@
+package org.camelreplicator.config;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What {@code sync} needs: per table the watermark column that tells changed rows, the key rows are
+ * upserted on, and how deletes are carried; plus the overlap that catches rows committed late.
+ *
+ * @param watermarks      {@code replicator.table.<table>.sync.watermark}: table -> column (or {@code xmin})
+ * @param keys            {@code replicator.table.<table>.sync.key}: table -> key columns (default: the primary key)
+ * @param deletes         {@code replicator.table.<table>.sync.deletes}: table -> how deletes are carried
+ * @param defaultWatermark {@code replicator.sync.watermark}: a column used for every table that has it, or empty
+ * @param defaultDeletes  {@code replicator.sync.deletes}: for tables without their own setting
+ * @param overlapSeconds  {@code replicator.sync.overlap-seconds}: a timestamp watermark never advances past
+ *                        the source's clock minus this, so a row committed up to this long after its
+ *                        timestamp is still seen
+ * @param overlapIds      {@code replicator.sync.overlap-ids}: an integer watermark is read again from this many
+ *                        values below it, so ids committed out of order are still seen
+ */
+public record SyncSettings(
+        Map<String, String> watermarks,
+        Map<String, List<String>> keys,
+        Map<String, Deletes> deletes,
+        String defaultWatermark,
+        Deletes defaultDeletes,
+        long overlapSeconds,
+        long overlapIds) {
+
+    /** How rows deleted on the source reach the target. */
+    public enum Deletes {
+        /** Not carried: the target keeps rows deleted on the source. */
+        NONE,
+        /** When the target has more rows than the source, the keys are compared range by range and extra rows deleted. */
+        RECONCILE
+    }
+
+    static final String WATERMARK = ".sync.watermark";
+    static final String KEY = ".sync.key";
+    static final String DELETES = ".sync.deletes";
+
+    /** Reads one {@code replicator.table.<table>.sync.*} setting into the maps; false when the key is not one. */
+    static boolean read(String key, String value, String table, Map<String, String> watermarks,
+                        Map<String, List<String>> keys, Map<String, Deletes> deletes) {
+        String v = value.trim();
+        if (key.endsWith(WATERMARK)) {
+            if (v.isEmpty()) {
+                throw new InvalidSettingException(key, value, "is empty; give the column that grows with every change (e.g. updated_at)");
+            }
+            watermarks.put(table, v);
+        } else if (key.endsWith(KEY)) {
+            List<String> columns = Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+            if (columns.isEmpty()) {
+                throw new InvalidSettingException(key, value, "is empty; give the key columns, comma-separated (e.g. order_id,line_no)");
+            }
+            keys.put(table, columns);
+        } else if (key.endsWith(DELETES)) {
+            deletes.put(table, deletes(key, v));
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    static Deletes deletes(String key, String value) {
+        try {
+            return Deletes.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(key, value, "is not one of none, reconcile");
+        }
+    }
+
+    /** The watermark column of a table: its own setting, else replicator.sync.watermark when the table has that column; or null. */
+    public String watermarkOf(org.camelreplicator.catalog.TableSpec table) {
+        String own = lookup(watermarks, table);
+        if (own != null) {
+            return own;
+        }
+        if (!defaultWatermark.isEmpty()) {
+            return table.columns().stream().map(org.camelreplicator.catalog.ColumnSpec::name)
+                    .filter(defaultWatermark::equalsIgnoreCase).findFirst().orElse(null);
+        }
+        return null;
+    }
+
+    /** The configured upsert key of a table, or null for its primary key. */
+    public List<String> keyOf(org.camelreplicator.catalog.TableSpec table) {
+        return lookup(keys, table);
+    }
+
+    public Deletes deletesOf(org.camelreplicator.catalog.TableSpec table) {
+        Deletes own = lookup(deletes, table);
+        return own != null ? own : defaultDeletes;
+    }
+
+    /** A per-table setting names the table as {@code table} or {@code schema.table}, in any case. */
+    private static <V> V lookup(Map<String, V> settings, org.camelreplicator.catalog.TableSpec table) {
+        for (Map.Entry<String, V> e : settings.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(table.qualifiedName()) || e.getKey().equalsIgnoreCase(table.name())) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** The table names the per-table sync settings use, for the check that each names a table. */
+    public List<String> namedTables() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(watermarks.keySet());
+        names.addAll(keys.keySet());
+        names.addAll(deletes.keySet());
+        return List.copyOf(names);
+    }
+}

@@ -1,0 +1,196 @@
+package org.camelreplicator.sync;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.camelreplicator.config.Databases;
+import org.camelreplicator.config.InvalidSettingException;
+import org.camelreplicator.config.ReplicatorSettings;
+import org.camelreplicator.copy.RunSlot;
+import org.camelreplicator.copy.StopSignal;
+import org.camelreplicator.ledger.Ledger;
+import org.camelreplicator.ledger.RunRecord;
+import org.camelreplicator.ledger.SyncState;
+import org.camelreplicator.ledger.TableRecord;
+import org.camelreplicator.observe.Errors;
+import org.camelreplicator.observe.Health;
+import org.camelreplicator.observe.Meters;
+import org.camelreplicator.observe.RunReport;
+import org.camelreplicator.observe.RunReport.Outcome;
+import org.camelreplicator.plan.Chunk;
+import org.camelreplicator.plan.KeyRange;
+import org.camelreplicator.plan.RunContext;
+import org.camelreplicator.plan.RunRequest;
+import org.camelreplicator.plan.TablePlan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static org.camelreplicator.observe.RunReport.CONSOLE;
+
+/**
+ * The steps of the sync routes (routes/sync.camel.yaml) that begin and end a sync run and its
+ * tables. The changed rows themselves go through {@link SyncTransactions}, deletes through
+ * {@link DeleteReconciler}.
+ */
+public final class SyncCoordinator {
+
+    /** The exchange property that carries a table's probe from the probe step to the upsert's commit. */
+    public static final String CHANGES = "replicatorSyncChanges";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncCoordinator.class);
+
+    private final Databases databases;
+    private final ReplicatorSettings settings;
+    private final SyncPlanner planner;
+    private final Watermarks watermarks;
+    private final Ledger ledger;
+    private final StopSignal stop;
+    private final RunSlot slot;
+    private final Meters meters;
+    private final Health health;
+
+    public SyncCoordinator(Databases databases, ReplicatorSettings settings, SyncPlanner planner, Watermarks watermarks, Ledger ledger,
+                           StopSignal stop, RunSlot slot, Meters meters, Health health) {
+        this.databases = databases;
+        this.settings = settings;
+        this.planner = planner;
+        this.watermarks = watermarks;
+        this.ledger = ledger;
+        this.stop = stop;
+        this.slot = slot;
+        this.meters = meters;
+        this.health = health;
+    }
+
+    /** What a table's probe decided, and for which table: read by the upsert and the delete steps. */
+    public record Changes(SyncTable table, Watermarks.Probe probe, Optional<SyncState> previous) {
+    }
+
+    /**
+     * Opens a sync run and returns its tables. Refused while a load is unfinished: its tables are
+     * half copied, and the load's resume is what completes them.
+     */
+    public List<SyncTable> startSync(RunRequest request, Exchange exchange) throws SQLException {
+        slot.take(request, exchange);
+        ledger.ensureCreated();
+        Optional<RunRecord> load = ledger.latestRun("load");
+        if (load.isPresent() && !load.get().finished()) {
+            throw new InvalidSettingException("sync", "Load run " + load.get().id() + " (started " + load.get().startedAt()
+                    + ") did not finish, so its tables are partly copied. Finish it with load --resume (or start over with"
+                    + " load --reset), then sync.");
+        }
+        List<SyncTable> tables = planner.plan(request);
+        checkTargetTables(tables);
+        long runId = ledger.startRun("sync", databases.describeSource());
+        List<TablePlan> plans = tables.stream().map(SyncTable::plan).toList();
+        ledger.recordTables(runId, plans);
+        Map<String, Long> estimates = new LinkedHashMap<>();
+        plans.forEach(p -> estimates.put(p.id(), -1L));
+        RunReport report = new RunReport("Sync", runId, estimates, settings.progressEvery(),
+                "java -jar target/camel-replicator.jar sync", meters, health);
+        CONSOLE.info("Sync run {}: {} tables, {} workers", runId, tables.size(), settings.workers());
+        slot.started(new RunContext(runId, request, plans, report), exchange);
+        return tables;
+    }
+
+    /** Sync writes into the tables a load created; a missing one is named with what to do. */
+    private void checkTargetTables(List<SyncTable> tables) throws SQLException {
+        List<String> missing = new ArrayList<>();
+        try (Connection c = databases.target().getConnection()) {
+            for (SyncTable t : tables) {
+                String schema = t.plan().targetSchema();
+                try (ResultSet rs = c.getMetaData().getTables(null, schema, t.plan().targetName(), null)) {
+                    if (!rs.next()) {
+                        missing.add(t.id() + " (" + t.plan().targetQualifiedName() + ")");
+                    }
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new InvalidSettingException("sync", "Sync updates tables a load created, and the target has no table for "
+                    + String.join(", ", missing) + ". Run load first (load --tables=... for just these).");
+        }
+    }
+
+    /**
+     * The probe: one small query on the source. Answers the rows to read (as a one-chunk read of
+     * the rows above the watermark), or null when the table is unchanged and nothing is read.
+     */
+    public Chunk probe(SyncTable table, Exchange exchange) throws SQLException {
+        stop.check(table.id());
+        RunContext run = run(exchange);
+        run.report().tableStarted(table.id());
+        ledger.resumeTable(run.runId(), table.id());
+        Optional<SyncState> previous = ledger.syncState(table.id());
+        if (previous.isEmpty()) {
+            LOG.warn("{}: sync has no watermark for it yet (loaded before its watermark was configured); this sync reads and upserts every row",
+                    table.id());
+        }
+        Watermarks.Probe probe = watermarks.probe(table, previous);
+        exchange.setProperty(CHANGES, new Changes(table, probe, previous));
+        if (!probe.changed()) {
+            return null;
+        }
+        KeyRange changed = new KeyRange.ChangedAfter(table.watermark(), table.system() == null ? null : table.system().expression(),
+                probe.readAfter());
+        return new Chunk(run.runId(), table.plan(), 0, 1, changed);
+    }
+
+    /** The table is in step: its changes (and deletes) committed, or the probe found nothing to do. */
+    public void tableSynced(SyncTable table, Exchange exchange) throws SQLException {
+        RunContext run = run(exchange);
+        Changes changes = exchange.getProperty(CHANGES, Changes.class);
+        long upserted = exchange.getProperty(SyncTransactions.UPSERTED, 0L, Long.class);
+        long deleted = exchange.getProperty(DeleteReconciler.DELETED, 0L, Long.class);
+        boolean unchanged = !changes.probe().changed() && deleted == 0;
+        // the watermark committed with the rows; this records when, and what the last sync did
+        Optional<SyncState> state = ledger.syncState(table.id());
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        SyncState recorded = state.orElse(new SyncState(table.id(), table.watermark(), changes.probe().watermark(),
+                changes.probe().sourceRows(), now, null, 0, 0));
+        try (Connection c = databases.target().getConnection()) {
+            c.setAutoCommit(false);
+            ledger.saveSyncState(c, new SyncState(table.id(), recorded.watermarkColumn(), recorded.watermark(), recorded.sourceRows(), now,
+                    unchanged ? recorded.changedAt() : now, unchanged ? 0 : recorded.rowsUpserted(), deleted));
+            c.commit();
+        }
+        ledger.finishTable(run.runId(), table.id(), unchanged ? TableRecord.UNCHANGED : TableRecord.DONE, upserted, null);
+        if (deleted > 0) {
+            run.report().rowsDeleted(table.id(), deleted);
+        }
+        run.report().tableFinished(table.id(), unchanged ? Outcome.UNCHANGED : Outcome.DONE, null);
+    }
+
+    /** The table's sync failed for good: its changes rolled back, its watermark did not move; the others go on. */
+    public void tableFailed(SyncTable table, Exchange exchange) throws SQLException {
+        RunContext run = run(exchange);
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (stop.stopping()) {
+            LOG.warn("Sync of {} stopped on request; its changes rolled back and the next sync reads them again", table.id());
+            return;
+        }
+        String message = Errors.describe(error);
+        LOG.error("Sync of {} failed: {}", table.id(), message, error);
+        ledger.finishTable(run.runId(), table.id(), TableRecord.FAILED, 0, message);
+        run.report().tableFinished(table.id(), Outcome.FAILED, message);
+    }
+
+    /** Closes the run in the ledger, prints the summary and answers the exit status. */
+    public int finishSync(@ExchangeProperty(RunContext.PROPERTY) RunContext run, Exchange exchange) throws SQLException, java.io.IOException {
+        return slot.finish(run, exchange);
+    }
+
+    private static RunContext run(Exchange exchange) {
+        return exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+    }
+}
