@@ -198,6 +198,14 @@ public interface Dialect {
     }
 
     /**
+     * Reads a watermark value with its type (a timestamp as a date-time, an id as a number), also
+     * where {@link #reader} passes values on as text.
+     */
+    default ValueReader watermarkReader(ColumnSpec column) {
+        return ValueReaders.forJdbcType(column);
+    }
+
+    /**
      * A change marker the engine keeps itself, named as a table's watermark (PostgreSQL's
      * {@code xmin}, a SQL Server rowversion column), or empty for an ordinary column.
      */

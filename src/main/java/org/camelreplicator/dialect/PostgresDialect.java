@@ -162,6 +162,12 @@ public final class PostgresDialect implements Dialect {
         };
     }
 
+    /** pgjdbc reports timestamptz as TIMESTAMP: its values are instants, read with their offset. */
+    @Override
+    public ValueReader watermarkReader(ColumnSpec column) {
+        return column.typeName().equalsIgnoreCase("timestamptz") ? ValueReaders.TIMESTAMP_TZ : ValueReaders.forJdbcType(column);
+    }
+
     @Override
     public String postgresType(ColumnSpec column) {
         return column.typeName();

@@ -136,6 +136,12 @@ public final class SqliteDialect implements Dialect {
         return writer;
     }
 
+    /** Values as stored: integers as numbers, timestamps as the text they are kept as. */
+    @Override
+    public ValueReader watermarkReader(ColumnSpec column) {
+        return ValueReaders.OBJECT;
+    }
+
     /** SQLite has no session time zone: 'now' is UTC, as CURRENT_TIMESTAMP defaults write it. */
     @Override
     public java.time.LocalDateTime localNow(Connection c) throws SQLException {

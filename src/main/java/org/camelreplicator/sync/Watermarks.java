@@ -66,7 +66,7 @@ public final class Watermarks {
             long rows;
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
                 rs.next();
-                max = normalize(table.system() != null ? rs.getObject(1) : dialect.reader(table.column()).read(rs, 1), table);
+                max = normalize(table.system() != null ? rs.getObject(1) : dialect.watermarkReader(table.column()).read(rs, 1), table);
                 rows = rs.getLong(2);
             }
             Object before = previousWatermark(table, previous);
@@ -78,7 +78,8 @@ public final class Watermarks {
             Object next = max == null ? before : min(max, limit(c, table, max));
             boolean changed = previous.isEmpty() || (before == null && rows > 0) || rows != previous.get().sourceRows()
                     || (max != null && before != null && compare(max, before) > 0);
-            return new Probe(changed, before == null ? null : KeyValues.encode(lookBack(before)),
+            Object readAfter = before == null || table.system() != null ? before : lookBack(before);
+            return new Probe(changed, readAfter == null ? null : KeyValues.encode(readAfter),
                     next == null ? null : KeyValues.encode(next), rows);
         }
     }
@@ -121,7 +122,7 @@ public final class Watermarks {
         return null;
     }
 
-    /** Where the next read starts: an integer watermark is read again from overlap-ids values below it. */
+    /** Where the next read starts: an integer column is read again from overlap-ids values below its watermark. */
     private Object lookBack(Object watermark) {
         if (watermark instanceof Long l) {
             return l - settings.overlapIds();

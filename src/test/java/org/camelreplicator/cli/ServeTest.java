@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -109,12 +110,35 @@ class ServeTest {
             });
             await().atMost(Duration.ofSeconds(60)).failFast("the first load ended before it was seen running", first::isDone)
                     .until(() -> chunksDone(db.target) > 0);
+            assertThatThrownBy(() -> runtime.request("direct:sync", RunRequest.of("sync")))
+                    .hasRootCauseInstanceOf(org.camelreplicator.copy.LoadRunningException.class)
+                    .rootCause().hasMessageContaining("A load (run 1) is already running in this process; this sync is refused");
             Files.writeString(inbox.resolve("again.job"), "resume=false\n");
             assertThat(first.get(120, TimeUnit.SECONDS)).isEqualTo(0);
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(inbox.resolve("done").resolve("again.job.report.json")));
         }
         assertThat(finishedRuns(db.target)).isEqualTo(2);
         assertRunsNeverOverlapped(db.target);
+    }
+
+    @Test
+    void aSyncJobFileBringsTheTargetInStepAfterALoad() throws Exception {
+        Databases db = databases("serve_sync", 3_000);
+        TestPostgres.execute(db.source, "ALTER TABLE items ADD COLUMN updated_at timestamp NOT NULL DEFAULT localtimestamp - interval '1 day'");
+        Path inbox = dir.resolve("inbox");
+        Files.createDirectories(inbox);
+        try (ReplicatorRuntime runtime = serve(db, Map.of("replicator.serve.inbox", inbox.toString(),
+                "replicator.sync.watermark", "updated_at", "replicator.sync.overlap-seconds", "0"))) {
+            assertThat(runtime.request("direct:load", RunRequest.of("load"))).isEqualTo(0);
+            TestPostgres.execute(db.source, "UPDATE items SET qty = -1, updated_at = localtimestamp WHERE id <= 10");
+            Files.writeString(inbox.resolve("changes.job"), "command=sync\n");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(inbox.resolve("done").resolve("changes.job.report.json")));
+            assertThat(Files.readString(inbox.resolve("done").resolve("changes.job.report.json"))).contains("\"command\" : \"sync\"");
+        }
+        try (Connection s = TestPostgres.connect(db.source); Connection t = TestPostgres.connect(db.target)) {
+            assertThat(Tables.contentHash(t, "items", "id")).isEqualTo(Tables.contentHash(s, "items", "id"));
+            assertThat(Tables.single(t, "SELECT rows_copied FROM replicator.tables WHERE run_id = 2")).isEqualTo(10);
+        }
     }
 
     /** A source with one table of sample rows and an empty target, in the embedded PostgreSQL. */

@@ -61,4 +61,129 @@ class SyncTest {
                     .as("nothing changed since: both tables only probed").isEqualTo("unchanged,unchanged");
         }
     }
+
+    @Test
+    void aSyncKilledMidUpsertLeavesTargetAndWatermarkAsTheyWereAndTheNextSyncIsExact() throws Exception {
+        String source = TestPostgres.newDatabase("sync_kill_source");
+        String target = TestPostgres.newDatabase("sync_kill_target");
+        try (Connection c = TestPostgres.connect(source)) {
+            SampleTables.createItems(c, "items", 300_000);
+        }
+        TestPostgres.execute(source, "ALTER TABLE items ADD COLUMN updated_at timestamp NOT NULL DEFAULT localtimestamp - interval '1 day'");
+        Replicator replicator = Replicator.between(source, "postgres", target, dir).with("--replicator.sync.watermark=updated_at",
+                "--replicator.sync.overlap-seconds=0", "--batch-rows=1000");
+        assertThat(replicator.run("load").exitCode()).isZero();
+        String watermarkAfterLoad = watermark(target);
+        String targetAfterLoad = hash(target);
+        TestPostgres.execute(source, "UPDATE items SET name = 'changed ' || id, updated_at = localtimestamp");
+
+        org.camelreplicator.support.ReplicatorProcess sync = org.camelreplicator.support.ReplicatorProcess.start(dir.resolve("sync.log"),
+                java.util.List.of("sync", "--source.url=" + source, "--source.username=postgres", "--target.url=" + target,
+                        "--target.username=postgres", "--replicator.data-dir=" + dir, "--replicator.sync.watermark=updated_at",
+                        "--replicator.sync.overlap-seconds=0", "--batch-rows=1000"));
+        // the staging COPY of the 300,000 changed rows is under way on the target
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).pollInterval(java.time.Duration.ofMillis(10))
+                .failFast("the sync ended before the kill", () -> !sync.alive())
+                .until(() -> stagedRows(target) > 0);
+        assertThat(sync.kill()).isEqualTo(137);
+
+        assertThat(watermark(target)).as("the watermark did not move").isEqualTo(watermarkAfterLoad);
+        assertThat(hash(target)).as("no changed row reached the table").isEqualTo(targetAfterLoad);
+        Replicator.Result again = replicator.run("sync");
+        assertThat(again.exitCode()).as(again.all()).isZero();
+        assertThat(hash(target)).isEqualTo(hash(source));
+    }
+
+    private static String watermark(String target) throws Exception {
+        try (Connection t = TestPostgres.connect(target)) {
+            return Tables.text(t, "SELECT watermark FROM replicator.sync_state WHERE table_name = 'public.items'");
+        }
+    }
+
+    private static String hash(String url) throws Exception {
+        try (Connection c = TestPostgres.connect(url)) {
+            return Tables.contentHash(c, "items", "id");
+        }
+    }
+
+    /** Rows a running sync has COPYed into its staging table, as pg_stat_progress_copy shows them. */
+    private static long stagedRows(String target) throws Exception {
+        try (Connection t = TestPostgres.connect(target)) {
+            return Tables.single(t, "SELECT COALESCE(SUM(tuples_processed), 0) FROM pg_stat_progress_copy p"
+                    + " JOIN pg_stat_activity a ON a.pid = p.pid WHERE a.query LIKE 'COPY replicator_sync_stage%'");
+        }
+    }
+
+    @Test
+    void xminCarriesChangesOfATableWithoutATimestampColumn() throws Exception {
+        String source = TestPostgres.newDatabase("sync_xmin_source");
+        String target = TestPostgres.newDatabase("sync_xmin_target");
+        TestPostgres.execute(source, "CREATE TABLE accounts (id int PRIMARY KEY, owner text, balance numeric(12,2))",
+                "INSERT INTO accounts SELECT g, 'owner ' || g, g FROM generate_series(1, 5000) g");
+        Replicator replicator = Replicator.between(source, "postgres", target, dir).with("--replicator.table.accounts.sync.watermark=xmin");
+        assertThat(replicator.run("load").exitCode()).isZero();
+        TestPostgres.execute(source, "UPDATE accounts SET balance = balance * 2 WHERE id % 100 = 0",
+                "INSERT INTO accounts VALUES (5001, 'newcomer', 1)");
+
+        Replicator.Result sync = replicator.run("sync");
+
+        assertThat(sync.exitCode()).as(sync.all()).isZero();
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.contentHash(t, "accounts", "id")).isEqualTo(Tables.contentHash(s, "accounts", "id"));
+            assertThat(Tables.single(t, "SELECT rows_copied FROM replicator.tables WHERE run_id = 2")).as("50 updated + 1 inserted").isEqualTo(51);
+        }
+        assertThat(replicator.run("sync").exitCode()).isZero();
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.text(t, "SELECT status FROM replicator.tables WHERE run_id = 3")).isEqualTo("unchanged");
+        }
+    }
+
+    @Test
+    void anInsertOnlyTableSyncsByItsGrowingId() throws Exception {
+        String source = TestPostgres.newDatabase("sync_id_source");
+        String target = TestPostgres.newDatabase("sync_id_target");
+        TestPostgres.execute(source, "CREATE TABLE events (id bigint PRIMARY KEY, kind text)",
+                "INSERT INTO events SELECT g, 'boot' FROM generate_series(1, 3000) g");
+        Replicator replicator = Replicator.between(source, "postgres", target, dir)
+                .with("--replicator.table.events.sync.watermark=id", "--replicator.sync.overlap-ids=10");
+        assertThat(replicator.run("load").exitCode()).isZero();
+        TestPostgres.execute(source, "INSERT INTO events SELECT g, 'click' FROM generate_series(3001, 3500) g");
+
+        assertThat(replicator.run("sync").exitCode()).isZero();
+
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.contentHash(t, "events", "id")).isEqualTo(Tables.contentHash(s, "events", "id"));
+            assertThat(Tables.single(t, "SELECT rows_copied FROM replicator.tables WHERE run_id = 2"))
+                    .as("500 new rows and the 10 below the watermark read again").isEqualTo(510);
+        }
+    }
+
+    @Test
+    void aTableWithoutAWatermarkOrAKeyIsRefusedWithWhatToSet() throws Exception {
+        String source = TestPostgres.newDatabase("sync_bad_source");
+        String target = TestPostgres.newDatabase("sync_bad_target");
+        TestPostgres.execute(source, "CREATE TABLE logs (at timestamp, line text)", "CREATE TABLE users (id int PRIMARY KEY, name text)",
+                "INSERT INTO users VALUES (1, 'ada')");
+        Replicator replicator = Replicator.between(source, "postgres", target, dir);
+
+        Replicator.Result none = replicator.run("sync");
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).contains("No table has a watermark", "replicator.sync.watermark=<column>");
+
+        Replicator.Result noColumn = replicator.run("sync", "--replicator.table.users.sync.watermark=changed_at");
+        assertThat(noColumn.exitCode()).isEqualTo(2);
+        assertThat(noColumn.err()).contains("Table public.users has no column changed_at", "Its columns are: id, name");
+
+        Replicator.Result noKey = replicator.run("sync", "--replicator.table.logs.sync.watermark=at");
+        assertThat(noKey.exitCode()).isEqualTo(2);
+        assertThat(noKey.err()).contains("Table public.logs has no primary key", "replicator.table.logs.sync.key=<columns>");
+
+        Replicator.Result notLoaded = replicator.run("sync", "--replicator.table.users.sync.watermark=id");
+        assertThat(notLoaded.exitCode()).isEqualTo(2);
+        assertThat(notLoaded.err()).contains("the target has no table for public.users", "Run load first");
+
+        Replicator.Result textWatermark = replicator.with("--replicator.table.users.sync.watermark=name").run("load");
+        assertThat(textWatermark.exitCode()).isEqualTo(1);
+        assertThat(textWatermark.out()).contains("The watermark name of table public.users holds String values (e.g. ada)");
+    }
 }
