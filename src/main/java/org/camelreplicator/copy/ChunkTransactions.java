@@ -44,7 +44,7 @@ public final class ChunkTransactions {
     public void begin(Chunk chunk, Exchange exchange) throws SQLException {
         stop.check(chunk);
         ledger.markChunkRunning(chunk);
-        run(exchange).report().chunkStarted(chunk.id());
+        RunContext.of(exchange).report().chunkStarted(chunk.id());
         Connection c = databases.target().getConnection();
         try {
             c.setAutoCommit(false);
@@ -59,12 +59,12 @@ public final class ChunkTransactions {
         Open tx = open(exchange);
         long rejectedBefore = tx.rejected;
         long start = System.nanoTime();
-        long bytes = rejectBadRows ? writeRejecting(tx, batch, run(exchange)) : writeOnce(tx, batch);
+        long bytes = rejectBadRows ? writeRejecting(tx, batch, RunContext.of(exchange)) : writeOnce(tx, batch);
         long written = batch.size() - (tx.rejected - rejectedBefore);
         tx.rows += written;
         tx.bytes += bytes;
-        run(exchange).report().rowsWritten(tx.chunk.table().id(), written, bytes);
-        run(exchange).report().batchWritten(tx.chunk.table().id(), written, bytes, System.nanoTime() - start);
+        RunContext.of(exchange).report().rowsWritten(tx.chunk.table().id(), written, bytes);
+        RunContext.of(exchange).report().batchWritten(tx.chunk.table().id(), written, bytes, System.nanoTime() - start);
     }
 
     private long writeOnce(Open tx, Batch batch) {
@@ -109,7 +109,7 @@ public final class ChunkTransactions {
         ledger.markChunkDone(tx.connection, tx.chunk, tx.rows, tx.rejected);
         tx.connection.commit();
         tx.committed = true;
-        run(exchange).report().chunkEnded(tx.chunk.table().id(), tx.chunk.id(), true, tx.rows, tx.bytes);
+        RunContext.of(exchange).report().chunkEnded(tx.chunk.table().id(), tx.chunk.id(), true, tx.rows, tx.bytes);
         LOG.debug("{}: {} rows committed", tx.chunk, tx.rows);
     }
 
@@ -131,9 +131,9 @@ public final class ChunkTransactions {
             LOG.warn("Rollback of {} failed ({}); the server discards the transaction with the connection", tx.chunk, e.getMessage());
         }
         if (!tx.committed) {
-            run(exchange).report().rowsWritten(tx.chunk.table().id(), -tx.rows, -tx.bytes);
-            run(exchange).report().rowsRejected(tx.chunk.table().id(), -tx.rejected);
-            run(exchange).report().chunkEnded(tx.chunk.table().id(), tx.chunk.id(), false, 0, 0);
+            RunContext.of(exchange).report().rowsWritten(tx.chunk.table().id(), -tx.rows, -tx.bytes);
+            RunContext.of(exchange).report().rowsRejected(tx.chunk.table().id(), -tx.rejected);
+            RunContext.of(exchange).report().chunkEnded(tx.chunk.table().id(), tx.chunk.id(), false, 0, 0);
             Throwable error = exchange.getException() != null ? exchange.getException()
                     : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
             try {
@@ -154,10 +154,6 @@ public final class ChunkTransactions {
             throw new IllegalStateException("No chunk transaction is open: the chunk route must call begin first");
         }
         return tx;
-    }
-
-    private static RunContext run(Exchange exchange) {
-        return exchange.getProperty(RunContext.PROPERTY, RunContext.class);
     }
 
     /** An open chunk transaction. Only the chunk's worker thread touches it. */

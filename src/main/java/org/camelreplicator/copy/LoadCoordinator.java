@@ -241,7 +241,7 @@ public final class LoadCoordinator {
 
     /** A chunk of the table failed for good: the table stops, the others go on. */
     public void tableFailed(TablePlan table, Exchange exchange) throws SQLException {
-        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        RunContext run = RunContext.of(exchange);
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (stop.stopping()) {
             // not a failure: the table stays running in the ledger and --resume continues it

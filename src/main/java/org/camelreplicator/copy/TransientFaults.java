@@ -40,7 +40,7 @@ public final class TransientFaults {
         String what = body instanceof Chunk chunk ? chunk.toString() : String.valueOf(body);
         String message = org.camelreplicator.observe.Errors.describe(error);
         LOG.warn("Retrying {} (attempt {}) after a transient failure: {}", what, attempt, message);
-        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        RunContext run = RunContext.of(exchange);
         if (run != null) {
             String table = body instanceof Chunk chunk ? chunk.table().id()
                     : body instanceof org.camelreplicator.plan.TablePlan plan ? plan.id() : null;

@@ -11,4 +11,9 @@ import org.camelreplicator.observe.RunReport;
 public record RunContext(long runId, RunRequest request, List<TablePlan> tables, RunReport report) {
 
     public static final String PROPERTY = "replicatorRun";
+
+    /** The run an exchange belongs to. */
+    public static RunContext of(org.apache.camel.Exchange exchange) {
+        return exchange.getProperty(PROPERTY, RunContext.class);
+    }
 }

@@ -139,7 +139,7 @@ public final class AfterData {
 
     /** A phase failed for good: the table is recorded as failed with the error; the run exits non-zero. */
     public void failed(TablePlan table, Exchange exchange) throws SQLException {
-        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        RunContext run = RunContext.of(exchange);
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String phase = ledger.table(run.runId(), table.id()).phase();
         String message = "building " + phase + " failed: " + Errors.describe(error);

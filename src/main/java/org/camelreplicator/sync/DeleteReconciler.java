@@ -67,7 +67,7 @@ public final class DeleteReconciler {
         if (count(true, keys, whole) >= count(false, keys, whole)) {
             return;
         }
-        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        RunContext run = RunContext.of(exchange);
         long deleted = 0;
         List<KeyRange> ranges = ranges(keys);
         for (int i = 0; i < ranges.size(); i++) {

@@ -128,7 +128,7 @@ public final class SyncCoordinator {
      */
     public Chunk probe(SyncTable table, Exchange exchange) throws SQLException {
         stop.check(table.id());
-        RunContext run = run(exchange);
+        RunContext run = RunContext.of(exchange);
         run.report().tableStarted(table.id());
         ledger.resumeTable(run.runId(), table.id());
         Optional<SyncState> previous = ledger.syncState(table.id());
@@ -148,7 +148,7 @@ public final class SyncCoordinator {
 
     /** The table is in step: its changes (and deletes) committed, or the probe found nothing to do. */
     public void tableSynced(SyncTable table, Exchange exchange) throws SQLException {
-        RunContext run = run(exchange);
+        RunContext run = RunContext.of(exchange);
         Changes changes = exchange.getProperty(CHANGES, Changes.class);
         long upserted = exchange.getProperty(SyncTransactions.UPSERTED, 0L, Long.class);
         long deleted = exchange.getProperty(DeleteReconciler.DELETED, 0L, Long.class);
@@ -173,7 +173,7 @@ public final class SyncCoordinator {
 
     /** The table's sync failed for good: its changes rolled back, its watermark did not move; the others go on. */
     public void tableFailed(SyncTable table, Exchange exchange) throws SQLException {
-        RunContext run = run(exchange);
+        RunContext run = RunContext.of(exchange);
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (stop.stopping()) {
             LOG.warn("Sync of {} stopped on request; its changes rolled back and the next sync reads them again", table.id());
@@ -188,9 +188,5 @@ public final class SyncCoordinator {
     /** Closes the run in the ledger, prints the summary and answers the exit status. */
     public int finishSync(@ExchangeProperty(RunContext.PROPERTY) RunContext run, Exchange exchange) throws SQLException, java.io.IOException {
         return slot.finish(run, exchange);
-    }
-
-    private static RunContext run(Exchange exchange) {
-        return exchange.getProperty(RunContext.PROPERTY, RunContext.class);
     }
 }

@@ -81,8 +81,8 @@ public final class SyncTransactions {
         tx.rows += batch.size();
         tx.bytes += bytes;
         String table = tx.changes.table().id();
-        run(exchange).report().rowsWritten(table, batch.size(), bytes);
-        run(exchange).report().batchWritten(table, batch.size(), bytes, System.nanoTime() - start);
+        RunContext.of(exchange).report().rowsWritten(table, batch.size(), bytes);
+        RunContext.of(exchange).report().batchWritten(table, batch.size(), bytes, System.nanoTime() - start);
     }
 
     /** Upserts the staged rows and records the watermark the probe took, then commits both. */
@@ -106,7 +106,7 @@ public final class SyncTransactions {
         tx.connection.commit();
         tx.committed = true;
         exchange.setProperty(UPSERTED, tx.rows);
-        run(exchange).report().chunkEnded(table.id(), tx.changes.id(), true, tx.rows, tx.bytes);
+        RunContext.of(exchange).report().chunkEnded(table.id(), tx.changes.id(), true, tx.rows, tx.bytes);
         LOG.debug("{}: {} changed rows upserted ({} rows affected)", table.id(), tx.rows, upserted);
     }
 
@@ -127,7 +127,7 @@ public final class SyncTransactions {
                     tx.changes.table().id(), e.getMessage());
         }
         if (!tx.committed) {
-            run(exchange).report().rowsWritten(tx.changes.table().id(), -tx.rows, -tx.bytes);
+            RunContext.of(exchange).report().rowsWritten(tx.changes.table().id(), -tx.rows, -tx.bytes);
         }
     }
 
@@ -146,10 +146,6 @@ public final class SyncTransactions {
             throw new IllegalStateException("No sync transaction is open: the upsert route must call begin first");
         }
         return tx;
-    }
-
-    private static RunContext run(Exchange exchange) {
-        return exchange.getProperty(RunContext.PROPERTY, RunContext.class);
     }
 
     /** An open upsert transaction; only its table's worker thread touches it. */
