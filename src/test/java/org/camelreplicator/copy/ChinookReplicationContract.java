@@ -25,9 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ChinookReplicationContract {
 
-    @TempDir
-    Path dataDir;
-
     String replicated;
     String reference;
     Replicator.Result load;
@@ -35,8 +32,9 @@ abstract class ChinookReplicationContract {
     /** Replicates this source's Chinook into {@code target}, and answers the command's result. */
     abstract Replicator.Result replicate(String target, Path dataDir) throws Exception;
 
+    /** The folder is a parameter: a per-class instance gets its @TempDir fields only after @BeforeAll. */
     @BeforeAll
-    void replicateAndLoadReference() throws Exception {
+    void replicateAndLoadReference(@TempDir Path dataDir) throws Exception {
         replicated = TestPostgres.newDatabase("chinook_replicated");
         reference = TestPostgres.newDatabase("chinook_reference");
         Chinook.loadPostgresScript(reference);
