@@ -92,12 +92,15 @@ public final class StatusReport {
 
     static Map<String, Object> counts(Collection<TableRecord> tables) {
         long total = tables.size();
-        long completed = tables.stream().filter(t -> TableRecord.DONE.equals(t.status())).count();
+        long unchanged = tables.stream().filter(t -> TableRecord.UNCHANGED.equals(t.status())).count();
+        // a table sync found unchanged is in step: complete as much as a copied one
+        long completed = unchanged + tables.stream().filter(t -> TableRecord.DONE.equals(t.status())).count();
         long failed = tables.stream().filter(t -> TableRecord.FAILED.equals(t.status())).count();
         long running = tables.stream().filter(t -> TableRecord.RUNNING.equals(t.status())).count();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("total", total);
         m.put("completed", completed);
+        m.put("unchanged", unchanged);
         m.put("failed", failed);
         m.put("in_progress", running);
         m.put("remaining", total - completed - failed - running);
@@ -112,8 +115,9 @@ public final class StatusReport {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Run %d (%s): %s, started %s, last update %s%n", run.id(), run.command(),
                 run.status(), run.startedAt(), run.updatedAt()));
-        sb.append(String.format(Locale.ROOT, "Tables: %d total, %d completed, %d failed, %d in progress, %d remaining (%.1f%% done), %s rows%n",
-                c.get("total"), c.get("completed"), c.get("failed"), c.get("in_progress"), c.get("remaining"),
+        sb.append(String.format(Locale.ROOT, "Tables: %d total, %d completed%s, %d failed, %d in progress, %d remaining (%.1f%% done), %s rows%n",
+                c.get("total"), c.get("completed"), run.command().equals("sync") ? " (" + c.get("unchanged") + " unchanged)" : "",
+                c.get("failed"), c.get("in_progress"), c.get("remaining"),
                 (Double) c.get("percent"), RunReport.number((Long) c.get("rows_synced"))));
         sb.append(String.format(Locale.ROOT, "%-" + width + "s %14s %14s %9s  %s%n", "Table", "Rows", "Estimated", "Chunks", "Status"));
         for (TableRecord t : tables) {
@@ -122,7 +126,8 @@ public final class StatusReport {
                     t.chunksDone() + "/" + t.chunksTotal(), t.status(), t.error() == null ? "" : ": " + t.error()));
         }
         if (!run.finished()) {
-            sb.append("Resume with: java -jar target/camel-replicator.jar load --resume");
+            sb.append(run.command().equals("sync") ? "Run sync again: its watermarks moved only for the tables it finished"
+                    : "Resume with: java -jar target/camel-replicator.jar load --resume");
         }
         return sb.toString().stripTrailing();
     }
