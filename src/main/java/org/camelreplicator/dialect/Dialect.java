@@ -213,17 +213,22 @@ public interface Dialect {
         return java.util.Optional.empty();
     }
 
+    /** Whether sync can upsert into this engine as a target: {@link #createStageSql} and {@link #upsertSql} exist. */
+    default boolean canUpsert() {
+        return false;
+    }
+
     /**
      * SQL that creates an empty session table with these columns of {@code qualifiedTable}, dropped
-     * when the transaction commits: where sync stages changed rows, or source keys.
+     * when the transaction ends: where sync stages changed rows, or source keys.
      */
     default String createStageSql(String qualifiedTable, String stage, List<String> columns) {
-        throw new UnsupportedOperationException("sync writes to PostgreSQL and H2 targets; the " + name() + " target has no upsert here yet");
+        throw new IllegalStateException(name() + " has no staging table for sync; canUpsert() is checked before a sync starts");
     }
 
     /** Moves the staged rows into the table: rows whose key exists are updated, the others inserted. */
     default String upsertSql(String qualifiedTable, String stage, List<String> columns, List<String> key) {
-        throw new UnsupportedOperationException("sync writes to PostgreSQL and H2 targets; the " + name() + " target has no upsert here yet");
+        throw new IllegalStateException(name() + " has no upsert for sync; canUpsert() is checked before a sync starts");
     }
 
     BatchWriter batchWriter();

@@ -214,6 +214,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public boolean canUpsert() {
+        return true;
+    }
+
+    @Override
     public String createStageSql(String qualifiedTable, String stage, List<String> columns) {
         return "CREATE TEMPORARY TABLE " + quoteIfNeeded(stage) + " ON COMMIT DROP AS SELECT "
                 + String.join(", ", columns.stream().map(this::quoteIfNeeded).toList()) + " FROM " + qualifiedTable + " WITH NO DATA";

@@ -186,5 +186,10 @@ class SyncTest {
         Replicator.Result textWatermark = replicator.with("--replicator.table.users.sync.watermark=name").run("load");
         assertThat(textWatermark.exitCode()).isEqualTo(1);
         assertThat(textWatermark.out()).contains("The watermark name of table public.users holds String values (e.g. ada)");
+
+        Replicator.Result sqliteTarget = Replicator.between(source, "postgres", "jdbc:sqlite:" + dir.resolve("target.db"), dir)
+                .run("sync", "--replicator.table.users.sync.watermark=id");
+        assertThat(sqliteTarget.exitCode()).isEqualTo(2);
+        assertThat(sqliteTarget.err()).contains("target.url", "is SQLite, which sync cannot write to yet");
     }
 }
