@@ -29,6 +29,7 @@ import org.camelreplicator.plan.DryRun;
 import org.camelreplicator.plan.LoadPlanner;
 import org.camelreplicator.schema.AfterData;
 import org.camelreplicator.schema.TargetSchema;
+import org.camelreplicator.sync.CatchUpWindows;
 import org.camelreplicator.sync.DeleteReconciler;
 import org.camelreplicator.sync.SyncCoordinator;
 import org.camelreplicator.sync.SyncPlanner;
@@ -143,7 +144,8 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         SyncPlanner syncPlanner = new SyncPlanner(databases, planner, settings.sync());
         registry.bind("loadCoordinator", new LoadCoordinator(databases, settings, planner, targetSchema, ledger, stop, slot, meters, health,
                 syncPlanner, watermarks));
-        registry.bind("syncCoordinator", new SyncCoordinator(databases, settings, syncPlanner, watermarks, ledger, stop, slot, meters, health));
+        registry.bind("syncCoordinator", new SyncCoordinator(databases, settings, syncPlanner, watermarks,
+                new CatchUpWindows(databases, settings.sync()), ledger, stop, slot, meters, health));
         registry.bind("triggers", new org.camelreplicator.cli.Triggers(slot, settings.serveCommand()));
         registry.bind(PROGRESS, new Progress(current, () -> startLoadInBackground(context, slot),
                 stop::requestStop, stop::stopping, health::status));

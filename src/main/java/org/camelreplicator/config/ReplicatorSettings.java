@@ -208,7 +208,9 @@ public record ReplicatorSettings(
                         r.text("replicator.sync.watermark", ""),
                         SyncSettings.deletes("replicator.sync.deletes", r.text("replicator.sync.deletes", "none")),
                         r.count("replicator.sync.overlap-seconds", 300, Integer.MAX_VALUE),
-                        r.count("replicator.sync.overlap-ids", 1000, Integer.MAX_VALUE)));
+                        r.count("replicator.sync.overlap-ids", 1000, Integer.MAX_VALUE),
+                        SyncSettings.Window.parse(r.text(SyncSettings.Window.SETTING, "none")),
+                        r.count("replicator.sync.window-ids", 0, Integer.MAX_VALUE)));
     }
 
     /** A Quartz cron expression, checked here so a typo is named before serve starts. */

@@ -1,5 +1,8 @@
 package org.camelreplicator.config;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +22,10 @@ import java.util.Map;
  *                        timestamp is still seen
  * @param overlapIds      {@code replicator.sync.overlap-ids}: an integer watermark is read again from this many
  *                        values below it, so ids committed out of order are still seen
+ * @param window          {@code replicator.sync.window}: a timestamp or date watermark's changes are
+ *                        upserted (and the watermark advanced) one window at a time, or null for all at once
+ * @param windowIds       {@code replicator.sync.window-ids}: the same for integer watermarks (and xmin,
+ *                        rowversion): this many values per window, or 0 for all at once
  */
 public record SyncSettings(
         Map<String, String> watermarks,
@@ -27,7 +34,51 @@ public record SyncSettings(
         String defaultWatermark,
         Deletes defaultDeletes,
         long overlapSeconds,
-        long overlapIds) {
+        long overlapIds,
+        Window window,
+        long windowIds) {
+
+    /**
+     * A window of a timestamp watermark: a calendar unit (windows begin at its boundaries, so
+     * {@code month} is month by month) or a fixed duration counted from the first changed value.
+     */
+    public record Window(ChronoUnit unit, Duration every) {
+
+        public static final String SETTING = "replicator.sync.window";
+
+        /** {@code none}, {@code hour}, {@code day}, {@code month}, or an ISO-8601 duration such as PT6H or P7D; null for none. */
+        static Window parse(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            switch (v) {
+                case "", "none":
+                    return null;
+                case "hour":
+                    return new Window(ChronoUnit.HOURS, null);
+                case "day":
+                    return new Window(ChronoUnit.DAYS, null);
+                case "month":
+                    return new Window(ChronoUnit.MONTHS, null);
+                default:
+                    break;
+            }
+            Duration every;
+            try {
+                every = Duration.parse(v);
+            } catch (DateTimeParseException e) {
+                throw new InvalidSettingException(SETTING, value, "is not none, hour, day, month or an ISO-8601 duration in days, hours"
+                        + " or minutes (e.g. PT6H, P7D; for months use month)");
+            }
+            if (every.isZero() || every.isNegative()) {
+                throw new InvalidSettingException(SETTING, value, "must be longer than zero (e.g. PT6H, P7D)");
+            }
+            return new Window(null, every);
+        }
+
+        @Override
+        public String toString() {
+            return unit != null ? unit.toString().toLowerCase(Locale.ROOT) : every.toString();
+        }
+    }
 
     /** How rows deleted on the source reach the target. */
     public enum Deletes {

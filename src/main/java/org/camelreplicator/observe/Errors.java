@@ -6,6 +6,8 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.apache.camel.CamelExchangeException;
+
 /** One line that says what went wrong, for the ledger, the summary and the exit message. */
 public final class Errors {
 
@@ -18,6 +20,10 @@ public final class Errors {
     public static String describe(Throwable error) {
         if (error == null) {
             return null;
+        }
+        // a split that stops on an exception wraps it ("Multicast processing failed for number 4. Exchange[...]"): say the cause
+        while (error instanceof CamelExchangeException && error.getCause() != null) {
+            error = error.getCause();
         }
         String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         Throwable root = error;

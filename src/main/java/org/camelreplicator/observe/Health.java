@@ -32,7 +32,12 @@ public final class Health {
         lastSyncMillis.put(table, System.currentTimeMillis());
     }
 
-    /** Seconds since the table synced longest ago was last synced by this process; 0 before any sync. */
+    /** When the ledger says a table was last synced, for a table this process has not synced yet (after a restart). */
+    public void syncedBefore(String table, java.time.OffsetDateTime at) {
+        lastSyncMillis.putIfAbsent(table, at.toInstant().toEpochMilli());
+    }
+
+    /** Seconds since the table synced longest ago was last synced (by this process, or as the ledger said at its first sync); 0 before. */
     public double syncLagSeconds() {
         long oldest = lastSyncMillis.values().stream().mapToLong(Long::longValue).min().orElse(0);
         return oldest == 0 ? 0 : (System.currentTimeMillis() - oldest) / 1000.0;

@@ -23,7 +23,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = KeyRange.KeysetRange.class, name = "keyset"),
         @JsonSubTypes.Type(value = KeyRange.MonthRange.class, name = "month"),
         @JsonSubTypes.Type(value = KeyRange.NullValues.class, name = "null"),
-        @JsonSubTypes.Type(value = KeyRange.ChangedAfter.class, name = "changed")
+        @JsonSubTypes.Type(value = KeyRange.Changed.class, name = "changed")
 })
 public sealed interface KeyRange {
 
@@ -236,32 +236,49 @@ public sealed interface KeyRange {
     }
 
     /**
-     * Rows whose watermark is above a value: what sync reads. The watermark is a column, or an
-     * expression of the source's own change marker (PostgreSQL {@code xmin}); a null value means
-     * every row (a table sync has no watermark for yet).
+     * Rows whose watermark is above a value and, for one window of a catch-up, not above another:
+     * what sync reads. The watermark is a column, or an expression of the source's own change marker
+     * (PostgreSQL {@code xmin}); a null {@code after} means every row (a table sync has no watermark
+     * for yet), a null {@code upTo} no upper bound.
      *
      * @param column     the watermark column, as the user named it
      * @param expression the SQL the source compares, or null for the quoted column
      * @param after      the value, a {@link KeyValues} string, or null
+     * @param upTo       the window's last value, a {@link KeyValues} string, or null
      */
-    record ChangedAfter(String column, String expression, String after) implements KeyRange {
+    record Changed(String column, String expression, String after, String upTo) implements KeyRange {
 
         @Override
         public String condition(UnaryOperator<String> quoteColumn, Function<Object, String> value) {
-            if (after == null) {
-                return "";
+            String watermark = expression == null ? quoteColumn.apply(column) : expression;
+            List<String> parts = new ArrayList<>();
+            if (after != null) {
+                parts.add(watermark + " > " + value.apply(KeyValues.decode(after)));
             }
-            return (expression == null ? quoteColumn.apply(column) : expression) + " > " + value.apply(KeyValues.decode(after));
+            if (upTo != null) {
+                parts.add(watermark + " <= " + value.apply(KeyValues.decode(upTo)));
+            }
+            return String.join(" AND ", parts);
         }
 
         @Override
         public List<Object> parameters() {
-            return after == null ? List.of() : List.of(KeyValues.decode(after));
+            List<Object> values = new ArrayList<>();
+            if (after != null) {
+                values.add(KeyValues.decode(after));
+            }
+            if (upTo != null) {
+                values.add(KeyValues.decode(upTo));
+            }
+            return values;
         }
 
         @Override
         public String describe() {
-            return after == null ? "all rows (no watermark yet)" : column + " > " + after.substring(2);
+            if (after == null) {
+                return "all rows (no watermark yet)";
+            }
+            return column + " > " + after.substring(2) + (upTo == null ? "" : " and <= " + upTo.substring(2));
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -53,18 +54,20 @@ public final class SyncCoordinator {
     private final ReplicatorSettings settings;
     private final SyncPlanner planner;
     private final Watermarks watermarks;
+    private final CatchUpWindows windows;
     private final Ledger ledger;
     private final StopSignal stop;
     private final RunSlot slot;
     private final Meters meters;
     private final Health health;
 
-    public SyncCoordinator(Databases databases, ReplicatorSettings settings, SyncPlanner planner, Watermarks watermarks, Ledger ledger,
+    public SyncCoordinator(Databases databases, ReplicatorSettings settings, SyncPlanner planner, Watermarks watermarks, CatchUpWindows windows, Ledger ledger,
                            StopSignal stop, RunSlot slot, Meters meters, Health health) {
         this.databases = databases;
         this.settings = settings;
         this.planner = planner;
         this.watermarks = watermarks;
+        this.windows = windows;
         this.ledger = ledger;
         this.stop = stop;
         this.slot = slot;
@@ -73,7 +76,7 @@ public final class SyncCoordinator {
     }
 
     /** What a table's probe decided, and for which table: read by the upsert and the delete steps. */
-    public record Changes(SyncTable table, Watermarks.Probe probe, Optional<SyncState> previous) {
+    public record Changes(SyncTable table, Watermarks.Probe probe, Optional<SyncState> previous, AtomicLong upserted) {
     }
 
     /**
@@ -82,7 +85,13 @@ public final class SyncCoordinator {
      */
     public List<SyncTable> startSync(RunRequest request, Exchange exchange) throws SQLException {
         slot.take(request, exchange);
+        if (!databases.targetDialect().canUpsert()) {
+            throw new InvalidSettingException("target.url", "The target (target.url) is " + databases.targetDialect().name()
+                    + ", which sync cannot write to yet: it upserts into PostgreSQL and H2 targets. Keep this one in step with load --reset.");
+        }
         ledger.ensureCreated();
+        // the lag counts from the last sync the ledger knows, also one of an earlier process
+        ledger.syncStates().stream().filter(s -> s.syncedAt() != null).forEach(s -> health.syncedBefore(s.table(), s.syncedAt()));
         Optional<RunRecord> load = ledger.latestRun("load");
         if (load.isPresent() && !load.get().finished()) {
             throw new InvalidSettingException("sync", "Load run " + load.get().id() + " (started " + load.get().startedAt()
@@ -123,10 +132,11 @@ public final class SyncCoordinator {
     }
 
     /**
-     * The probe: one small query on the source. Answers the rows to read (as a one-chunk read of
-     * the rows above the watermark), or null when the table is unchanged and nothing is read.
+     * The probe: one small query on the source. Answers the reads of the changed rows: one, or one
+     * per window of a catch-up (replicator.sync.window), each upserted in its own transaction; none
+     * when the table is unchanged.
      */
-    public Chunk probe(SyncTable table, Exchange exchange) throws SQLException {
+    public List<Chunk> probe(SyncTable table, Exchange exchange) throws SQLException {
         stop.check(table.id());
         RunContext run = RunContext.of(exchange);
         run.report().tableStarted(table.id());
@@ -137,20 +147,26 @@ public final class SyncCoordinator {
                     table.id());
         }
         Watermarks.Probe probe = watermarks.probe(table, previous);
-        exchange.setProperty(CHANGES, new Changes(table, probe, previous));
+        exchange.setProperty(CHANGES, new Changes(table, probe, previous, new AtomicLong()));
         if (!probe.changed()) {
-            return null;
+            return List.of();
         }
-        KeyRange changed = new KeyRange.ChangedAfter(table.watermark(), table.system() == null ? null : table.system().expression(),
-                probe.readAfter());
-        return new Chunk(run.runId(), table.plan(), 0, 1, changed);
+        List<KeyRange.Changed> windows = this.windows.ranges(table, probe);
+        if (windows.size() > 1) {
+            LOG.info("{}: catching up in {} windows, each its own transaction; the first: {}", table.id(), windows.size(), windows.get(0).describe());
+        }
+        List<Chunk> reads = new ArrayList<>(windows.size());
+        for (KeyRange.Changed window : windows) {
+            reads.add(new Chunk(run.runId(), table.plan(), reads.size(), windows.size(), window));
+        }
+        return reads;
     }
 
     /** The table is in step: its changes (and deletes) committed, or the probe found nothing to do. */
     public void tableSynced(SyncTable table, Exchange exchange) throws SQLException {
         RunContext run = RunContext.of(exchange);
         Changes changes = exchange.getProperty(CHANGES, Changes.class);
-        long upserted = exchange.getProperty(SyncTransactions.UPSERTED, 0L, Long.class);
+        long upserted = changes.upserted().get();
         long deleted = exchange.getProperty(DeleteReconciler.DELETED, 0L, Long.class);
         boolean unchanged = !changes.probe().changed() && deleted == 0;
         // the watermark committed with the rows; this records when, and what the last sync did

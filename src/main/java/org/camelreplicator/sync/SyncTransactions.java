@@ -17,6 +17,7 @@ import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.SyncState;
 import org.camelreplicator.plan.Chunk;
+import org.camelreplicator.plan.KeyRange;
 import org.camelreplicator.plan.RunContext;
 import org.camelreplicator.plan.TablePlan;
 import org.slf4j.Logger;
@@ -32,8 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncTransactions {
 
-    /** The exchange property with the rows the committed upsert wrote. */
-    public static final String UPSERTED = "replicatorSyncUpserted";
     /** The session table changed rows are staged in; dropped at commit. */
     static final String STAGE = "replicator_sync_stage";
 
@@ -85,7 +84,10 @@ public final class SyncTransactions {
         RunContext.of(exchange).report().batchWritten(table, batch.size(), bytes, System.nanoTime() - start);
     }
 
-    /** Upserts the staged rows and records the watermark the probe took, then commits both. */
+    /**
+     * Upserts the staged rows and records the watermark, then commits both: the window's end, or for
+     * the last (or only) read the watermark the probe took.
+     */
     public void commit(Exchange exchange) throws SQLException {
         Open tx = open(exchange);
         SyncCoordinator.Changes changes = exchange.getProperty(SyncCoordinator.CHANGES, SyncCoordinator.Changes.class);
@@ -100,12 +102,13 @@ public final class SyncTransactions {
             }
         }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        ledger.saveSyncState(tx.connection, new SyncState(table.id(), table.watermark(), changes.probe().watermark(),
+        String windowEnd = tx.changes.range() instanceof KeyRange.Changed window ? window.upTo() : null;
+        ledger.saveSyncState(tx.connection, new SyncState(table.id(), table.watermark(), windowEnd != null ? windowEnd : changes.probe().watermark(),
                 changes.probe().sourceRows(), now, tx.rows > 0 ? now : changes.previous().map(SyncState::changedAt).orElse(null),
                 tx.rows, 0));
         tx.connection.commit();
         tx.committed = true;
-        exchange.setProperty(UPSERTED, tx.rows);
+        changes.upserted().addAndGet(tx.rows);
         RunContext.of(exchange).report().chunkEnded(table.id(), tx.changes.id(), true, tx.rows, tx.bytes);
         LOG.debug("{}: {} changed rows upserted ({} rows affected)", table.id(), tx.rows, upserted);
     }

@@ -36,7 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class Watermarks {
 
     private static final Logger LOG = LoggerFactory.getLogger(Watermarks.class);
-    private static final DateTimeFormatter TEXT_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final Databases databases;
     private final SyncSettings settings;
@@ -117,7 +116,7 @@ public final class Watermarks {
             return databases.sourceDialect().localNow(c).minusSeconds(overlap).toLocalDate().minusDays(1);
         }
         if (sample instanceof String) {
-            return databases.sourceDialect().localNow(c).minusSeconds(overlap).format(TEXT_TIMESTAMP);
+            return formatText(databases.sourceDialect().localNow(c).minusSeconds(overlap), (String) sample);
         }
         return null;
     }
@@ -134,7 +133,7 @@ public final class Watermarks {
     }
 
     /** One Java type per kind of watermark, so values compare and encode the same way every time. */
-    private static Object normalize(Object value, SyncTable table) {
+    static Object normalize(Object value, SyncTable table) {
         if (value == null || value instanceof Long || value instanceof LocalDateTime || value instanceof OffsetDateTime
                 || value instanceof LocalDate) {
             return value;
@@ -164,11 +163,24 @@ public final class Watermarks {
 
     private static boolean isTimestampText(String s) {
         try {
-            LocalDateTime.parse(s.length() > 10 ? s.replace(' ', 'T') : s + "T00:00");
+            parseText(s);
             return true;
         } catch (DateTimeParseException e) {
             return false;
         }
+    }
+
+    /** A timestamp kept as text (SQLite): {@code yyyy-MM-dd}, with {@code ' 'HH:mm:ss[.f]} or {@code 'T'HH:mm:ss[.f]}. */
+    static LocalDateTime parseText(String s) {
+        return LocalDateTime.parse(s.length() > 10 ? s.replace(' ', 'T') : s + "T00:00");
+    }
+
+    /**
+     * A time as text that compares with a column's text values as the times do: in the same layout
+     * as a value of the column (a space or a T between date and time), to the second.
+     */
+    static String formatText(LocalDateTime time, String like) {
+        return time.format(DateTimeFormatter.ofPattern(like.length() > 10 && like.charAt(10) == 'T' ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd HH:mm:ss"));
     }
 
     private static Object min(Object value, Object limit) {
@@ -177,7 +189,7 @@ public final class Watermarks {
 
     /** Watermarks of one kind are of one Java type (see normalize), all Comparable with themselves. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static int compare(Object a, Object b) {
+    static int compare(Object a, Object b) {
         return ((Comparable) a).compareTo(b);
     }
 }

@@ -20,6 +20,16 @@ class ErrorsTest {
     }
 
     @Test
+    void theWrapperOfASplitThatStoppedIsLeftOut() {
+        SQLException root = new SQLException("new row violates check constraint \"no_refunds\"", "23514");
+        Exception error = new org.apache.camel.CamelExchangeException("Multicast processing failed for number 4", null,
+                new IllegalStateException("Upserting the changed rows of public.orders failed", root));
+
+        assertThat(Errors.describe(error)).isEqualTo("Upserting the changed rows of public.orders failed"
+                + " (cause: new row violates check constraint \"no_refunds\") [SQLState 23514]");
+    }
+
+    @Test
     void aLoneExceptionIsDescribedByItsMessage() {
         assertThat(Errors.describe(new IllegalArgumentException("  no table named album  ")))
                 .isEqualTo("no table named album");

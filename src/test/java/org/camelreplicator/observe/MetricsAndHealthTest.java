@@ -79,4 +79,18 @@ class MetricsAndHealthTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.out()).contains("failed public.bad", "done public.items");
     }
+
+    @Test
+    void syncLagCountsFromTheLedgersLastSyncUntilThisProcessSyncsTheTable() {
+        Health health = new Health(() -> null, 0, 30, 3600);
+        health.syncedBefore("public.items", java.time.OffsetDateTime.now().minusHours(2));
+
+        assertThat(health.syncLagSeconds()).isGreaterThan(7000);
+        assertThat(health.status()).startsWith("DOWN").contains("replicator.health.max-sync-lag-seconds=3600");
+
+        health.tableSynced("public.items");
+        health.syncedBefore("public.items", java.time.OffsetDateTime.now().minusHours(2));
+        assertThat(health.syncLagSeconds()).as("this process's own sync wins over the ledger's older one").isLessThan(60);
+        assertThat(health.healthy()).isTrue();
+    }
 }
