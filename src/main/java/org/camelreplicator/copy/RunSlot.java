@@ -2,13 +2,20 @@ package org.camelreplicator.copy;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.config.ReplicatorSettings;
+import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.RunRecord;
 import org.camelreplicator.observe.ConsoleProgress;
@@ -28,6 +35,10 @@ public final class RunSlot {
 
     /** The exchange property that holds the path of the run report a run wrote (a job file gets a copy). */
     public static final String REPORT_FILE = "replicator.reportFile";
+
+    /** The high half of the ledger lock's key ("CREP"); the low half is the ledger schema's hash. */
+    private static final long LEDGER_LOCK = 0x43524550L << 32;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunSlot.class);
 
     private final AtomicBoolean busy = new AtomicBoolean();
     private final Databases databases;
@@ -50,25 +61,92 @@ public final class RunSlot {
     }
 
     /** Takes the slot for the run of this exchange, or refuses with the run that holds it. */
-    public void take(RunRequest request, Exchange exchange) {
+    public void take(RunRequest request, Exchange exchange) throws SQLException {
         if (!busy.compareAndSet(false, true)) {
             RunContext running = current;
             throw new LoadRunningException("A " + (running == null ? "run" : running.request().command() + " (run " + running.runId() + ")")
                     + " is already running in this process; this " + request.command() + " is refused, so two runs never write"
                     + " the same target at once. Wait for it to end, or stop it (JMX operation stop).");
         }
+        AtomicReference<Connection> lock = new AtomicReference<>();
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
+                unlock(lock.get());
                 busy.set(false);
             }
         });
+        lock.set(lockLedger(request));
         stop.reset();
         if (!"command line".equals(request.source())) {
             CONSOLE.info("{} started by {}", request.command().substring(0, 1).toUpperCase() + request.command().substring(1), request.source());
         }
         CONSOLE.info("Source: {}", databases.describeSource());
         CONSOLE.info("Target: {}", databases.describeTarget());
+    }
+
+    /**
+     * Takes the ledger's lock on the target for the run (a session lock: the server drops it when
+     * this process dies, however), or refuses with the process that holds it: two processes on one
+     * ledger (a serve and a command-line sync, say) would otherwise copy the same chunks twice.
+     * Waits up to replicator.lock-wait-seconds for the other run to end (or for the server to notice
+     * a killed process).
+     * Answers the session that holds it, or null where the target has no such lock.
+     */
+    private Connection lockLedger(RunRequest request) throws SQLException {
+        long key = ledgerLockKey();
+        Dialect target = databases.targetDialect();
+        List<String> lock = target.lockSql(key, settings.lockWaitSeconds());
+        if (lock.isEmpty()) {
+            return null;
+        }
+        Connection c = databases.target().getConnection();
+        try (Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+                for (String sql : lock) {
+                    st.execute(sql);
+                }
+                c.commit();
+                c.setAutoCommit(true);
+                return c;
+            } catch (SQLException notTaken) {
+                c.rollback();
+                String holder = null;
+                try (ResultSet rs = st.executeQuery(target.lockHolderSql(key))) {
+                    holder = rs.next() ? rs.getString(1) : null;
+                }
+                if (holder == null) {
+                    throw notTaken;
+                }
+                Optional<RunRecord> running = ledger.exists() ? ledger.latestRun().filter(r -> RunRecord.RUNNING.equals(r.status()))
+                        : Optional.empty();
+                String run = running.map(r -> r.command() + " run " + r.id() + ", started " + r.startedAt() + ", ").orElse("");
+                throw new LoadRunningException("Another process is running a load or sync with the ledger " + settings.ledgerSchema()
+                        + " on this target (" + run + holder + "); this " + request.command() + " waited " + settings.lockWaitSeconds()
+                        + " s (replicator.lock-wait-seconds) and is refused, so two runs never write the same target at once."
+                        + " Wait for it to end, or stop it (SIGTERM, or the JMX operation stop).");
+            }
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private long ledgerLockKey() {
+        return LEDGER_LOCK | (settings.ledgerSchema().hashCode() & 0xFFFFFFFFL);
+    }
+
+    private void unlock(Connection lock) {
+        if (lock == null) {
+            return;
+        }
+        long key = ledgerLockKey();
+        try (Connection c = lock; Statement st = c.createStatement()) {
+            st.execute(databases.targetDialect().unlockSql(key));
+        } catch (SQLException e) {
+            LOG.warn("Releasing the ledger's lock on the target failed ({}); the server releases it when the connection closes", e.getMessage());
+        }
     }
 
     /** The run has its tables and report: it is what progress, meters and the MBean show from now on. */

@@ -213,6 +213,26 @@ public interface Dialect {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Statements, run in one transaction, that take the lock {@code key} for this session, waiting
+     * at most {@code waitSeconds} (and failing after), held until unlocked or the session ends, even
+     * by a crash (PostgreSQL's advisory locks): what keeps two processes from running on one ledger.
+     * Empty when the engine has none (an H2 file is opened by one process).
+     */
+    default List<String> lockSql(long key, int waitSeconds) {
+        return List.of();
+    }
+
+    /** SQL that releases the lock {@link #lockSql} took. */
+    default String unlockSql(long key) {
+        return null;
+    }
+
+    /** SQL answering who holds the lock, in words (one row), for the message that refuses a second run. */
+    default String lockHolderSql(long key) {
+        return null;
+    }
+
     /** Whether sync can upsert into this engine as a target: {@link #createStageSql} and {@link #upsertSql} exist. */
     default boolean canUpsert() {
         return false;

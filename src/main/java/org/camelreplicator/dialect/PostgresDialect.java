@@ -213,6 +213,29 @@ public final class PostgresDialect implements Dialect {
                 "SELECT txid_snapshot_xmin(txid_current_snapshot()) % 4294967296"));
     }
 
+    /**
+     * SET LOCAL: the wait applies to this lock only; the lock itself is the session's and outlives
+     * the transaction. In milliseconds, at least 1: a lock_timeout of 0 would wait forever.
+     */
+    @Override
+    public List<String> lockSql(long key, int waitSeconds) {
+        return List.of("SET LOCAL lock_timeout = " + Math.max(1, waitSeconds * 1000L), "SELECT pg_advisory_lock(" + key + ")");
+    }
+
+    @Override
+    public String unlockSql(long key) {
+        return "SELECT pg_advisory_unlock(" + key + ")";
+    }
+
+    /** A bigint advisory lock shows in pg_locks as its high half in classid and its low half in objid. */
+    @Override
+    public String lockHolderSql(long key) {
+        return "SELECT 'its PostgreSQL session ' || a.pid || COALESCE(' (' || NULLIF(a.application_name, 'PostgreSQL JDBC Driver') || ')', '')"
+                + " || COALESCE(' from ' || host(a.client_addr), '') || ', connected since ' || date_trunc('second', a.backend_start)"
+                + " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted"
+                + " AND l.classid::bigint = " + (key >>> 32) + " AND l.objid::bigint = " + (key & 0xFFFFFFFFL) + " AND l.objsubid = 1";
+    }
+
     @Override
     public boolean canUpsert() {
         return true;
