@@ -71,25 +71,31 @@ class SyncCatchUpTest {
     }
 
     @Test
-    void anIntegerWatermarkCatchesUpInWindowsOfIds() throws Exception {
+    void anInsertOnlyTableSyncsByItsGrowingIdInWindowsOfIdsOrAllAtOnce() throws Exception {
         String source = TestPostgres.newDatabase("catchup_id_source");
         String target = TestPostgres.newDatabase("catchup_id_target");
         TestPostgres.execute(source, "CREATE TABLE events (id bigint PRIMARY KEY, kind text)",
                 "INSERT INTO events SELECT g, 'boot' FROM generate_series(1, 3000) g");
-        Replicator replicator = Replicator.between(source, "postgres", target, dir).with("--replicator.table.events.sync.watermark=id",
-                "--replicator.sync.overlap-ids=10", "--replicator.sync.window-ids=100");
+        Replicator replicator = Replicator.between(source, "postgres", target, dir)
+                .with("--replicator.table.events.sync.watermark=id", "--replicator.sync.overlap-ids=10");
         assertThat(replicator.run("load").exitCode()).isZero();
         TestPostgres.execute(source, "INSERT INTO events SELECT g, 'click' FROM generate_series(3001, 3500) g");
 
-        Replicator.Result sync = replicator.run("sync");
+        Replicator.Result windows = replicator.run("sync", "--replicator.sync.window-ids=100");
 
-        assertThat(sync.exitCode()).as(sync.all()).isZero();
+        assertThat(windows.exitCode()).as(windows.all()).isZero();
         // from 2991 (10 below the watermark): ends 3090, 3190, 3290, 3390, 3490, then the rest
-        assertThat(sync.all()).contains("catching up in 6 windows");
+        assertThat(windows.all()).contains("catching up in 6 windows");
+        TestPostgres.execute(source, "INSERT INTO events SELECT g, 'scroll' FROM generate_series(3501, 3600) g");
+        Replicator.Result allAtOnce = replicator.run("sync");
+        assertThat(allAtOnce.exitCode()).as(allAtOnce.all()).isZero();
+        assertThat(allAtOnce.all()).doesNotContain("catching up in");
         try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
             assertThat(Tables.contentHash(t, "events", "id")).isEqualTo(Tables.contentHash(s, "events", "id"));
-            assertThat(Tables.single(t, "SELECT rows_copied FROM replicator.tables WHERE run_id = 2")).isEqualTo(510);
-            assertThat(Tables.text(t, "SELECT watermark FROM replicator.sync_state")).isEqualTo("l:3500");
+            assertThat(Tables.rows(t, "SELECT rows_copied FROM replicator.tables WHERE run_id > 1 ORDER BY run_id"))
+                    .as("new rows and the 10 below the watermark read again, each time")
+                    .containsExactly(List.of("510"), List.of("110"));
+            assertThat(Tables.text(t, "SELECT watermark FROM replicator.sync_state")).isEqualTo("l:3600");
         }
     }
 

@@ -140,26 +140,6 @@ class SyncTest {
     }
 
     @Test
-    void anInsertOnlyTableSyncsByItsGrowingId() throws Exception {
-        String source = TestPostgres.newDatabase("sync_id_source");
-        String target = TestPostgres.newDatabase("sync_id_target");
-        TestPostgres.execute(source, "CREATE TABLE events (id bigint PRIMARY KEY, kind text)",
-                "INSERT INTO events SELECT g, 'boot' FROM generate_series(1, 3000) g");
-        Replicator replicator = Replicator.between(source, "postgres", target, dir)
-                .with("--replicator.table.events.sync.watermark=id", "--replicator.sync.overlap-ids=10");
-        assertThat(replicator.run("load").exitCode()).isZero();
-        TestPostgres.execute(source, "INSERT INTO events SELECT g, 'click' FROM generate_series(3001, 3500) g");
-
-        assertThat(replicator.run("sync").exitCode()).isZero();
-
-        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
-            assertThat(Tables.contentHash(t, "events", "id")).isEqualTo(Tables.contentHash(s, "events", "id"));
-            assertThat(Tables.single(t, "SELECT rows_copied FROM replicator.tables WHERE run_id = 2"))
-                    .as("500 new rows and the 10 below the watermark read again").isEqualTo(510);
-        }
-    }
-
-    @Test
     void aTableWithoutAWatermarkOrAKeyIsRefusedWithWhatToSet() throws Exception {
         String source = TestPostgres.newDatabase("sync_bad_source");
         String target = TestPostgres.newDatabase("sync_bad_target");
