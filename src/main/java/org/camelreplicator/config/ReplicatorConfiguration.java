@@ -34,6 +34,7 @@ import org.camelreplicator.sync.DeleteReconciler;
 import org.camelreplicator.sync.SyncCoordinator;
 import org.camelreplicator.sync.SyncPlanner;
 import org.camelreplicator.sync.SyncTransactions;
+import org.camelreplicator.sync.WatermarkAtLoad;
 import org.camelreplicator.sync.Watermarks;
 
 /**
@@ -143,7 +144,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         Watermarks watermarks = new Watermarks(databases, settings.sync());
         SyncPlanner syncPlanner = new SyncPlanner(databases, planner, settings.sync());
         registry.bind("loadCoordinator", new LoadCoordinator(databases, settings, planner, targetSchema, ledger, stop, slot, meters, health,
-                syncPlanner, watermarks));
+                new WatermarkAtLoad(syncPlanner, watermarks)));
         registry.bind("syncCoordinator", new SyncCoordinator(databases, settings, syncPlanner, watermarks,
                 new CatchUpWindows(databases, settings.sync()), ledger, stop, slot, meters, health));
         registry.bind("triggers", new org.camelreplicator.cli.Triggers(slot, settings.serveCommand()));

@@ -31,9 +31,6 @@ import org.camelreplicator.plan.RunContext;
 import org.camelreplicator.plan.RunRequest;
 import org.camelreplicator.plan.TablePlan;
 import org.camelreplicator.schema.TargetSchema;
-import org.camelreplicator.sync.SyncPlanner;
-import org.camelreplicator.sync.SyncTable;
-import org.camelreplicator.sync.Watermarks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,16 +52,14 @@ public final class LoadCoordinator {
 
     private final StopSignal stop;
     private final RunSlot slot;
-    private final SyncPlanner syncPlanner;
-    private final Watermarks watermarks;
+    private final FirstWatermark firstWatermark;
     private final Meters meters;
     private final Health health;
 
     public LoadCoordinator(Databases databases, ReplicatorSettings settings, LoadPlanner planner, TargetSchema targetSchema,
                            Ledger ledger, StopSignal stop, RunSlot slot, Meters meters, Health health,
-                           SyncPlanner syncPlanner, Watermarks watermarks) {
-        this.syncPlanner = syncPlanner;
-        this.watermarks = watermarks;
+                           FirstWatermark firstWatermark) {
+        this.firstWatermark = firstWatermark;
         this.slot = slot;
         this.meters = meters;
         this.health = health;
@@ -184,7 +179,7 @@ public final class LoadCoordinator {
                 LOG.warn("--no-truncate: rows already in {} stay; rows of an earlier copy of {} would now be there twice",
                         qualified, table.id());
             }
-            SyncState syncFrom = syncStart(table);
+            SyncState syncFrom = firstWatermark.before(table);
             ledger.startTable(run.runId(), table, ranges, c -> {
                 if (truncate) {
                     try (Statement st = c.createStatement()) {
@@ -208,20 +203,6 @@ public final class LoadCoordinator {
             chunks.add(new Chunk(run.runId(), table, i, ranges.size(), ranges.get(i)));
         }
         return chunks;
-    }
-
-    /**
-     * For a table with a sync watermark: the watermark and row count before any of its rows is read,
-     * so the first sync after this load reads exactly what changed since, and nothing when nothing did.
-     */
-    private SyncState syncStart(TablePlan table) throws SQLException {
-        Optional<SyncTable> tracked = syncPlanner.table(table);
-        if (tracked.isEmpty()) {
-            return null;
-        }
-        Watermarks.Probe probe = watermarks.probe(tracked.get(), Optional.empty());
-        return new SyncState(table.id(), tracked.get().watermark(), probe.watermark(), probe.sourceRows(),
-                java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC), null, 0, 0);
     }
 
     /** Every chunk of the table committed: the table is done. */

@@ -233,6 +233,11 @@ public interface Dialect {
         return null;
     }
 
+    /** Column names quoted as needed, comma-separated, each after {@code prefix} (e.g. "s."). */
+    default String columnList(String prefix, List<String> columns) {
+        return String.join(", ", columns.stream().map(c -> prefix + quoteIfNeeded(c)).toList());
+    }
+
     /** Whether sync can upsert into this engine as a target: {@link #createStageSql} and {@link #upsertSql} exist. */
     default boolean canUpsert() {
         return false;

@@ -73,7 +73,7 @@ public final class H2Dialect implements Dialect {
     @Override
     public String createStageSql(String qualifiedTable, String stage, List<String> columns) {
         return "CREATE LOCAL TEMPORARY TABLE " + quoteIfNeeded(stage) + " ON COMMIT DROP TRANSACTIONAL AS SELECT "
-                + String.join(", ", columns.stream().map(this::quoteIfNeeded).toList()) + " FROM " + qualifiedTable + " WITH NO DATA";
+                + columnList("", columns) + " FROM " + qualifiedTable + " WITH NO DATA";
     }
 
     /** The standard MERGE; unlike PostgreSQL's ON CONFLICT it needs no unique index on the key. */
@@ -81,8 +81,8 @@ public final class H2Dialect implements Dialect {
     public String upsertSql(String qualifiedTable, String stage, List<String> columns, List<String> key) {
         String on = String.join(" AND ", key.stream().map(k -> "t." + quoteIfNeeded(k) + " = s." + quoteIfNeeded(k)).toList());
         List<String> updates = columns.stream().filter(c -> !key.contains(c)).map(c -> quoteIfNeeded(c) + " = s." + quoteIfNeeded(c)).toList();
-        String insert = " WHEN NOT MATCHED THEN INSERT (" + String.join(", ", columns.stream().map(this::quoteIfNeeded).toList())
-                + ") VALUES (" + String.join(", ", columns.stream().map(c -> "s." + quoteIfNeeded(c)).toList()) + ")";
+        String insert = " WHEN NOT MATCHED THEN INSERT (" + columnList("", columns)
+                + ") VALUES (" + columnList("s.", columns) + ")";
         return "MERGE INTO " + qualifiedTable + " t USING " + quoteIfNeeded(stage) + " s ON (" + on + ")"
                 + (updates.isEmpty() ? "" : " WHEN MATCHED THEN UPDATE SET " + String.join(", ", updates)) + insert;
     }

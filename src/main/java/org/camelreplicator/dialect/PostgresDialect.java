@@ -244,13 +244,13 @@ public final class PostgresDialect implements Dialect {
     @Override
     public String createStageSql(String qualifiedTable, String stage, List<String> columns) {
         return "CREATE TEMPORARY TABLE " + quoteIfNeeded(stage) + " ON COMMIT DROP AS SELECT "
-                + String.join(", ", columns.stream().map(this::quoteIfNeeded).toList()) + " FROM " + qualifiedTable + " WITH NO DATA";
+                + columnList("", columns) + " FROM " + qualifiedTable + " WITH NO DATA";
     }
 
     @Override
     public String upsertSql(String qualifiedTable, String stage, List<String> columns, List<String> key) {
-        String list = String.join(", ", columns.stream().map(this::quoteIfNeeded).toList());
-        String conflict = String.join(", ", key.stream().map(this::quoteIfNeeded).toList());
+        String list = columnList("", columns);
+        String conflict = columnList("", key);
         List<String> updates = columns.stream().filter(c -> !key.contains(c))
                 .map(c -> quoteIfNeeded(c) + " = EXCLUDED." + quoteIfNeeded(c)).toList();
         return "INSERT INTO " + qualifiedTable + " (" + list + ") SELECT " + list + " FROM " + quoteIfNeeded(stage)

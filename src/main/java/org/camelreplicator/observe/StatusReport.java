@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.RunRecord;
+import org.camelreplicator.ledger.SyncState;
 import org.camelreplicator.ledger.TableRecord;
 import org.camelreplicator.plan.RunRequest;
 
@@ -20,7 +22,8 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
 
 /**
  * The {@code status} command: the latest run in the ledger as a table, or with {@code --json} in
- * the shape of the seed scripts' {@code data_sync_progress.json}.
+ * the shape of the seed scripts' {@code data_sync_progress.json}; then each tracked table's sync
+ * state (its watermark, when it last synced and last changed).
  */
 public final class StatusReport {
 
@@ -51,10 +54,13 @@ public final class StatusReport {
             return 0;
         }
         Map<String, TableRecord> tables = ledger.tables(run.get().id());
+        List<SyncState> sync = ledger.syncStates();
         if (request.json()) {
-            System.out.println(JSON.writeValueAsString(json(run.get(), tables.values())));
+            Map<String, Object> root = json(run.get(), tables.values());
+            root.put("sync_state", syncJson(sync));
+            System.out.println(JSON.writeValueAsString(root));
         } else {
-            CONSOLE.info(text(run.get(), tables.values()));
+            CONSOLE.info(text(run.get(), tables.values()) + syncText(sync));
         }
         return run.get().finished() ? 0 : 1;
     }
@@ -84,6 +90,42 @@ public final class StatusReport {
         }
         root.put("tables", perTable);
         return root;
+    }
+
+    /** Where each tracked table's next sync reads from, and when it last synced and last changed. */
+    static Map<String, Object> syncJson(List<SyncState> states) {
+        Map<String, Object> perTable = new LinkedHashMap<>();
+        for (SyncState s : states) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("watermark_column", s.watermarkColumn());
+            m.put("watermark", s.watermark() == null ? null : s.watermark().substring(2));
+            m.put("source_rows", s.sourceRows());
+            m.put("synced_at", iso(s.syncedAt()));
+            m.put("changed_at", iso(s.changedAt()));
+            m.put("rows_upserted", s.rowsUpserted());
+            m.put("rows_deleted", s.rowsDeleted());
+            perTable.put(s.table(), m);
+        }
+        return perTable;
+    }
+
+    static String syncText(List<SyncState> states) {
+        if (states.isEmpty()) {
+            return "";
+        }
+        int width = Math.max(28, states.stream().mapToInt(s -> s.table().length()).max().orElse(0));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n%nSync state (where the next sync reads from):%n"));
+        sb.append(String.format(Locale.ROOT, "%-" + width + "s %-16s %-28s %-20s %s%n", "Table", "Watermark on", "Above", "Synced",
+                "Last change"));
+        for (SyncState s : states) {
+            sb.append(String.format(Locale.ROOT, "%-" + width + "s %-16s %-28s %-20s %s%n", s.table(), s.watermarkColumn(),
+                    s.watermark() == null ? "(every row)" : s.watermark().substring(2), toTheSecond(s.syncedAt()), toTheSecond(s.changedAt())));
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    private static String toTheSecond(OffsetDateTime time) {
+        return time == null ? "-" : time.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 
     private static String iso(OffsetDateTime time) {

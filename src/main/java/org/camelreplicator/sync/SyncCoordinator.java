@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -90,8 +92,6 @@ public final class SyncCoordinator {
                     + ", which sync cannot write to yet: it upserts into PostgreSQL and H2 targets. Keep this one in step with load --reset.");
         }
         ledger.ensureCreated();
-        // the lag counts from the last sync the ledger knows, also one of an earlier process
-        ledger.syncStates().stream().filter(s -> s.syncedAt() != null).forEach(s -> health.syncedBefore(s.table(), s.syncedAt()));
         Optional<RunRecord> load = ledger.latestRun("load");
         if (load.isPresent() && !load.get().finished()) {
             throw new InvalidSettingException("sync", "Load run " + load.get().id() + " (started " + load.get().startedAt()
@@ -100,6 +100,10 @@ public final class SyncCoordinator {
         }
         List<SyncTable> tables = planner.plan(request);
         checkTargetTables(tables);
+        // the lag of these tables counts from the last sync the ledger knows, also one of an earlier process
+        Set<String> synced = tables.stream().map(SyncTable::id).collect(Collectors.toSet());
+        ledger.syncStates().stream().filter(s -> s.syncedAt() != null && synced.contains(s.table()))
+                .forEach(s -> health.syncedBefore(s.table(), s.syncedAt()));
         long runId = ledger.startRun("sync", databases.describeSource());
         List<TablePlan> plans = tables.stream().map(SyncTable::plan).toList();
         ledger.recordTables(runId, plans);

@@ -60,7 +60,9 @@ class SyncTest {
             assertThat(Tables.text(t, "SELECT string_agg(status, ',' ORDER BY table_name) FROM replicator.tables WHERE run_id = 3"))
                     .as("nothing changed since: both tables only probed").isEqualTo("unchanged,unchanged");
         }
-        assertThat(replicator.run("status").out()).contains("Run 3 (sync): done", "Tables: 2 total, 2 completed (2 unchanged), 0 failed");
+        assertThat(replicator.run("status").out()).contains("Run 3 (sync): done", "Tables: 2 total, 2 completed (2 unchanged), 0 failed",
+                "Sync state (where the next sync reads from):").containsPattern("public\\.items +updated_at +20\\d\\d-");
+        assertThat(replicator.run("status", "--json").out()).contains("\"sync_state\"", "\"public.notes\"", "\"watermark_column\" : \"updated_at\"");
     }
 
     @Test
