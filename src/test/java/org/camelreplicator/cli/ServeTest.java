@@ -141,6 +141,33 @@ class ServeTest {
         }
     }
 
+    @Test
+    void theTimerSyncsAfterALoadAndAnIdleTickOnlyProbes() throws Exception {
+        Databases db = databases("serve_timer_sync", 3_000);
+        TestPostgres.execute(db.source, "ALTER TABLE items ADD COLUMN updated_at timestamp NOT NULL DEFAULT localtimestamp - interval '1 day'");
+        assertThat(org.camelreplicator.support.Replicator.between(db.source, "postgres", db.target, dir)
+                .run("load", "--replicator.sync.watermark=updated_at").exitCode()).isZero();
+        try (ReplicatorRuntime runtime = serve(db, Map.of("replicator.serve.every", "200", "replicator.serve.command", "sync",
+                "replicator.sync.watermark", "updated_at", "replicator.sync.overlap-seconds", "0"))) {
+            TestPostgres.execute(db.source, "UPDATE items SET qty = -7, updated_at = localtimestamp WHERE id BETWEEN 101 AND 120");
+            await().atMost(Duration.ofSeconds(60)).until(() -> tableRuns(db.target, "done") >= 1 && tableRuns(db.target, "unchanged") >= 2);
+        }
+        assertRunsNeverOverlapped(db.target);
+        try (Connection s = TestPostgres.connect(db.source); Connection t = TestPostgres.connect(db.target)) {
+            assertThat(Tables.contentHash(t, "items", "id")).isEqualTo(Tables.contentHash(s, "items", "id"));
+            assertThat(Tables.single(t, "SELECT SUM(rows_copied) FROM replicator.tables t JOIN replicator.runs r USING (run_id)"
+                    + " WHERE r.command = 'sync'")).as("the 20 changed rows read once, by one tick").isEqualTo(20);
+        }
+    }
+
+    /** How many table entries of sync runs have this status. */
+    private static long tableRuns(String target, String status) throws Exception {
+        try (Connection t = TestPostgres.connect(target)) {
+            return Tables.single(t, "SELECT count(*) FROM replicator.tables t JOIN replicator.runs r USING (run_id)"
+                    + " WHERE r.command = 'sync' AND t.status = '" + status + "'");
+        }
+    }
+
     /** A source with one table of sample rows and an empty target, in the embedded PostgreSQL. */
     private record Databases(String source, String target) {
     }
