@@ -61,7 +61,10 @@ public final class SyncTransactions {
             try (Statement st = c.createStatement()) {
                 st.execute(target.createStageSql(qualified(table), STAGE, table.targetColumns()));
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+            c.close();
+            throw UpsertException.staging(exchange.getProperty(SyncCoordinator.CHANGES, SyncCoordinator.Changes.class).table(), e);
+        } catch (RuntimeException e) {
             c.close();
             throw e;
         }

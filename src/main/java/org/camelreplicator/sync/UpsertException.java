@@ -9,6 +9,18 @@ public final class UpsertException extends RuntimeException {
         super(message, cause);
     }
 
+    /** Creating the staging table from the target table failed: most often the source has a column the target lacks. */
+    static UpsertException staging(SyncTable table, SQLException e) {
+        String state = String.valueOf(e.getSQLState());
+        String hint = state.equals("42703") || state.equals("42S22")
+                ? ". The source table has a column the target table lacks (added after the load?): sync does not carry schema"
+                + " changes. Add the column to " + table.plan().targetQualifiedName() + " (ALTER TABLE ... ADD COLUMN) and load the"
+                + " table again: load --tables=" + table.id()
+                : "";
+        return new UpsertException("Staging the changed rows of " + table.id() + " in a copy of " + table.plan().targetQualifiedName()
+                + " failed: " + e.getMessage() + " [SQLState " + e.getSQLState() + "]" + hint, e);
+    }
+
     static UpsertException of(SyncTable table, SQLException e) {
         String target = table.plan().targetQualifiedName();
         String key = String.join(", ", table.targetKey());

@@ -142,6 +142,38 @@ class SyncTest {
     }
 
     @Test
+    void aColumnAddedOnTheSourceAfterTheLoadFailsOnlyItsTableAndSaysToLoadItAgain() throws Exception {
+        String source = TestPostgres.newDatabase("sync_schema_source");
+        String target = TestPostgres.newDatabase("sync_schema_target");
+        TestPostgres.execute(source, "CREATE TABLE a (id int PRIMARY KEY, v text, updated_at timestamp NOT NULL DEFAULT localtimestamp - interval '1 day')",
+                "CREATE TABLE b (id int PRIMARY KEY, v text, updated_at timestamp NOT NULL DEFAULT localtimestamp - interval '1 day')",
+                "INSERT INTO a (id, v) SELECT g, 'a' || g FROM generate_series(1, 100) g",
+                "INSERT INTO b (id, v) SELECT g, 'b' || g FROM generate_series(1, 100) g");
+        Replicator replicator = Replicator.between(source, "postgres", target, dir)
+                .with("--replicator.sync.watermark=updated_at", "--replicator.sync.overlap-seconds=0");
+        assertThat(replicator.run("load").exitCode()).isZero();
+        TestPostgres.execute(source, "ALTER TABLE a ADD COLUMN extra int", "UPDATE a SET extra = 1, updated_at = localtimestamp WHERE id = 1",
+                "UPDATE b SET v = 'changed', updated_at = localtimestamp WHERE id = 1");
+
+        Replicator.Result sync = replicator.run("sync");
+
+        assertThat(sync.exitCode()).isEqualTo(1);
+        assertThat(sync.out()).contains("1 synced, 0 unchanged, 1 failed",
+                "public.a: Staging the changed rows of public.a in a copy of public.a failed", "column \"extra\" does not exist",
+                "sync does not carry schema changes. Add the column to public.a (ALTER TABLE ... ADD COLUMN) and load the table"
+                + " again: load --tables=public.a");
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.text(t, "SELECT v FROM b WHERE id = 1")).isEqualTo("changed");
+        }
+        TestPostgres.execute(target, "ALTER TABLE a ADD COLUMN extra int");
+        Replicator.Result reload = replicator.run("load", "--tables=public.a");
+        assertThat(reload.exitCode()).as(reload.all()).isZero();
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.contentHash(t, "a", "id")).isEqualTo(Tables.contentHash(s, "a", "id"));
+        }
+    }
+
+    @Test
     void aTableWithoutAWatermarkOrAKeyIsRefusedWithWhatToSet() throws Exception {
         String source = TestPostgres.newDatabase("sync_bad_source");
         String target = TestPostgres.newDatabase("sync_bad_target");
