@@ -142,6 +142,42 @@ class SyncTest {
     }
 
     @Test
+    void aRowCommittedLateWithAnOlderTimestampIsCaughtByTheOverlap() throws Exception {
+        assertThat(lateRowArrives("late_overlap", 120)).as("with replicator.sync.overlap-seconds=120").isTrue();
+        assertThat(lateRowArrives("late_no_overlap", 0)).as("without an overlap the late row is missed, as the overlap exists for").isFalse();
+    }
+
+    /**
+     * A transaction stamps row 1 and stays open while another row is stamped later and committed;
+     * a sync runs; then the first transaction commits; another sync runs. Answers whether row 1's
+     * change reached the target.
+     */
+    private boolean lateRowArrives(String name, int overlapSeconds) throws Exception {
+        String source = TestPostgres.newDatabase(name + "_source");
+        String target = TestPostgres.newDatabase(name + "_target");
+        TestPostgres.execute(source, "CREATE TABLE t (id int PRIMARY KEY, v text, updated_at timestamp NOT NULL DEFAULT localtimestamp - interval '1 day')",
+                "INSERT INTO t (id, v) SELECT g, 'v' || g FROM generate_series(1, 100) g");
+        Replicator replicator = Replicator.between(source, "postgres", target, dir)
+                .with("--replicator.sync.watermark=updated_at", "--replicator.sync.overlap-seconds=" + overlapSeconds);
+        assertThat(replicator.run("load").exitCode()).isZero();
+        try (Connection late = TestPostgres.connect(source)) {
+            late.setAutoCommit(false);
+            try (java.sql.Statement st = late.createStatement()) {
+                // localtimestamp is the transaction's start: older than the row stamped and committed below
+                st.execute("UPDATE t SET v = 'late', updated_at = localtimestamp WHERE id = 1");
+            }
+            TestPostgres.execute(source, "UPDATE t SET v = 'early', updated_at = clock_timestamp()::timestamp WHERE id = 2");
+            assertThat(replicator.run("sync").exitCode()).isZero();
+            late.commit();
+        }
+        assertThat(replicator.run("sync").exitCode()).isZero();
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.text(t, "SELECT v FROM t WHERE id = 2")).isEqualTo("early");
+            return Tables.text(t, "SELECT v FROM t WHERE id = 1").equals("late");
+        }
+    }
+
+    @Test
     void aColumnAddedOnTheSourceAfterTheLoadFailsOnlyItsTableAndSaysToLoadItAgain() throws Exception {
         String source = TestPostgres.newDatabase("sync_schema_source");
         String target = TestPostgres.newDatabase("sync_schema_target");
