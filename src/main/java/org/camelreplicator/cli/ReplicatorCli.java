@@ -210,13 +210,17 @@ public final class ReplicatorCli implements Callable<Integer> {
         @Option(names = "--json", description = "Print only the run report, as JSON (replicator.output=json).")
         boolean json;
 
+        @Option(names = "--dry-run", description = "Print what a sync would do per table (reads above which watermark, unchanged or not,"
+                + " windows); write nothing.")
+        boolean dryRun;
+
         @Override
         RunRequest request() {
             if (quiet && json) {
                 throw new UsageException("--quiet and --json contradict each other: choose one");
             }
             putSetting("replicator.output", quiet ? "quiet" : json ? "json" : null);
-            return RunRequest.of("sync");
+            return new RunRequest("sync", false, false, false, false, dryRun);
         }
     }
 

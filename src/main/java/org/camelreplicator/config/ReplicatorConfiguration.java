@@ -32,6 +32,7 @@ import org.camelreplicator.schema.TargetSchema;
 import org.camelreplicator.sync.CatchUpWindows;
 import org.camelreplicator.sync.DeleteReconciler;
 import org.camelreplicator.sync.SyncCoordinator;
+import org.camelreplicator.sync.SyncDryRun;
 import org.camelreplicator.sync.SyncPlanner;
 import org.camelreplicator.sync.SyncTransactions;
 import org.camelreplicator.sync.WatermarkAtLoad;
@@ -145,8 +146,10 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         SyncPlanner syncPlanner = new SyncPlanner(databases, planner, settings.sync());
         registry.bind("loadCoordinator", new LoadCoordinator(databases, settings, planner, targetSchema, ledger, stop, slot, meters, health,
                 new WatermarkAtLoad(syncPlanner, watermarks)));
-        registry.bind("syncCoordinator", new SyncCoordinator(databases, settings, syncPlanner, watermarks,
-                new CatchUpWindows(databases, settings.sync()), ledger, stop, slot, meters, health));
+        CatchUpWindows windows = new CatchUpWindows(databases, settings.sync());
+        registry.bind("syncCoordinator", new SyncCoordinator(databases, settings, syncPlanner, watermarks, windows, ledger, stop, slot,
+                meters, health));
+        registry.bind("syncDryRun", new SyncDryRun(databases, syncPlanner, watermarks, windows, ledger));
         registry.bind("triggers", new org.camelreplicator.cli.Triggers(slot, settings.serveCommand()));
         registry.bind(PROGRESS, new Progress(current, () -> startLoadInBackground(context, slot),
                 stop::requestStop, stop::stopping, health::status));

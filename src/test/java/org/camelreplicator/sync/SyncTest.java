@@ -40,6 +40,15 @@ class SyncTest {
                 "UPDATE items SET name = 'second change', attrs = '{\"twice\": true}', updated_at = localtimestamp WHERE id BETWEEN 201 AND 210",
                 "DELETE FROM items WHERE id BETWEEN 301 AND 330");
 
+        Replicator.Result plan = replicator.run("sync", "--dry-run");
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(plan.out()).contains("Dry run: what a sync would do; nothing is written.")
+                .containsPattern("public\\.items +updated_at .* 20,070 +read the changes \\(rows 20000 -> 20070\\), deletes reconcile")
+                .containsPattern("public\\.notes +updated_at .* 100 +skip: unchanged, deletes none");
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.count(t, "replicator.runs")).as("the dry run wrote nothing").isEqualTo(1);
+        }
+
         Replicator.Result sync = replicator.run("sync");
 
         assertThat(sync.exitCode()).as(sync.all()).isZero();

@@ -1,0 +1,70 @@
+package org.camelreplicator.sync;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.camelreplicator.config.Databases;
+import org.camelreplicator.ledger.Ledger;
+import org.camelreplicator.ledger.SyncState;
+import org.camelreplicator.plan.KeyRange;
+import org.camelreplicator.plan.RunRequest;
+
+import static org.camelreplicator.observe.RunReport.CONSOLE;
+
+/**
+ * {@code sync --dry-run}: what a sync would do, table by table, with nothing written: the
+ * watermark it would read above, what the probe finds on the source now, and whether the table
+ * would be read (in how many windows) or skipped as unchanged.
+ */
+public final class SyncDryRun {
+
+    private final Databases databases;
+    private final SyncPlanner planner;
+    private final Watermarks watermarks;
+    private final CatchUpWindows windows;
+    private final Ledger ledger;
+
+    public SyncDryRun(Databases databases, SyncPlanner planner, Watermarks watermarks, CatchUpWindows windows, Ledger ledger) {
+        this.databases = databases;
+        this.planner = planner;
+        this.watermarks = watermarks;
+        this.windows = windows;
+        this.ledger = ledger;
+    }
+
+    public int print(RunRequest request) throws SQLException {
+        StringBuilder out = new StringBuilder("Dry run: what a sync would do; nothing is written.\n");
+        out.append("Source: ").append(databases.describeSource()).append('\n');
+        out.append("Target: ").append(databases.describeTarget()).append('\n');
+        List<SyncTable> tables = planner.plan(request);
+        boolean ledgerExists = ledger.exists();
+        int width = Math.max(24, tables.stream().mapToInt(t -> t.id().length()).max().orElse(0));
+        String row = "%-" + width + "s %-14s %-28s %-28s %12s  %s%n";
+        out.append(String.format(Locale.ROOT, "%n" + row, "Table", "Watermark", "Reads above", "Advances to", "Source rows", "Would"));
+        for (SyncTable t : tables) {
+            Optional<SyncState> previous = ledgerExists ? ledger.syncState(t.id()) : Optional.empty();
+            Watermarks.Probe probe = watermarks.probe(t, previous);
+            String would;
+            if (!probe.changed()) {
+                would = "skip: unchanged";
+            } else {
+                List<KeyRange.Changed> reads = windows.ranges(t, probe);
+                would = (probe.readAfter() == null ? "read every row" : "read the changes")
+                        + (reads.size() > 1 ? " in " + reads.size() + " windows" : "")
+                        + (previous.isPresent() && probe.sourceRows() != previous.get().sourceRows()
+                        ? " (rows " + previous.get().sourceRows() + " -> " + probe.sourceRows() + ")" : "");
+            }
+            out.append(String.format(Locale.ROOT, row, t.id(), t.watermark(), value(probe.readAfter()), value(probe.watermark()),
+                    String.format(Locale.ROOT, "%,d", probe.sourceRows()), would + ", deletes " + t.deletes().name().toLowerCase(Locale.ROOT)));
+        }
+        CONSOLE.info(out.toString().stripTrailing());
+        return 0;
+    }
+
+    /** A KeyValues string as the user reads it. */
+    private static String value(String encoded) {
+        return encoded == null ? "(none)" : encoded.substring(2);
+    }
+}
