@@ -147,10 +147,20 @@ class ServeTest {
         TestPostgres.execute(db.source, "ALTER TABLE items ADD COLUMN updated_at timestamp NOT NULL DEFAULT localtimestamp - interval '1 day'");
         assertThat(org.camelreplicator.support.Replicator.between(db.source, "postgres", db.target, dir)
                 .run("load", "--replicator.sync.watermark=updated_at").exitCode()).isZero();
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
         try (ReplicatorRuntime runtime = serve(db, Map.of("replicator.serve.every", "200", "replicator.serve.command", "sync",
-                "replicator.sync.watermark", "updated_at", "replicator.sync.overlap-seconds", "0"))) {
+                "replicator.sync.watermark", "updated_at", "replicator.sync.overlap-seconds", "0", "replicator.http.port", "" + port))) {
             TestPostgres.execute(db.source, "UPDATE items SET qty = -7, updated_at = localtimestamp WHERE id BETWEEN 101 AND 120");
             await().atMost(Duration.ofSeconds(60)).until(() -> tableRuns(db.target, "done") >= 1 && tableRuns(db.target, "unchanged") >= 2);
+            // the meters say the same as the ledger: one sync that read, the others only probed
+            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("replicator_sync_tables_total{outcome=\"done\",table=\"public.items\"} 1.0")
+                    .containsPattern("replicator_sync_tables_total\\{outcome=\"unchanged\",table=\"public.items\"\\} ([2-9]|[1-9][0-9]+)\\.0");
         }
         assertRunsNeverOverlapped(db.target);
         try (Connection s = TestPostgres.connect(db.source); Connection t = TestPostgres.connect(db.target)) {
