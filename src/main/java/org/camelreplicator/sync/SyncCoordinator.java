@@ -77,7 +77,11 @@ public final class SyncCoordinator {
         this.health = health;
     }
 
-    /** What a table's probe decided, and for which table: read by the upsert and the delete steps. */
+    /**
+     * What a table's probe decided, and for which table: read by the upsert and the delete steps.
+     * {@code upserted} adds up the rows the reads committed; the reads run in the split's own
+     * exchanges, which share this object but not the properties they set.
+     */
     public record Changes(SyncTable table, Watermarks.Probe probe, Optional<SyncState> previous, AtomicLong upserted) {
     }
 
