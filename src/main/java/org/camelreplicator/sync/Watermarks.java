@@ -50,7 +50,7 @@ public final class Watermarks {
      *
      * @param changed    whether rows must be read: the watermark moved, the row count changed, or sync has no state yet
      * @param readAfter  read the rows whose watermark is above this (a KeyValues string), or null for every row
-     * @param watermark  the watermark to record once the rows are written
+     * @param watermark  the watermark to record once the rows are written (when unchanged, the recorded one)
      * @param sourceRows the source's row count at the probe
      */
     public record Probe(boolean changed, String readAfter, String watermark, long sourceRows) {
@@ -74,9 +74,10 @@ public final class Watermarks {
                 LOG.warn("{}: the recorded watermark {} is not of the column's type now; this sync reads every row", table.id(), before);
                 before = null;
             }
-            Object next = max == null ? before : min(max, limit(c, table, max));
             boolean changed = previous.isEmpty() || (before == null && rows > 0) || rows != previous.get().sourceRows()
                     || (max != null && before != null && compare(max, before) > 0);
+            // the bound of open transactions is one more query: only a changed table advances
+            Object next = max == null || !changed ? before : min(max, limit(c, table, max));
             Object readAfter = before == null || table.system() != null ? before : lookBack(before);
             return new Probe(changed, readAfter == null ? null : KeyValues.encode(readAfter),
                     next == null ? null : KeyValues.encode(next), rows);
