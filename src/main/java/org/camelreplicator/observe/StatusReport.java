@@ -16,6 +16,7 @@ import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.RunRecord;
 import org.camelreplicator.ledger.SyncState;
 import org.camelreplicator.ledger.TableRecord;
+import org.camelreplicator.plan.KeyValues;
 import org.camelreplicator.plan.RunRequest;
 
 import static org.camelreplicator.observe.RunReport.CONSOLE;
@@ -98,7 +99,7 @@ public final class StatusReport {
         for (SyncState s : states) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("watermark_column", s.watermarkColumn());
-            m.put("watermark", s.watermark() == null ? null : s.watermark().substring(2));
+            m.put("watermark", KeyValues.text(s.watermark()));
             m.put("source_rows", s.sourceRows());
             m.put("synced_at", iso(s.syncedAt()));
             m.put("changed_at", iso(s.changedAt()));
@@ -119,7 +120,7 @@ public final class StatusReport {
                 "Last change"));
         for (SyncState s : states) {
             sb.append(String.format(Locale.ROOT, "%-" + width + "s %-16s %-28s %-20s %s%n", s.table(), s.watermarkColumn(),
-                    s.watermark() == null ? "(every row)" : s.watermark().substring(2), toTheSecond(s.syncedAt()), toTheSecond(s.changedAt())));
+                    s.watermark() == null ? "(every row)" : KeyValues.text(s.watermark()), toTheSecond(s.syncedAt()), toTheSecond(s.changedAt())));
         }
         return sb.toString().stripTrailing();
     }

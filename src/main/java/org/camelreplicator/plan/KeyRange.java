@@ -169,7 +169,7 @@ public sealed interface KeyRange {
         }
 
         private static String show(List<String> tuple) {
-            List<String> values = tuple.stream().map(v -> v.substring(2)).toList();
+            List<String> values = tuple.stream().map(KeyValues::text).toList();
             return values.size() == 1 ? values.get(0) : "(" + String.join(", ", values) + ")";
         }
     }
@@ -278,7 +278,7 @@ public sealed interface KeyRange {
             if (after == null) {
                 return "all rows (no watermark yet)";
             }
-            return column + " > " + after.substring(2) + (upTo == null ? "" : " and <= " + upTo.substring(2));
+            return column + " > " + KeyValues.text(after) + (upTo == null ? "" : " and <= " + KeyValues.text(upTo));
         }
     }
 }

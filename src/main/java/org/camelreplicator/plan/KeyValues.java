@@ -60,6 +60,11 @@ public final class KeyValues {
                 + " cannot bound a chunk; split the table by another column or copy it as one chunk");
     }
 
+    /** An encoded value as a user reads it (logs, status, dry runs): without its type tag; null stays null. */
+    public static String text(String encoded) {
+        return encoded == null ? null : encoded.substring(2);
+    }
+
     public static Object decode(String encoded) {
         String v = encoded.substring(2);
         return switch (encoded.charAt(0)) {

@@ -9,6 +9,7 @@ import org.camelreplicator.config.Databases;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.SyncState;
 import org.camelreplicator.plan.KeyRange;
+import org.camelreplicator.plan.KeyValues;
 import org.camelreplicator.plan.RunRequest;
 
 import static org.camelreplicator.observe.RunReport.CONSOLE;
@@ -65,6 +66,6 @@ public final class SyncDryRun {
 
     /** A KeyValues string as the user reads it. */
     private static String value(String encoded) {
-        return encoded == null ? "(none)" : encoded.substring(2);
+        return encoded == null ? "(none)" : KeyValues.text(encoded);
     }
 }
