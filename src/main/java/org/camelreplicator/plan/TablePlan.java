@@ -46,4 +46,9 @@ public record TablePlan(int order, TableSpec source, String targetSchema, String
     public TablePlan withOrder(int newOrder) {
         return new TablePlan(newOrder, source, targetSchema, targetName, targetColumns);
     }
+
+    /** The same rows written into a session (staging) table of that name instead, as sync does. */
+    public TablePlan stagedIn(String sessionTable) {
+        return new TablePlan(order, source, null, sessionTable, targetColumns);
+    }
 }

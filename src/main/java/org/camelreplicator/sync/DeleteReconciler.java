@@ -129,7 +129,7 @@ public final class DeleteReconciler {
         Dialect target = databases.targetDialect();
         TablePlan keys = range.table();
         String qualified = target.qualifiedTarget(keys.targetSchema(), keys.targetName());
-        TablePlan stage = new TablePlan(keys.order(), keys.source(), null, KEY_STAGE, keys.targetColumns());
+        TablePlan stage = keys.stagedIn(KEY_STAGE);
         try (Connection c = databases.target().getConnection()) {
             c.setAutoCommit(false);
             try {

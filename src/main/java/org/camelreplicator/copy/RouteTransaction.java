@@ -1,0 +1,117 @@
+package org.camelreplicator.copy;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import org.apache.camel.Exchange;
+import org.camelreplicator.plan.Chunk;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A target transaction carried across the steps of one route in an exchange property: a chunk's
+ * (ChunkTransactions) or a sync read's (SyncTransactions). The route's first step begins it, each
+ * batch adds to it, the last step commits it, and the route's doFinally ends it, rolling back
+ * whatever did not commit. Only the worker thread of its exchange touches it.
+ */
+public final class RouteTransaction {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouteTransaction.class);
+
+    private final Chunk chunk;
+    private final Connection connection;
+    private long rows;
+    private long bytes;
+    private long rejected;
+    private boolean committed;
+
+    private RouteTransaction(Chunk chunk, Connection connection) {
+        this.chunk = chunk;
+        this.connection = connection;
+    }
+
+    /** Opens the transaction on this connection (closed again if that fails) and keeps it in the exchange under {@code property}. */
+    public static RouteTransaction begin(Exchange exchange, String property, Chunk chunk, Connection connection) throws SQLException {
+        try {
+            connection.setAutoCommit(false);
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        RouteTransaction tx = new RouteTransaction(chunk, connection);
+        exchange.setProperty(property, tx);
+        return tx;
+    }
+
+    /** The transaction the route began. */
+    public static RouteTransaction of(Exchange exchange, String property) {
+        RouteTransaction tx = exchange.getProperty(property, RouteTransaction.class);
+        if (tx == null) {
+            throw new IllegalStateException("No transaction is open (" + property + "): the route must call begin first");
+        }
+        return tx;
+    }
+
+    /**
+     * The route's doFinally: rolls back what did not commit, returns the connection, and answers the
+     * transaction for the caller's accounting (null when none was begun).
+     */
+    public static RouteTransaction end(Exchange exchange, String property) {
+        // a split marks a failed exchange "redelivery exhausted", which would stop the caller's retry
+        // policy before it looks at the error; whether to retry is the caller's call
+        exchange.getExchangeExtension().setRedeliveryExhausted(false);
+        RouteTransaction tx = exchange.removeProperty(property) instanceof RouteTransaction t ? t : null;
+        if (tx == null) {
+            return null;
+        }
+        try (Connection c = tx.connection) {
+            if (!tx.committed) {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            // a broken connection has nothing left to roll back: the server discards its transaction
+            LOG.warn("Rollback of {} failed ({}); the server discards the transaction with the connection", tx.chunk, e.getMessage());
+        }
+        return tx;
+    }
+
+    public void commit() throws SQLException {
+        connection.commit();
+        committed = true;
+    }
+
+    /** A batch went in: its rows (those not rejected) and bytes. */
+    public void wrote(long rows, long bytes) {
+        this.rows += rows;
+        this.bytes += bytes;
+    }
+
+    /** A row the target refused went to the rejects table instead. */
+    public void rejected() {
+        rejected++;
+    }
+
+    public Chunk chunk() {
+        return chunk;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    public long rejectedRows() {
+        return rejected;
+    }
+
+    public boolean committed() {
+        return committed;
+    }
+}
