@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
@@ -49,6 +48,8 @@ public final class SyncCoordinator {
 
     /** The exchange property that carries a table's probe from the probe step to the upsert's commit. */
     public static final String CHANGES = "replicatorSyncChanges";
+    /** The exchange property with every table's sync state as the run found it, read once by startSync. */
+    private static final String STATES = "replicatorSyncStates";
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncCoordinator.class);
 
@@ -104,10 +105,16 @@ public final class SyncCoordinator {
         }
         List<SyncTable> tables = planner.plan(request);
         checkTargetTables(tables);
-        // the lag of these tables counts from the last sync the ledger knows, also one of an earlier process
-        Set<String> synced = tables.stream().map(SyncTable::id).collect(Collectors.toSet());
-        ledger.syncStates().stream().filter(s -> s.syncedAt() != null && synced.contains(s.table()))
-                .forEach(s -> health.syncedBefore(s.table(), s.syncedAt()));
+        // read once for the run: where each table's probe starts, and the lag of these tables, which
+        // counts from the last sync the ledger knows, also one of an earlier process
+        Map<String, SyncState> states = ledger.syncStates().stream().collect(Collectors.toMap(SyncState::table, s -> s));
+        exchange.setProperty(STATES, states);
+        for (SyncTable t : tables) {
+            SyncState s = states.get(t.id());
+            if (s != null && s.syncedAt() != null) {
+                health.syncedBefore(t.id(), s.syncedAt());
+            }
+        }
         long runId = ledger.startRun("sync", databases.describeSource());
         List<TablePlan> plans = tables.stream().map(SyncTable::plan).toList();
         ledger.recordTables(runId, plans);
@@ -149,7 +156,8 @@ public final class SyncCoordinator {
         RunContext run = RunContext.of(exchange);
         run.report().tableStarted(table.id());
         ledger.resumeTable(run.runId(), table.id());
-        Optional<SyncState> previous = ledger.syncState(table.id());
+        Map<?, ?> states = exchange.getProperty(STATES, Map.class);
+        Optional<SyncState> previous = Optional.ofNullable((SyncState) states.get(table.id()));
         if (previous.isEmpty()) {
             LOG.warn("{}: sync has no watermark for it yet (loaded before its watermark was configured); this sync reads and upserts every row",
                     table.id());
