@@ -75,6 +75,8 @@ public final class LoadCoordinator {
      */
     public List<TablePlan> startLoad(RunRequest request, Exchange exchange) throws SQLException, java.io.IOException {
         slot.take(request, exchange);
+        // every setting and name is checked before the ledger or the target is written (--reset included)
+        List<TablePlan> planned = planner.planTables(request);
         ledger.ensureCreated();
         Optional<RunRecord> unfinished = ledger.latestRun("load").filter(r -> !r.finished());
         if (request.reset()) {
@@ -85,7 +87,7 @@ public final class LoadCoordinator {
         if (unfinished.isPresent() && !request.resume()) {
             throw new UnfinishedRunException(unfinished.get(), ledger.tables(unfinished.get().id()).values());
         }
-        List<TablePlan> plans = targetSchema.prepareForLoad(planner.planTables(request));
+        List<TablePlan> plans = targetSchema.prepareForLoad(planned);
         long runId;
         if (unfinished.isPresent()) {
             runId = unfinished.get().id();

@@ -85,6 +85,19 @@ class SettingNamesTest {
     }
 
     @Test
+    void aRefusedLoadWithResetForgetsNothing() throws Exception {
+        String source = h2Source();
+        String target = TestPostgres.newDatabase("names_reset");
+        Replicator replicator = Replicator.between(source, "postgres", target, dir).with("--tables=CUSTOMERS");
+        assertThat(replicator.run("load").exitCode()).isZero();
+
+        Replicator.Result r = replicator.run("load", "--reset", "--replicator.cast.column.customers.nickname=text");
+
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+        assertThat(runs(target)).as("the ledger still knows the first run").isEqualTo(1);
+    }
+
+    @Test
     void twoSpellingsOfOneTableInOneKindOfSettingAreRefused() throws Exception {
         String source = h2Source();
         String target = TestPostgres.newDatabase("names_twice");
