@@ -48,6 +48,8 @@ public record ReplicatorSettings(
         Path ddlIn,
         Map<String, String> castTypes,
         Map<String, String> castColumns,
+        Map<String, String> targetNames,
+        Map<String, Map<String, String>> columnTargetNames,
         Path reportDir,
         Output output,
         String httpHost,
@@ -97,6 +99,8 @@ public record ReplicatorSettings(
     private static final String CAST_TYPE = CAST_PREFIX + "type.";
     private static final String CAST_COLUMN = CAST_PREFIX + "column.";
     private static final String SPLIT_BY = ".split-by";
+    private static final String TARGET_NAME = ".target-name";
+    private static final String COLUMN = ".column.";
 
     /** How source names become target names. */
     public enum Naming {
@@ -121,6 +125,8 @@ public record ReplicatorSettings(
         Map<String, String> splitBy = new LinkedHashMap<>();
         Map<String, String> castTypes = new LinkedHashMap<>();
         Map<String, String> castColumns = new LinkedHashMap<>();
+        Map<String, String> targetNames = new LinkedHashMap<>();
+        Map<String, Map<String, String>> columnTargetNames = new LinkedHashMap<>();
         Map<String, String> watermarks = new LinkedHashMap<>();
         Map<String, List<String>> syncKeys = new LinkedHashMap<>();
         Map<String, SyncSettings.Deletes> syncDeletes = new LinkedHashMap<>();
@@ -145,9 +151,14 @@ public record ReplicatorSettings(
             if (syncTable != null && SyncSettings.read(key, value, syncTable, watermarks, syncKeys, syncDeletes)) {
                 return;
             }
+            if (key.startsWith(TABLE_PREFIX) && key.endsWith(TARGET_NAME) && key.length() > TABLE_PREFIX.length() + TARGET_NAME.length()) {
+                readTargetName(key, value, targetNames, columnTargetNames);
+                return;
+            }
             if (!key.startsWith(TABLE_PREFIX) || !key.endsWith(SPLIT_BY) || key.length() <= TABLE_PREFIX.length() + SPLIT_BY.length()) {
                 throw new InvalidSettingException(key, "Unknown per-table setting " + key
                         + ". Per-table settings are replicator.table.<table>.split-by=<column>:month,"
+                        + " replicator.table.<table>.target-name=<name>, replicator.table.<table>.column.<column>.target-name=<name>,"
                         + " replicator.table.<table>.sync.watermark=<column>, .sync.key=<columns>, .sync.deletes=none|reconcile");
             }
             String table = key.substring(TABLE_PREFIX.length(), key.length() - SPLIT_BY.length());
@@ -156,6 +167,7 @@ public record ReplicatorSettings(
             }
             splitBy.put(table, value.trim());
         });
+        columnTargetNames.replaceAll((table, names) -> Map.copyOf(names));
         YearMonth from = r.month("replicator.from");
         YearMonth to = r.month("replicator.to");
         if (from != null && to != null && to.isBefore(from)) {
@@ -192,6 +204,8 @@ public record ReplicatorSettings(
                 r.existingFile("replicator.ddl-in"),
                 Map.copyOf(castTypes),
                 Map.copyOf(castColumns),
+                Map.copyOf(targetNames),
+                Map.copyOf(columnTargetNames),
                 Path.of(r.text("replicator.report-dir", Path.of(r.text("replicator.data-dir", "replicator-data"), "reports").toString())),
                 r.choice("replicator.output", Output.class, Output.NORMAL),
                 r.text("replicator.http.host", "127.0.0.1"),
@@ -213,6 +227,25 @@ public record ReplicatorSettings(
                         r.count("replicator.sync.overlap-ids", 1000, Integer.MAX_VALUE),
                         SyncSettings.Window.parse(r.text(SyncSettings.Window.SETTING, "none")),
                         r.count("replicator.sync.window-ids", 0, Integer.MAX_VALUE)));
+    }
+
+    /**
+     * {@code replicator.table.<table>.target-name} and {@code replicator.table.<table>.column.<column>.target-name}:
+     * the name a table or column gets on the target instead of the one replicator.naming makes.
+     */
+    private static void readTargetName(String key, String value, Map<String, String> tables, Map<String, Map<String, String>> columns) {
+        String name = value.trim();
+        String path = key.substring(TABLE_PREFIX.length(), key.length() - TARGET_NAME.length());
+        int column = path.lastIndexOf(COLUMN);
+        if (name.isEmpty()) {
+            throw new InvalidSettingException(key, value, "is empty; give the name the " + (column > 0 ? "column" : "table")
+                    + " gets on the target");
+        }
+        if (column > 0 && column + COLUMN.length() < path.length()) {
+            columns.computeIfAbsent(path.substring(0, column), t -> new LinkedHashMap<>()).put(path.substring(column + COLUMN.length()), name);
+        } else {
+            tables.put(path, name);
+        }
     }
 
     /** A Quartz cron expression, checked here so a typo is named before serve starts. */

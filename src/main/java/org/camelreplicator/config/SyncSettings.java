@@ -12,7 +12,8 @@ import java.util.Map;
  * What {@code sync} needs: per table the watermark column that tells changed rows, the key rows are
  * upserted on, and how deletes are carried; plus the overlap that catches rows committed late.
  *
- * @param watermarks      {@code replicator.table.<table>.sync.watermark}: table -> column (or {@code xmin})
+ * @param watermarks      {@code replicator.table.<table>.sync.watermark}: table -> column (or {@code xmin}), with the
+ *                        table as the user wrote it (plan.TableSettings finds it in the catalog)
  * @param keys            {@code replicator.table.<table>.sync.key}: table -> key columns (default: the primary key)
  * @param deletes         {@code replicator.table.<table>.sync.deletes}: table -> how deletes are carried
  * @param defaultWatermark {@code replicator.sync.watermark}: a column used for every table that has it, or empty
@@ -121,46 +122,5 @@ public record SyncSettings(
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException(key, value, "is not one of none, reconcile");
         }
-    }
-
-    /** The watermark column of a table: its own setting, else replicator.sync.watermark when the table has that column; or null. */
-    public String watermarkOf(org.camelreplicator.catalog.TableSpec table) {
-        String own = lookup(watermarks, table);
-        if (own != null) {
-            return own;
-        }
-        if (!defaultWatermark.isEmpty()) {
-            return table.columns().stream().map(org.camelreplicator.catalog.ColumnSpec::name)
-                    .filter(defaultWatermark::equalsIgnoreCase).findFirst().orElse(null);
-        }
-        return null;
-    }
-
-    /** The configured upsert key of a table, or null for its primary key. */
-    public List<String> keyOf(org.camelreplicator.catalog.TableSpec table) {
-        return lookup(keys, table);
-    }
-
-    public Deletes deletesOf(org.camelreplicator.catalog.TableSpec table) {
-        Deletes own = lookup(deletes, table);
-        return own != null ? own : defaultDeletes;
-    }
-
-    /** A per-table setting names the table as {@code table} or {@code schema.table}, in any case. */
-    private static <V> V lookup(Map<String, V> settings, org.camelreplicator.catalog.TableSpec table) {
-        for (Map.Entry<String, V> e : settings.entrySet()) {
-            if (e.getKey().equalsIgnoreCase(table.qualifiedName()) || e.getKey().equalsIgnoreCase(table.name())) {
-                return e.getValue();
-            }
-        }
-        return null;
-    }
-
-    /** The table names the per-table sync settings use, for the check that each names a table. */
-    public List<String> namedTables() {
-        java.util.Set<String> names = new java.util.LinkedHashSet<>(watermarks.keySet());
-        names.addAll(keys.keySet());
-        names.addAll(deletes.keySet());
-        return List.copyOf(names);
     }
 }

@@ -7,12 +7,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.camelreplicator.config.Databases;
-import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.ledger.ChunkRecord;
 import org.camelreplicator.ledger.Ledger;
@@ -77,6 +75,8 @@ public final class LoadCoordinator {
      */
     public List<TablePlan> startLoad(RunRequest request, Exchange exchange) throws SQLException, java.io.IOException {
         slot.take(request, exchange);
+        // every setting and name is checked before the ledger or the target is written (--reset included)
+        List<TablePlan> planned = planner.planTables(request);
         ledger.ensureCreated();
         Optional<RunRecord> unfinished = ledger.latestRun("load").filter(r -> !r.finished());
         if (request.reset()) {
@@ -87,7 +87,7 @@ public final class LoadCoordinator {
         if (unfinished.isPresent() && !request.resume()) {
             throw new UnfinishedRunException(unfinished.get(), ledger.tables(unfinished.get().id()).values());
         }
-        List<TablePlan> plans = targetSchema.prepareForLoad(planner.planTables(request));
+        List<TablePlan> plans = targetSchema.prepareForLoad(planned);
         long runId;
         if (unfinished.isPresent()) {
             runId = unfinished.get().id();
@@ -143,20 +143,9 @@ public final class LoadCoordinator {
         return result;
     }
 
-    /** The plan position --start-from-table names, 0 when not given; an unknown table is an error that lists the plan. */
+    /** The plan position --start-from-table names (found as every setting's table is: LoadPlanner.startFrom), 0 when not given. */
     private int startIndex(List<TablePlan> plans) {
-        String name = settings.startFromTable();
-        if (name.isEmpty()) {
-            return 0;
-        }
-        for (TablePlan p : plans) {
-            if (p.id().equalsIgnoreCase(name) || p.source().name().equalsIgnoreCase(name)) {
-                return p.order();
-            }
-        }
-        throw new InvalidSettingException("replicator.start-from-table", "--start-from-table=" + name
-                + " is not a table of this run. The plan is: " + plans.stream().map(TablePlan::id).collect(Collectors.joining(", "))
-                + " (see load --dry-run).");
+        return planner.startFrom(plans).map(TablePlan::order).orElse(0);
     }
 
     /**

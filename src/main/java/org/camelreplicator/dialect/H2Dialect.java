@@ -31,6 +31,11 @@ public final class H2Dialect implements Dialect {
     }
 
     @Override
+    public IdentifierLimit identifierLimit() {
+        return IdentifierLimit.characters(256);
+    }
+
+    @Override
     public boolean isSystemSchema(String schema) {
         return schema.equalsIgnoreCase("INFORMATION_SCHEMA");
     }

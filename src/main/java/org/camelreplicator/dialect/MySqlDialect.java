@@ -103,6 +103,12 @@ public final class MySqlDialect implements Dialect {
         return '`' + identifier.replace("`", "``") + '`';
     }
 
+    /** Tables, columns, indexes and constraints: 64 characters. */
+    @Override
+    public IdentifierLimit identifierLimit() {
+        return IdentifierLimit.characters(64);
+    }
+
     // ---- catalog
 
     /**

@@ -155,6 +155,12 @@ public final class SqlServerDialect implements Dialect {
         return '[' + identifier.replace("]", "]]") + ']';
     }
 
+    /** sysname: nvarchar(128). */
+    @Override
+    public IdentifierLimit identifierLimit() {
+        return IdentifierLimit.characters(128);
+    }
+
     // ---- catalog
 
     /** The login's default schema ({@code SCHEMA_NAME()}, which mssql-jdbc answers for getSchema), dbo when it has none. */

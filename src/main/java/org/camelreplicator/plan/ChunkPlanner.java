@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.SourceNames;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
@@ -134,17 +135,7 @@ public final class ChunkPlanner {
      * exactly those months are copied.
      */
     private List<KeyRange> months(Connection source, Dialect dialect, TableSpec table, MonthSplit split) throws SQLException {
-        ColumnSpec column = table.column(split.column())
-                .or(() -> table.columns().stream().filter(c -> c.name().equalsIgnoreCase(split.column())).findFirst())
-                .orElseThrow(() -> new InvalidSettingException(
-                ReplicatorSettings.TABLE_PREFIX + table.name() + ".split-by", "Table " + table.qualifiedName()
-                + " has no column " + split.column() + " to split by; its columns are "
-                + table.columns().stream().map(ColumnSpec::name).collect(Collectors.joining(", ")) + "."));
-        if (!isDateLike(column)) {
-            throw new InvalidSettingException(ReplicatorSettings.TABLE_PREFIX + table.name() + ".split-by",
-                    "Column " + table.qualifiedName() + "." + column.name() + " is " + column.typeName()
-                    + ", not a date or timestamp; split by months needs a date column.");
-        }
+        ColumnSpec column = splitColumn(table, split.column());
         String c = dialect.quote(column.name());
         String sql = "SELECT MIN(" + c + "), MAX(" + c + "), COUNT(*) - COUNT(" + c + ") FROM " + dialect.qualified(table.schema(), table.name());
         YearMonth min;
@@ -170,6 +161,17 @@ public final class ChunkPlanner {
             ranges.add(new KeyRange.NullValues(column.name()));
         }
         return ranges.isEmpty() ? List.of(new KeyRange.NullValues(column.name())) : ranges;
+    }
+
+    /** The date column {@code replicator.table.<table>.split-by} names; a missing or non-date column is an error that names the setting. */
+    static ColumnSpec splitColumn(TableSpec table, String name) {
+        String setting = ReplicatorSettings.TABLE_PREFIX + table.name() + ".split-by";
+        ColumnSpec column = SourceNames.requireColumn(table, name, setting);
+        if (!isDateLike(column)) {
+            throw new InvalidSettingException(setting, "Column " + table.qualifiedName() + "." + column.name() + " is "
+                    + column.typeName() + ", not a date or timestamp; split by months needs a date column.");
+        }
+        return column;
     }
 
     private static boolean isDateLike(ColumnSpec c) {

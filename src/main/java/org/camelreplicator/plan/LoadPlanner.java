@@ -4,26 +4,28 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.camelreplicator.catalog.CatalogReader;
-import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.SourceNames;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.dialect.Dialect;
-import org.camelreplicator.schema.NameMapper;
+import org.camelreplicator.schema.TargetNames;
 
 /**
- * Decides what a run copies: reads the source catalog, applies {@code replicator.tables} and
- * {@code replicator.exclude}, maps names to the target, orders the tables (largest first, so the
- * longest table does not start last) and splits a table into chunks.
+ * Decides what a run copies: reads the source catalog, finds the tables the settings name in it
+ * ({@link SourceNames}, {@link TableSettings}), applies {@code replicator.tables} and
+ * {@code replicator.exclude}, names the tables on the target ({@link TargetNames}), orders them
+ * (largest first, so the longest table does not start last) and splits a table into chunks. Every
+ * setting is checked here, before a run writes anything.
  */
 public final class LoadPlanner {
 
@@ -58,7 +60,7 @@ public final class LoadPlanner {
                 }
             }
         }
-        checkTableSettings(tables);
+        Map<TableSpec, TableSettings> tableSettings = TableSettings.resolve(tables, settings);
         boolean ownTables = request != null && request.tables() != null;
         boolean ownExclude = request != null && request.exclude() != null;
         List<TableSpec> selected = select(tables,
@@ -66,7 +68,11 @@ public final class LoadPlanner {
                 ownExclude ? request.exclude() : settings.exclude(), ownExclude ? "exclude of " + request.source() : "replicator.exclude");
         selected.sort(Comparator.comparingLong((TableSpec t) -> -Math.max(0, t.estimatedRows()))
                 .thenComparing(TableSpec::qualifiedName));
-        return map(selected);
+        Dialect target = databases.targetDialect();
+        List<TablePlan> plans = new TargetNames(settings.naming(), target.identifierLimit(), target.name())
+                .plan(tables, selected, tableSettings, settings.targetSchema());
+        startFrom(plans);
+        return plans;
     }
 
     /** Whether the settings select every table (replicator.tables is empty or *). */
@@ -76,25 +82,27 @@ public final class LoadPlanner {
 
     /** The chunk ranges of a table, from the source's key distribution or the months of its split column. */
     public List<KeyRange> planChunks(TablePlan table) throws SQLException {
+        String split = table.settings().splitBy();
         try (Connection c = databases.source().getConnection()) {
-            return chunkPlanner.plan(c, databases.sourceDialect(), table.source(), monthSplit(table.source()));
+            return chunkPlanner.plan(c, databases.sourceDialect(), table.source(),
+                    split == null ? null : new MonthSplit(split, settings.fromMonth(), settings.toMonth()));
         }
     }
 
-    /** The month split configured for a table (by table name or schema.table), or null. */
-    MonthSplit monthSplit(TableSpec table) {
-        for (Map.Entry<String, String> e : settings.splitBy().entrySet()) {
-            if (e.getKey().equalsIgnoreCase(table.qualifiedName()) || e.getKey().equalsIgnoreCase(table.name())) {
-                String column = e.getValue().substring(0, e.getValue().lastIndexOf(':'));
-                return new MonthSplit(column, settings.fromMonth(), settings.toMonth());
-            }
+    /**
+     * The table --start-from-table names among the run's tables, or empty when it is not given; a
+     * name that is not a table of the run is an error that lists the plan.
+     */
+    public Optional<TablePlan> startFrom(List<TablePlan> plans) {
+        String name = settings.startFromTable();
+        if (name.isEmpty()) {
+            return Optional.empty();
         }
-        return null;
-    }
-
-    /** Per-table settings must name tables that exist. */
-    private void checkTableSettings(List<TableSpec> tables) {
-        pick(tables, List.copyOf(settings.splitBy().keySet()), "replicator.table.<table>.split-by");
+        Optional<TableSpec> table = SourceNames.table(plans.stream().map(TablePlan::source).toList(), name, "replicator.start-from-table");
+        return Optional.of(plans.stream().filter(p -> table.isPresent() && p.source().equals(table.get())).findFirst()
+                .orElseThrow(() -> new InvalidSettingException("replicator.start-from-table", "--start-from-table=" + name
+                        + " is not a table of this run. The plan is: " + plans.stream().map(TablePlan::id).collect(Collectors.joining(", "))
+                        + " (see load --dry-run).")));
     }
 
     /** Applies replicator.tables and replicator.exclude; a name that matches no table is an error that names it. */
@@ -108,50 +116,12 @@ public final class LoadPlanner {
         Set<TableSpec> result = new LinkedHashSet<>();
         List<String> unknown = new ArrayList<>();
         for (String name : names) {
-            List<TableSpec> matches = all.stream().filter(t -> t.qualifiedName().equals(name) || t.name().equals(name)).toList();
-            if (matches.isEmpty()) {
-                matches = all.stream().filter(t -> t.qualifiedName().equalsIgnoreCase(name) || t.name().equalsIgnoreCase(name)).toList();
-            }
-            if (matches.isEmpty()) {
-                unknown.add(name);
-            }
-            result.addAll(matches);
+            SourceNames.table(all, name, property).ifPresentOrElse(result::add, () -> unknown.add(name));
         }
         if (!unknown.isEmpty()) {
-            List<String> available = all.stream().map(TableSpec::qualifiedName).sorted().limit(30).toList();
             throw new InvalidSettingException(property, "Unknown table(s) in " + property + ": " + String.join(", ", unknown)
-                    + ". The source has: " + (available.isEmpty() ? "no tables in the selected schema" : String.join(", ", available))
-                    + (all.size() > available.size() ? ", ..." : "") + ".");
+                    + ". " + SourceNames.tableNames(all));
         }
         return result;
-    }
-
-    /** Target names for tables and columns; two source names that map to one target name are an error. */
-    private List<TablePlan> map(List<TableSpec> tables) {
-        NameMapper names = new NameMapper(settings.naming());
-        Map<String, String> seenTables = new HashMap<>();
-        List<TablePlan> plans = new ArrayList<>();
-        for (TableSpec t : tables) {
-            String target = names.map(t.name());
-            String clash = seenTables.putIfAbsent(target, t.qualifiedName());
-            if (clash != null) {
-                throw new InvalidSettingException("replicator.naming", "Tables " + clash + " and " + t.qualifiedName()
-                        + " both become target table '" + target + "' with replicator.naming=" + settings.naming().name().toLowerCase(Locale.ROOT)
-                        + ". Exclude one with replicator.exclude, or use replicator.naming=preserve.");
-            }
-            Map<String, String> seenColumns = new HashMap<>();
-            List<String> columns = new ArrayList<>();
-            for (ColumnSpec c : t.columns()) {
-                String mapped = names.map(c.name());
-                String other = seenColumns.putIfAbsent(mapped, c.name());
-                if (other != null) {
-                    throw new InvalidSettingException("replicator.naming", "Columns " + other + " and " + c.name() + " of "
-                            + t.qualifiedName() + " both become target column '" + mapped + "'. Use replicator.naming=preserve.");
-                }
-                columns.add(mapped);
-            }
-            plans.add(new TablePlan(plans.size(), t, settings.targetSchema(), target, columns));
-        }
-        return plans;
     }
 }

@@ -14,14 +14,22 @@ import org.camelreplicator.catalog.TableSpec;
  * @param targetSchema  target schema, or null for the target's default
  * @param targetName    target table name
  * @param targetColumns target column names, in the order of {@code source.columns()}
+ * @param settings      the per-table settings that name this table, resolved against the source catalog
+ * @param names         the names of its primary key, sequences, indexes and foreign keys on the target
  */
-public record TablePlan(int order, TableSpec source, String targetSchema, String targetName, List<String> targetColumns) {
+public record TablePlan(int order, TableSpec source, String targetSchema, String targetName, List<String> targetColumns,
+                        TableSettings settings, GeneratedNames names) {
 
     public TablePlan {
         targetColumns = List.copyOf(targetColumns);
         if (targetColumns.size() != source.columns().size()) {
             throw new IllegalArgumentException("column names do not match the columns of " + source.qualifiedName());
         }
+    }
+
+    /** A plan that reads or writes rows only (no settings of its own, creates nothing). */
+    public TablePlan(int order, TableSpec source, String targetSchema, String targetName, List<String> targetColumns) {
+        this(order, source, targetSchema, targetName, targetColumns, TableSettings.NONE, GeneratedNames.NONE);
     }
 
     /** The name the ledger, the logs and the user know the table by: the source's schema.table. */
@@ -44,11 +52,11 @@ public record TablePlan(int order, TableSpec source, String targetSchema, String
     }
 
     public TablePlan withOrder(int newOrder) {
-        return new TablePlan(newOrder, source, targetSchema, targetName, targetColumns);
+        return new TablePlan(newOrder, source, targetSchema, targetName, targetColumns, settings, names);
     }
 
     /** The same rows written into a session (staging) table of that name instead, as sync does. */
     public TablePlan stagedIn(String sessionTable) {
-        return new TablePlan(order, source, null, sessionTable, targetColumns);
+        return new TablePlan(order, source, null, sessionTable, targetColumns, settings, GeneratedNames.NONE);
     }
 }

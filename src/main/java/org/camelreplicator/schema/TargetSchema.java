@@ -33,8 +33,9 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
 
 /**
  * The target's DDL, in one place: tables (columns with their mapped types, identity, defaults that
- * translate, NOT NULL, primary key), secondary indexes and foreign keys named by PostgreSQL's
- * conventions ({@code <table>_<columns>_idx/_key/_fkey}), {@code IF NOT EXISTS} wherever the engine
+ * translate, NOT NULL, primary key), secondary indexes and foreign keys, under the names the plan
+ * chose ({@link TargetNames}: {@code <table>_<columns>_pkey/_seq/_idx/_key/_fkey}, as PostgreSQL
+ * would name them, unique in the schema), {@code IF NOT EXISTS} wherever the engine
  * has it, so running again on an existing target changes nothing. It also writes the DDL to a file
  * ({@code --ddl-out}), runs a hand-edited one instead ({@code --ddl-in}), and lines a run up with
  * tables that already exist ({@code --data-only}).
@@ -43,10 +44,10 @@ public final class TargetSchema {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetSchema.class);
     private static final Set<String> INTEGERS = Set.of("smallint", "integer", "bigint");
-    private static final int MAX_NAME = 63;
 
     private final Databases databases;
     private final ReplicatorSettings settings;
+    private final Object creating = new Object();
 
     public TargetSchema(Databases databases, ReplicatorSettings settings) {
         this.databases = databases;
@@ -161,12 +162,20 @@ public final class TargetSchema {
         }
     }
 
+    /**
+     * Creates the table if it does not exist. One table at a time: PostgreSQL names the array type of
+     * a table {@code _<table>} cut to 63 bytes, so two tables whose names share their first 62 bytes
+     * created at once would claim the same type name, and one would fail (pg_type_typname_nsp_index);
+     * one after the other, the second gets a free name.
+     */
     public void ensureTable(TablePlan table) throws SQLException {
         if (!tablesExist()) {
-            for (String prerequisite : prerequisites(table)) {
-                execute(prerequisite);
+            synchronized (creating) {
+                for (String prerequisite : prerequisites(table)) {
+                    execute(prerequisite);
+                }
+                execute(createTableSql(table));
             }
-            execute(createTableSql(table));
         }
     }
 
@@ -204,7 +213,8 @@ public final class TargetSchema {
                     .append(target.quoteIfNeeded(table.targetColumns().get(i))).append(' ')
                     .append(target.targetType(columnType(table, c)));
             String dflt = source.postgresDefault(c);
-            String identity = c.autoIncrement() && INTEGERS.contains(columnType(table, c)) ? target.identityClause() : null;
+            String identity = c.autoIncrement() && INTEGERS.contains(columnType(table, c))
+                    ? target.identityClause(target.qualifiedTarget(table.targetSchema(), table.names().sequence(c.name()))) : null;
             if (identity != null) {
                 line.append(' ').append(identity);
             } else if (dflt != null) {
@@ -224,7 +234,7 @@ public final class TargetSchema {
         }
         if (!table.source().primaryKey().isEmpty()) {
             List<String> key = table.source().primaryKey().stream().map(k -> target.quoteIfNeeded(table.targetColumn(k))).toList();
-            lines.add("    PRIMARY KEY (" + String.join(", ", key) + ")");
+            lines.add("    CONSTRAINT " + target.quoteIfNeeded(table.names().primaryKey()) + " PRIMARY KEY (" + String.join(", ", key) + ")");
         }
         return "CREATE TABLE IF NOT EXISTS " + target.qualifiedTarget(table.targetSchema(), table.targetName())
                 + " (\n" + String.join(",\n", lines) + "\n)";
@@ -238,13 +248,9 @@ public final class TargetSchema {
      * which the chosen type must accept (text for varchar, bigint for int, timestamptz for timestamp).
      */
     public String columnType(TablePlan table, ColumnSpec column) {
-        for (Map.Entry<String, String> e : settings.castColumns().entrySet()) {
-            int dot = e.getKey().lastIndexOf('.');
-            String t = e.getKey().substring(0, dot);
-            if (e.getKey().substring(dot + 1).equalsIgnoreCase(column.name())
-                    && (t.equalsIgnoreCase(table.id()) || t.equalsIgnoreCase(table.source().name()))) {
-                return e.getValue();
-            }
+        String own = table.settings().columnCasts().get(column.name());
+        if (own != null) {
+            return own;
         }
         String typeName = column.typeName() == null ? "" : column.typeName().toLowerCase(Locale.ROOT).strip();
         String cast = settings.castTypes().get(typeName);
@@ -260,7 +266,7 @@ public final class TargetSchema {
         List<String> result = new ArrayList<>();
         for (IndexSpec index : table.source().indexes()) {
             List<String> columns = index.columns().stream().map(table::targetColumn).toList();
-            String name = name(table.targetName(), columns, index.unique() ? "key" : "idx");
+            String name = table.names().index(index);
             result.add("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + target.quoteIfNeeded(name)
                     + " ON " + target.qualifiedTarget(table.targetSchema(), table.targetName())
                     + " (" + columns.stream().map(target::quoteIfNeeded).collect(Collectors.joining(", ")) + ")");
@@ -274,21 +280,11 @@ public final class TargetSchema {
         List<String> columns = fk.columns().stream().map(table::targetColumn).toList();
         List<String> refColumns = fk.referencedColumns().stream().map(referenced::targetColumn).toList();
         return "ALTER TABLE " + target.qualifiedTarget(table.targetSchema(), table.targetName())
-                + " ADD CONSTRAINT " + target.quoteIfNeeded(name(table.targetName(), columns, "fkey"))
+                + " ADD CONSTRAINT " + target.quoteIfNeeded(table.names().foreignKey(fk))
                 + " FOREIGN KEY (" + columns.stream().map(target::quoteIfNeeded).collect(Collectors.joining(", ")) + ")"
                 + " REFERENCES " + target.qualifiedTarget(referenced.targetSchema(), referenced.targetName())
                 + " (" + refColumns.stream().map(target::quoteIfNeeded).collect(Collectors.joining(", ")) + ")"
                 + " ON UPDATE " + fk.onUpdate() + " ON DELETE " + fk.onDelete();
-    }
-
-    /** {@code <table>_<col>_<col>_<suffix>}, as PostgreSQL names what it creates; shortened with a hash past 63 characters. */
-    static String name(String table, List<String> columns, String suffix) {
-        String name = table + "_" + String.join("_", columns) + "_" + suffix;
-        if (name.length() <= MAX_NAME) {
-            return name;
-        }
-        String hash = Integer.toHexString(name.hashCode());
-        return name.substring(0, MAX_NAME - suffix.length() - hash.length() - 2) + "_" + hash + "_" + suffix;
     }
 
     /**
@@ -341,7 +337,7 @@ public final class TargetSchema {
         TableSpec narrowed = new TableSpec(s.catalog(), s.schema(), s.name(), columns,
                 columns.stream().map(ColumnSpec::name).toList().containsAll(s.primaryKey()) ? s.primaryKey() : List.of(),
                 List.of(), List.of(), List.of(), s.estimatedRows());
-        return new TablePlan(plan.order(), narrowed, plan.targetSchema(), plan.targetName(), targetColumns);
+        return new TablePlan(plan.order(), narrowed, plan.targetSchema(), plan.targetName(), targetColumns, plan.settings(), plan.names());
     }
 
     /** The target table as planned, then as the engine may have folded an unquoted name. */

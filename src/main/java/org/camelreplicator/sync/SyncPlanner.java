@@ -4,13 +4,14 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.SourceNames;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.SyncSettings;
+import org.camelreplicator.config.SyncSettings.Deletes;
 import org.camelreplicator.dialect.SystemWatermark;
 import org.camelreplicator.plan.LoadPlanner;
 import org.camelreplicator.plan.RunRequest;
@@ -70,47 +71,49 @@ public final class SyncPlanner {
         return result;
     }
 
-    /** The sync view of a planned table, or empty when it has no watermark. */
+    /**
+     * The sync view of a planned table, or empty when it has no watermark. The watermark and key
+     * columns are found as every setting's names are ({@link SourceNames}) and kept in the source's
+     * spelling, so the probe, the dry run and the reads all query the same column.
+     */
     public Optional<SyncTable> table(TablePlan plan) {
         TableSpec source = plan.source();
-        String watermark = settings.watermarkOf(source);
+        String setting = "replicator.table." + source.name() + ".sync.watermark";
+        String watermark = plan.settings().watermark();
+        if (watermark == null && !settings.defaultWatermark().isEmpty()) {
+            setting = "replicator.sync.watermark";
+            watermark = SourceNames.column(source, settings.defaultWatermark(), setting).map(ColumnSpec::name).orElse(null);
+        }
         if (watermark == null) {
             return Optional.empty();
         }
-        String setting = "replicator.table." + source.name() + ".sync.watermark";
-        Optional<SystemWatermark> system = databases.sourceDialect().systemWatermark(source, watermark);
+        Optional<ColumnSpec> named = SourceNames.column(source, watermark, setting);
+        Optional<SystemWatermark> system = databases.sourceDialect().systemWatermark(source, named.map(ColumnSpec::name).orElse(watermark));
         ColumnSpec column = null;
         if (system.isEmpty()) {
-            column = find(source, watermark).orElseThrow(() -> new InvalidSettingException(setting, "Table " + source.qualifiedName()
-                    + " has no column " + watermark + " to use as its watermark. Its columns are: " + columns(source)
-                    + " (on a PostgreSQL source, xmin uses the row versions PostgreSQL keeps)."));
+            String configured = watermark;
+            column = named.orElseThrow(() -> new InvalidSettingException("replicator.table." + source.name() + ".sync.watermark",
+                    "Table " + source.qualifiedName() + " has no column " + configured + " to use as its watermark. Its columns are: "
+                    + SourceNames.columnNames(source) + " (on a PostgreSQL source, xmin uses the row versions PostgreSQL keeps)."));
         }
-        List<String> configured = settings.keyOf(source);
+        List<String> configured = plan.settings().syncKey();
+        String keySetting = "replicator.table." + source.name() + ".sync.key";
         List<String> key = new ArrayList<>();
         if (configured == null) {
             if (source.primaryKey().isEmpty()) {
-                throw new InvalidSettingException("replicator.table." + source.name() + ".sync.key", "Table " + source.qualifiedName()
-                        + " has no primary key, so sync cannot tell which target row a changed row replaces. Set"
-                        + " replicator.table." + source.name() + ".sync.key=<columns> (columns that identify a row; the target"
-                        + " table needs a unique index on them).");
+                throw new InvalidSettingException(keySetting, "Table " + source.qualifiedName()
+                        + " has no primary key, so sync cannot tell which target row a changed row replaces. Set "
+                        + keySetting + "=<columns> (columns that identify a row; the target table needs a unique index on them).");
             }
             key.addAll(source.primaryKey());
         } else {
             for (String name : configured) {
-                key.add(find(source, name).orElseThrow(() -> new InvalidSettingException("replicator.table." + source.name() + ".sync.key",
-                        "Table " + source.qualifiedName() + " has no column " + name + " for its sync key. Its columns are: " + columns(source) + "."))
-                        .name());
+                key.add(SourceNames.column(source, name, keySetting).orElseThrow(() -> new InvalidSettingException(keySetting,
+                        "Table " + source.qualifiedName() + " has no column " + name + " for its sync key. Its columns are: "
+                        + SourceNames.columnNames(source) + ".")).name());
             }
         }
-        return Optional.of(new SyncTable(plan, watermark, column, system.orElse(null), key, settings.deletesOf(source)));
-    }
-
-    private static Optional<ColumnSpec> find(TableSpec table, String name) {
-        Optional<ColumnSpec> exact = table.column(name);
-        return exact.isPresent() ? exact : table.columns().stream().filter(c -> c.name().equalsIgnoreCase(name)).findFirst();
-    }
-
-    private static String columns(TableSpec table) {
-        return table.columns().stream().map(ColumnSpec::name).collect(Collectors.joining(", "));
+        Deletes deletes = plan.settings().deletes() != null ? plan.settings().deletes() : settings.defaultDeletes();
+        return Optional.of(new SyncTable(plan, named.map(ColumnSpec::name).orElse(watermark), column, system.orElse(null), key, deletes));
     }
 }

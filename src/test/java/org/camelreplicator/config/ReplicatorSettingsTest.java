@@ -54,6 +54,24 @@ class ReplicatorSettingsTest {
     }
 
     @Test
+    void targetNameOverridesAreReadPerTableAndPerColumnWithSchemaQualifiedTables() {
+        ReplicatorSettings s = ReplicatorSettings.from(key -> Optional.empty(), Map.of(
+                "replicator.table.sales.Orders.target-name", " orders_2024 ",
+                "replicator.table.sales.Orders.column.Customer.Id.target-name", "customer_id"));
+
+        assertThat(s.targetNames()).containsExactly(Map.entry("sales.Orders", "orders_2024"));
+        assertThat(s.columnTargetNames()).containsExactly(Map.entry("sales.Orders", Map.of("Customer.Id", "customer_id")));
+    }
+
+    @Test
+    void anEmptyTargetNameIsRejectedNamingTheSetting() {
+        assertThatThrownBy(() -> ReplicatorSettings.from(key -> Optional.empty(), Map.of("replicator.table.orders.column.id.target-name", " ")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("replicator.table.orders.column.id.target-name")
+                .hasMessageContaining("is empty; give the name the column gets on the target");
+    }
+
+    @Test
     void aStarMeansEveryTable() {
         assertThat(settings(Map.of("replicator.tables", "*")).tables()).isEmpty();
     }

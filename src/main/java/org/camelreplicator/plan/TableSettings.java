@@ -1,0 +1,124 @@
+package org.camelreplicator.plan;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.camelreplicator.catalog.SourceNames;
+import org.camelreplicator.catalog.TableSpec;
+import org.camelreplicator.config.InvalidSettingException;
+import org.camelreplicator.config.ReplicatorSettings;
+import org.camelreplicator.config.SyncSettings.Deletes;
+
+import static org.camelreplicator.config.ReplicatorSettings.TABLE_PREFIX;
+
+/**
+ * The settings that name one table ({@code replicator.table.<table>.*},
+ * {@code replicator.cast.column.<table>.<column>}), found in the source catalog by
+ * {@link SourceNames} once, when the tables are planned, so every step of a run and its dry run
+ * read the same answer. Column names here are spelled as the source spells them.
+ *
+ * @param targetName        {@code replicator.table.<table>.target-name}, or null
+ * @param columnTargetNames source column -> {@code replicator.table.<table>.column.<column>.target-name}
+ * @param columnCasts       source column -> {@code replicator.cast.column.<table>.<column>}
+ * @param splitBy           the source column of {@code replicator.table.<table>.split-by=<column>:month}, or null
+ * @param watermark         {@code replicator.table.<table>.sync.watermark} as given (a column, or the engine's own
+ *                          marker such as xmin: sync resolves it), or null
+ * @param syncKey           {@code replicator.table.<table>.sync.key} as given (sync resolves it), or null
+ * @param deletes           {@code replicator.table.<table>.sync.deletes}, or null
+ */
+public record TableSettings(String targetName, Map<String, String> columnTargetNames, Map<String, String> columnCasts,
+                            String splitBy, String watermark, List<String> syncKey, Deletes deletes) {
+
+    public static final TableSettings NONE = new TableSettings(null, Map.of(), Map.of(), null, null, null, null);
+
+    public TableSettings {
+        columnTargetNames = Map.copyOf(columnTargetNames);
+        columnCasts = Map.copyOf(columnCasts);
+        syncKey = syncKey == null ? null : List.copyOf(syncKey);
+    }
+
+    /**
+     * The settings of each table of the catalog that some setting names. A setting that names no
+     * table or column, names one ambiguously, or sets what another setting already set for the same
+     * table or column, is an error that names the setting.
+     */
+    public static Map<TableSpec, TableSettings> resolve(List<TableSpec> catalog, ReplicatorSettings settings) {
+        Map<TableSpec, Found> found = new LinkedHashMap<>();
+        settings.targetNames().forEach((table, name) ->
+                at(catalog, found, table, TABLE_PREFIX + table + ".target-name", "target-name").targetName = name);
+        settings.columnTargetNames().forEach((table, columns) -> columns.forEach((column, name) -> {
+            String setting = TABLE_PREFIX + table + ".column." + column + ".target-name";
+            Found f = at(catalog, found, table, setting, null);
+            f.columnTargetNames.put(f.column(column, setting, "target-name"), name);
+        }));
+        settings.castColumns().forEach((key, type) -> {
+            String setting = ReplicatorSettings.CAST_PREFIX + "column." + key;
+            int dot = key.lastIndexOf('.');
+            Found f = at(catalog, found, key.substring(0, dot), setting, null);
+            f.columnCasts.put(f.column(key.substring(dot + 1), setting, "cast"), type);
+        });
+        settings.splitBy().forEach((table, value) -> {
+            String setting = TABLE_PREFIX + table + ".split-by";
+            Found f = at(catalog, found, table, setting, "split-by");
+            f.splitBy = ChunkPlanner.splitColumn(f.table, value.substring(0, value.lastIndexOf(':'))).name();
+        });
+        settings.sync().watermarks().forEach((table, watermark) ->
+                at(catalog, found, table, TABLE_PREFIX + table + ".sync.watermark", "sync.watermark").watermark = watermark);
+        settings.sync().keys().forEach((table, key) ->
+                at(catalog, found, table, TABLE_PREFIX + table + ".sync.key", "sync.key").syncKey = key);
+        settings.sync().deletes().forEach((table, deletes) ->
+                at(catalog, found, table, TABLE_PREFIX + table + ".sync.deletes", "sync.deletes").deletes = deletes);
+        Map<TableSpec, TableSettings> result = new LinkedHashMap<>();
+        found.forEach((table, f) -> result.put(table, f.settings()));
+        return result;
+    }
+
+    /** The table a setting names; {@code what} (when not null) may be set once per table. */
+    private static Found at(List<TableSpec> catalog, Map<TableSpec, Found> found, String table, String setting, String what) {
+        Found f = found.computeIfAbsent(SourceNames.requireTable(catalog, table, setting), Found::new);
+        if (what != null) {
+            f.claim(what, setting);
+        }
+        return f;
+    }
+
+    /** What the settings say of one table, while they are read. */
+    private static final class Found {
+        final TableSpec table;
+        final Map<String, String> claimedBy = new HashMap<>();
+        final Map<String, String> columnTargetNames = new LinkedHashMap<>();
+        final Map<String, String> columnCasts = new LinkedHashMap<>();
+        String targetName;
+        String splitBy;
+        String watermark;
+        List<String> syncKey;
+        Deletes deletes;
+
+        Found(TableSpec table) {
+            this.table = table;
+        }
+
+        /** Two settings that name the same table (or column) in different spellings cannot both apply. */
+        void claim(String what, String setting) {
+            String other = claimedBy.putIfAbsent(what, setting);
+            if (other != null) {
+                throw new InvalidSettingException(setting, setting + " and " + other + " both name "
+                        + (what.contains(".") ? "column " + what.substring(what.indexOf('.') + 1) + " of " : "") + "table "
+                        + table.qualifiedName() + ". Keep one of them.");
+            }
+        }
+
+        /** The source's spelling of a column a setting names, claimed once per kind of setting. */
+        String column(String name, String setting, String what) {
+            String column = SourceNames.requireColumn(table, name, setting).name();
+            claim(what + "." + column, setting);
+            return column;
+        }
+
+        TableSettings settings() {
+            return new TableSettings(targetName, columnTargetNames, columnCasts, splitBy, watermark, syncKey, deletes);
+        }
+    }
+}
