@@ -7,12 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import org.camelreplicator.config.ConnectionFailedException;
 import org.camelreplicator.config.InvalidSettingException;
+import org.camelreplicator.config.PrivilegeRefusedException;
+import org.camelreplicator.copy.LoadRunningException;
 import org.camelreplicator.copy.UnfinishedRunException;
 import org.camelreplicator.observe.Errors;
+import org.camelreplicator.observe.LogFile;
+import org.camelreplicator.observe.RunReport;
 import org.camelreplicator.plan.RunRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,33 +54,8 @@ public final class ReplicatorCli implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        forceExitOnSecondSignal();
+        StopSignals.install();
         System.exit(execute(args));
-    }
-
-    /**
-     * The first SIGTERM or Ctrl-C stops gracefully (chunks roll back at their next batch, see
-     * {@link #withRuntime}); the JVM ignores further signals while it does, so a second one is
-     * caught here and ends the process at once. The ledger stays consistent either way: what did
-     * not commit is rolled back by the server when the connection drops.
-     */
-    private static void forceExitOnSecondSignal() {
-        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
-        for (String name : new String[] {"TERM", "INT"}) {
-            int status = name.equals("TERM") ? 143 : 130;
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
-                    if (stopping.compareAndSet(false, true)) {
-                        new Thread(() -> System.exit(status), "replicator-exit").start();
-                    } else {
-                        System.err.println("Second " + name + ": exiting now; load --resume continues the run");
-                        Runtime.getRuntime().halt(status);
-                    }
-                });
-            } catch (IllegalArgumentException unsupported) {
-                LOG.debug("Signal {} cannot be handled here; the JVM's default applies", name);
-            }
-        }
     }
 
     /** Runs one command line and answers the exit status. */
@@ -136,7 +114,20 @@ public final class ReplicatorCli implements Callable<Integer> {
         public Integer call() throws Exception {
             RunRequest request = request();
             return withRuntime(runtime -> {
-                Object answer = runtime.request(request.endpoint(), request);
+                Object answer;
+                try {
+                    answer = runtime.stopRequested() ? null : runtime.request(request.endpoint(), request);
+                } catch (Exception e) {
+                    if (StopSignals.exitStatus().isEmpty()) {
+                        throw e;
+                    }
+                    // what the stop interrupted; the ledger keeps the run resumable
+                    LOG.warn(LogFile.FILE_ONLY, "{} ended by the stop: {}", request.command(), Errors.describe(e), e);
+                    answer = null;
+                }
+                if (StopSignals.exitStatus().isPresent()) {
+                    return StopSignals.exitStatus().getAsInt();
+                }
                 if (!request.json() && !json()) {
                     runtime.embeddedTarget().ifPresent(server -> CONSOLE.info(server.connectionHelp()));
                 }
@@ -272,7 +263,8 @@ public final class ReplicatorCli implements Callable<Integer> {
                         runtime.context().resolvePropertyPlaceholders("{{replicator.http.port}}"), ReplicatorRuntime.PROGRESS_MBEAN);
                 runtime.embeddedTarget().ifPresent(server -> CONSOLE.info(server.connectionHelp()));
                 CONSOLE.info("Press Ctrl-C to stop.");
-                new CountDownLatch(1).await();
+                // a stop is serve's normal end: a running load stops first (ReplicatorRuntime.close)
+                runtime.awaitStopRequest();
                 return OK;
             });
         }
@@ -289,7 +281,7 @@ public final class ReplicatorCli implements Callable<Integer> {
                 }
                 CONSOLE.info(runtime.embeddedTarget().get().connectionHelp());
                 CONSOLE.info("Press Ctrl-C to stop it.");
-                new CountDownLatch(1).await();
+                runtime.awaitStopRequest();
                 return OK;
             });
         }
@@ -344,59 +336,83 @@ public final class ReplicatorCli implements Callable<Integer> {
     }
 
     /**
-     * Starts Camel, runs the work, stops Camel. SIGTERM or Ctrl-C meanwhile stops Camel gracefully,
-     * so in-flight chunks roll back and the ledger stays resumable.
+     * Starts Camel, runs the work, stops Camel. SIGTERM or Ctrl-C meanwhile stops the run first (its
+     * chunks roll back, the ledger says stopped), then Camel and the databases ({@link StopSignals}).
      */
     static Integer withRuntime(Map<String, String> overrides, Path config, Work work) throws Exception {
         String output = overrides.getOrDefault("replicator.output", "normal");
-        ch.qos.logback.classic.Logger console = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("replicator.console");
+        ch.qos.logback.classic.Logger console = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(CONSOLE.getName());
+        ch.qos.logback.classic.Logger failures = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(RunReport.FAILURES.getName());
         ch.qos.logback.classic.Level consoleLevel = console.getLevel();
+        ch.qos.logback.classic.Level failuresLevel = failures.getLevel();
         if (!output.equalsIgnoreCase("normal")) {
-            // --quiet and --json keep standard output to their one answer
+            // --quiet and --json keep standard output to their one answer; a failed table's line goes to standard error
             console.setLevel(ch.qos.logback.classic.Level.WARN);
+            failures.setLevel(ch.qos.logback.classic.Level.INFO);
         }
         try {
             return withRuntimeQuietly(overrides, config, work);
         } finally {
             console.setLevel(consoleLevel);
+            failures.setLevel(failuresLevel);
         }
     }
 
     private static Integer withRuntimeQuietly(Map<String, String> overrides, Path config, Work work) throws Exception {
-        ReplicatorRuntime runtime = ReplicatorRuntime.start(overrides, config);
-        Thread hook = new Thread(() -> {
-            LOG.warn("Stopping: running chunks roll back at their next batch; load --resume continues the run");
-            runtime.requestStop();
-            try {
-                runtime.close();
-            } catch (Exception e) {
-                LOG.warn("Stopping Camel failed: {}", e.getMessage());
+        java.util.concurrent.atomic.AtomicReference<ReplicatorRuntime> started = new java.util.concurrent.atomic.AtomicReference<>();
+        try (StopSignals.Registration stop = StopSignals.onStop(() -> {
+            ReplicatorRuntime runtime = started.get();
+            if (runtime != null) {
+                runtime.requestStop();
             }
-        }, "replicator-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return work.run(runtime);
-        } finally {
-            runtime.close();
+        })) {
+            ReplicatorRuntime runtime = ReplicatorRuntime.start(overrides, config);
+            started.set(runtime);
+            if (StopSignals.exitStatus().isPresent()) {
+                // the signal came while Camel started, before there was a runtime to stop
+                runtime.requestStop();
+            }
+            // the JVM exiting for another reason (SIGHUP, a closed terminal) still stops in order
+            Thread hook = new Thread(() -> {
+                runtime.requestStop();
+                try {
+                    runtime.close();
+                } catch (Exception e) {
+                    LOG.warn("Stopping Camel failed: {}", e.getMessage());
+                }
+            }, "replicator-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already running the hook
+                return work.run(runtime);
+            } catch (Exception e) {
+                throw withGrants(runtime, e);
+            } finally {
+                runtime.close();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is already running the hook
+                }
             }
         }
+    }
+
+    /** A refused privilege, with the GRANT that lifts it, asked of the database while it is still connected. */
+    private static Exception withGrants(ReplicatorRuntime runtime, Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PrivilegeRefusedException) {
+                return e;
+            }
+        }
+        List<String> grants = runtime.databases().map(d -> d.grantsFor(e)).orElse(List.of());
+        return grants.isEmpty() ? e : new PrivilegeRefusedException(Errors.withGrants(Errors.describe(e), grants), e);
     }
 
     /** Turns an exception into a message a user can act on, and the exit status. */
     static int report(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && "42501".equals(sql.getSQLState())) {
-                System.err.println("Error: " + Errors.describe(e) + ". The database user lacks a privilege the command needs:"
-                        + " on the target, CREATE on the database (for the ledger schema, replicator.ledger-schema) and on the"
-                        + " target schema, and the right to write its tables; on the source, SELECT. Grant them or use another user.");
-                return BAD_INPUT;
-            }
-            if (t instanceof InvalidSettingException || t instanceof UsageException || t instanceof UnfinishedRunException
-                    || t instanceof org.camelreplicator.copy.LoadRunningException) {
+            if (t instanceof PrivilegeRefusedException || t instanceof InvalidSettingException || t instanceof UsageException
+                    || t instanceof UnfinishedRunException || t instanceof LoadRunningException) {
                 System.err.println("Error: " + t.getMessage());
                 return BAD_INPUT;
             }
@@ -405,8 +421,16 @@ public final class ReplicatorCli implements Callable<Integer> {
                 return UNREACHABLE;
             }
         }
-        LOG.debug("Command failed", e);
-        System.err.println("Error: " + Errors.describe(e));
+        LOG.error(LogFile.FILE_ONLY, "Command failed: {}", Errors.describe(e), e);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "42501".equals(sql.getSQLState())) {
+                System.err.println("Error: " + Errors.describe(e) + ". The database user lacks a privilege the command needs:"
+                        + " on the target, CREATE on the database (for the ledger schema, replicator.ledger-schema) and on the"
+                        + " target schema, and the right to write its tables; on the source, SELECT. Grant them or use another user.");
+                return BAD_INPUT;
+            }
+        }
+        System.err.println("Error: " + Errors.describe(e) + LogFile.whereDetailsAre());
         return RUN_FAILED;
     }
 }

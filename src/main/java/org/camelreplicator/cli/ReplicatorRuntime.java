@@ -4,12 +4,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.config.ReplicatorConfiguration;
+import org.camelreplicator.copy.RunSlot;
 import org.camelreplicator.copy.StopSignal;
 import org.camelreplicator.embedded.EmbeddedPostgresServer;
 
@@ -22,6 +24,7 @@ public final class ReplicatorRuntime implements AutoCloseable {
 
     private final Main main;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
 
     private ReplicatorRuntime(Main main) {
         this.main = main;
@@ -75,7 +78,8 @@ public final class ReplicatorRuntime implements AutoCloseable {
     static String propertiesLocation(Path configFile) {
         if (configFile != null) {
             if (!Files.isRegularFile(configFile)) {
-                throw new IllegalArgumentException("--config=" + configFile + ": no such file");
+                throw new UsageException("--config=" + configFile + ": no such file (" + configFile.toAbsolutePath().normalize()
+                        + "). Give the path of a properties file, such as a copy of application.properties.");
             }
             return "file:" + configFile.toAbsolutePath();
         }
@@ -98,36 +102,69 @@ public final class ReplicatorRuntime implements AutoCloseable {
                 : Optional.ofNullable(context.getRegistry().lookupByNameAndType(ReplicatorConfiguration.EMBEDDED_TARGET, EmbeddedPostgresServer.class));
     }
 
-    /** Tells running chunks to stop at their next batch and roll back; then {@link #close()} finishes quickly. */
+    /** The two datasources and their dialects, once Camel has started. */
+    public Optional<Databases> databases() {
+        CamelContext context = main.getCamelContext();
+        return context == null ? Optional.empty() : Optional.ofNullable(context.getRegistry().lookupByNameAndType("databases", Databases.class));
+    }
+
+    /**
+     * The process is asked to stop (SIGTERM, Ctrl-C): running chunks stop at their next batch and
+     * roll back, no run starts any more, and {@link #awaitStopRequest()} returns; {@link #close()}
+     * then finishes quickly.
+     */
     public void requestStop() {
+        stopRequested.countDown();
         CamelContext context = main.getCamelContext();
         StopSignal stop = context == null ? null : context.getRegistry().lookupByNameAndType("stopSignal", StopSignal.class);
         if (stop != null) {
-            stop.requestStop();
+            stop.requestShutdown();
         }
     }
 
-    /** Stops Camel (gracefully: in-flight chunks finish or roll back) and the embedded target; safe to call twice. */
+    public boolean stopRequested() {
+        return stopRequested.getCount() == 0;
+    }
+
+    /** Waits for {@link #requestStop()}: what serve and db do until they are stopped. */
+    public void awaitStopRequest() throws InterruptedException {
+        stopRequested.await();
+    }
+
+    /**
+     * Stops, in this order: the run going on (it ends, or rolls back at its next batch when a stop
+     * was requested, and records how it ended), Camel, the connection pools, and last the embedded
+     * target they talk to. Safe to call twice.
+     */
     @Override
     public void close() throws Exception {
         if (closed.compareAndSet(false, true)) {
             CamelContext context = main.getCamelContext();
-            Databases databases = context == null ? null : context.getRegistry().lookupByNameAndType("databases", Databases.class);
-            main.stop();
-            javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-            javax.management.ObjectName progress = new javax.management.ObjectName(PROGRESS_MBEAN);
-            if (server.isRegistered(progress)) {
-                server.unregisterMBean(progress);
+            Databases databases = databases().orElse(null);
+            Optional<EmbeddedPostgresServer> embedded = embeddedTarget();
+            RunSlot slot = context == null ? null : context.getRegistry().lookupByNameAndType("runSlot", RunSlot.class);
+            try {
+                if (slot != null) {
+                    slot.close();
+                }
+                main.stop();
+                javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+                javax.management.ObjectName progress = new javax.management.ObjectName(PROGRESS_MBEAN);
+                if (server.isRegistered(progress)) {
+                    server.unregisterMBean(progress);
+                }
+                Object meters = context == null ? null : context.getRegistry().lookupByName(ReplicatorConfiguration.METERS);
+                if (meters instanceof AutoCloseable closeable) {
+                    closeable.close();
+                }
+                // Camel does not close the pools it created from properties; a JVM that runs several commands needs them closed
+                if (databases != null) {
+                    databases.close();
+                }
+            } finally {
+                embedded.ifPresent(EmbeddedPostgresServer::stop);
+                main.shutdown();
             }
-            Object meters = context == null ? null : context.getRegistry().lookupByName(ReplicatorConfiguration.METERS);
-            if (meters instanceof AutoCloseable closeable) {
-                closeable.close();
-            }
-            // Camel does not close the pools it created from properties; a JVM that runs several commands needs them closed
-            if (databases != null) {
-                databases.close();
-            }
-            main.shutdown();
         }
     }
 }

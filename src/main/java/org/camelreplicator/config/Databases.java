@@ -3,12 +3,14 @@ package org.camelreplicator.config;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.util.List;
 
 import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
 import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.dialect.Dialects;
+import org.camelreplicator.dialect.Privilege;
 
 /**
  * The source and target datasources ({@code source} and {@code target} beans of
@@ -102,6 +104,61 @@ public final class Databases {
             // HikariCP reports a failed first connection as PoolInitializationException, the driver's error as its cause
             throw new ConnectionFailedException(name, context.resolvePropertyPlaceholders("{{" + name + ".url}}"), e);
         }
+    }
+
+    /**
+     * The statements (GRANT ...) that would lift the refusal (SQLState 42501) in this error, asked of
+     * the database that refused: the target's when it knows the refused object, else the source's.
+     * Empty when the error is no refusal, or no database can tell; asking never hides the error itself.
+     */
+    public List<String> grantsFor(Throwable error) {
+        SQLException refusal = refusal(error);
+        if (refusal == null) {
+            return List.of();
+        }
+        for (boolean isTarget : new boolean[] {true, false}) {
+            try {
+                Dialect dialect = isTarget ? targetDialect() : sourceDialect();
+                List<Privilege> refused = dialect.refused(refusal, isTarget);
+                if (!refused.isEmpty()) {
+                    try (Connection c = (isTarget ? target() : source()).getConnection()) {
+                        List<String> grants = dialect.missingGrants(c, refused);
+                        if (!grants.isEmpty()) {
+                            return grants;
+                        }
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Databases.class).debug("Asking the {} which privileges are missing failed",
+                        isTarget ? "target" : "source", e);
+            }
+        }
+        return List.of();
+    }
+
+    /**
+     * Refuses the command (exit status 2) unless the target's user has these privileges: before
+     * anything is written, with the statements that grant what is missing.
+     */
+    public void requireTargetPrivileges(String command, List<Privilege> needed) throws SQLException {
+        List<String> grants;
+        try (Connection c = target().getConnection()) {
+            grants = targetDialect().missingGrants(c, needed);
+        }
+        if (!grants.isEmpty()) {
+            throw new PrivilegeRefusedException("The target database user lacks privileges this " + command + " needs ("
+                    + describeTarget() + "). As a superuser or the owner, run: " + String.join("; ", grants)
+                    + "; then run the " + command + " again. Nothing was written.", null);
+        }
+    }
+
+    private static SQLException refusal(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s && "42501".equals(s.getSQLState())) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /**

@@ -21,6 +21,7 @@ import org.camelreplicator.ledger.LedgerChunkRepository;
 import org.camelreplicator.observe.ConsoleProgress;
 import org.camelreplicator.observe.Health;
 import org.camelreplicator.observe.HttpEndpoints;
+import org.camelreplicator.observe.LogFile;
 import org.camelreplicator.observe.Meters;
 import org.camelreplicator.observe.Progress;
 import org.camelreplicator.observe.StatusReport;
@@ -82,7 +83,13 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
             }
         });
         ReplicatorSettings settings = ReplicatorSettings.from(properties::resolveProperty, listed);
+        LogFile.open(settings.dataDir().resolve("logs"));
         Registry registry = context.getRegistry();
+        for (String url : new String[] {"source.url", "target.url"}) {
+            if (!blank(properties, url)) {
+                properties.addOverrideProperty(url, JdbcUrls.forDriver(url, properties.resolveProperty(url).orElseThrow().strip()));
+            }
+        }
 
         boolean demoSource = blank(properties, "source.url");
         if (demoSource) {
@@ -93,12 +100,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         if (blank(properties, "target.url")) {
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(settings.dataDir().resolve("postgres"), settings.embeddedPort());
             server.start();
-            try {
-                context.addService(server, true, true);
-            } catch (Exception e) {
-                server.stop();
-                throw new IllegalStateException("Cannot register the embedded PostgreSQL with Camel", e);
-            }
+            // not a Camel service: the runtime stops it last, after Camel and the pools that talk to it
             registry.bind(EMBEDDED_TARGET, server);
             properties.addOverrideProperty("target.url", server.jdbcUrl());
             properties.addOverrideProperty("target.username", "postgres");

@@ -12,6 +12,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.config.ReplicatorSettings;
+import org.camelreplicator.dialect.Privilege;
 import org.camelreplicator.ledger.ChunkRecord;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.RunRecord;
@@ -19,6 +20,7 @@ import org.camelreplicator.ledger.SyncState;
 import org.camelreplicator.ledger.TableRecord;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.observe.Health;
+import org.camelreplicator.observe.LogFile;
 import org.camelreplicator.observe.Meters;
 import org.camelreplicator.observe.RunReport;
 import org.camelreplicator.observe.RunReport.Outcome;
@@ -75,17 +77,19 @@ public final class LoadCoordinator {
      */
     public List<TablePlan> startLoad(RunRequest request, Exchange exchange) throws SQLException, java.io.IOException {
         slot.take(request, exchange);
-        // every setting and name is checked before the ledger or the target is written (--reset included)
+        // what refuses the command comes before anything is written: a refused command leaves no run behind
         List<TablePlan> planned = planner.planTables(request);
+        startIndex(planned);
+        databases.requireTargetPrivileges("load", privilegesNeeded(planned));
         ledger.ensureCreated();
         Optional<RunRecord> unfinished = ledger.latestRun("load").filter(r -> !r.finished());
+        if (unfinished.isPresent() && !request.resume() && !request.reset()) {
+            throw new UnfinishedRunException(unfinished.get(), ledger.tables(unfinished.get().id()).values());
+        }
         if (request.reset()) {
             int forgotten = ledger.reset();
             CONSOLE.info("--reset: the ledger forgot {} earlier run(s); every table is emptied again before it is loaded", forgotten);
             unfinished = Optional.empty();
-        }
-        if (unfinished.isPresent() && !request.resume()) {
-            throw new UnfinishedRunException(unfinished.get(), ledger.tables(unfinished.get().id()).values());
         }
         List<TablePlan> plans = targetSchema.prepareForLoad(planned);
         long runId;
@@ -129,6 +133,21 @@ public final class LoadCoordinator {
                 plans.size() - todo.size(), settings.workers());
         slot.started(new RunContext(runId, request, plans, report), exchange);
         return todo;
+    }
+
+    /**
+     * What the load needs on the target before its first table: the ledger's schema, the target
+     * schemas, and the tables created in them. CREATE SCHEMA IF NOT EXISTS (the ledger's, the
+     * target's) is checked against the database even when the schema exists, and CREATE TABLE IF
+     * NOT EXISTS against the schema even when the table exists.
+     */
+    private List<Privilege> privilegesNeeded(List<TablePlan> plans) {
+        List<Privilege> needed = new ArrayList<>(Privilege.onDatabase("CREATE"));
+        needed.addAll(Privilege.onSchema(settings.ledgerSchema(), "USAGE", "CREATE"));
+        for (String schema : plans.stream().map(TablePlan::targetSchema).filter(java.util.Objects::nonNull).distinct().toList()) {
+            needed.addAll(targetSchema.tablesExist() ? Privilege.onSchema(schema, "USAGE") : Privilege.onSchema(schema, "USAGE", "CREATE"));
+        }
+        return needed;
     }
 
     /** A resumed run keeps the order it was planned in (row estimates may have changed since). */
@@ -218,8 +237,9 @@ public final class LoadCoordinator {
             LOG.warn("Table {} stopped on request; its unfinished chunks rolled back", table.id());
             return;
         }
-        String message = Errors.describe(error);
-        LOG.error("Table {} failed: {}", table.id(), message, error);
+        String message = Errors.withGrants(Errors.describe(error), databases.grantsFor(error));
+        // the console has the table's line from the run report; the log file gets the stack trace
+        LOG.error(LogFile.FILE_ONLY, "Table {} failed: {}", table.id(), message, error);
         long rows = ledger.table(run.runId(), table.id()).rowsCopied();
         ledger.finishTable(run.runId(), table.id(), TableRecord.FAILED, rows, message);
         run.report().tableFinished(table.id(), Outcome.FAILED, message);

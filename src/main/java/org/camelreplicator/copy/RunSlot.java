@@ -41,6 +41,7 @@ public final class RunSlot {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunSlot.class);
 
     private final AtomicBoolean busy = new AtomicBoolean();
+    private volatile boolean closed;
     private final Databases databases;
     private final ReplicatorSettings settings;
     private final Ledger ledger;
@@ -62,6 +63,10 @@ public final class RunSlot {
 
     /** Takes the slot for the run of this exchange, or refuses with the run that holds it. */
     public void take(RunRequest request, Exchange exchange) throws SQLException {
+        if (closed || stop.shuttingDown()) {
+            throw new LoadRunningException("The process is stopping; this " + request.command() + " is refused."
+                    + " Start it again once the process has restarted.");
+        }
         if (!busy.compareAndSet(false, true)) {
             RunContext running = current;
             throw new LoadRunningException("A " + (running == null ? "run" : running.request().command() + " (run " + running.runId() + ")")
@@ -73,7 +78,10 @@ public final class RunSlot {
             @Override
             public void onDone(Exchange done) {
                 unlock(lock.get());
-                busy.set(false);
+                synchronized (RunSlot.this) {
+                    busy.set(false);
+                    RunSlot.this.notifyAll();
+                }
             }
         });
         lock.set(lockLedger(request));
@@ -189,8 +197,20 @@ public final class RunSlot {
         return run == null ? null : run.report();
     }
 
-    /** Whether a run holds the slot. */
+    /** Whether a run holds the slot (or the process is stopping, so none may take it). */
     public boolean busy() {
-        return busy.get();
+        return busy.get() || closed;
+    }
+
+    /**
+     * No run starts from now on; answers once the run going on, if any, has ended (its status
+     * recorded, its summary printed). The process stops its run before what the run talks to
+     * (Camel, the pools, the embedded target).
+     */
+    public synchronized void close() throws InterruptedException {
+        closed = true;
+        while (busy.get()) {
+            wait();
+        }
     }
 }

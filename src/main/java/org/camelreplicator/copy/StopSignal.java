@@ -3,16 +3,24 @@ package org.camelreplicator.copy;
 import org.camelreplicator.plan.Chunk;
 
 /**
- * Set when the process is asked to stop (SIGTERM, Ctrl-C): chunks stop at their next batch and
- * roll back, no new chunk starts, and the ledger keeps the run resumable. Waiting for every
- * running chunk to finish could take minutes on a big chunk; one batch takes a moment.
+ * Set when the run is asked to stop (the JMX operation stop) or the process is (SIGTERM, Ctrl-C):
+ * chunks stop at their next batch and roll back, no new chunk starts, and the ledger keeps the run
+ * resumable. Waiting for every running chunk to finish could take minutes on a big chunk; one batch
+ * takes a moment.
  */
 public final class StopSignal {
 
     private volatile boolean stopping;
+    private volatile boolean shuttingDown;
 
+    /** Stops the run going on; a later run starts as usual. */
     public void requestStop() {
         stopping = true;
+    }
+
+    /** The process is stopping: the run going on stops, and no run starts any more. */
+    public void requestShutdown() {
+        shuttingDown = true;
     }
 
     /** A new run starts: an earlier run's stop request is over (a process that serves several runs). */
@@ -21,7 +29,11 @@ public final class StopSignal {
     }
 
     public boolean stopping() {
-        return stopping;
+        return stopping || shuttingDown;
+    }
+
+    public boolean shuttingDown() {
+        return shuttingDown;
     }
 
     /** Throws when a stop was requested, naming what was interrupted. */

@@ -274,4 +274,24 @@ public interface Dialect {
     default String truncateSql(String qualifiedTable) {
         return "TRUNCATE TABLE " + qualifiedTable;
     }
+
+    // ---- privileges
+
+    /**
+     * The statements (GRANT ..., ALTER TABLE ... OWNER TO ...) that would give the connected user
+     * what it lacks of these privileges; empty when it has them all, or when this engine cannot tell.
+     * Objects that do not exist are left out: the user creates them, and owns them.
+     */
+    default List<String> missingGrants(Connection c, List<Privilege> needed) throws SQLException {
+        return List.of();
+    }
+
+    /**
+     * What a refused statement (SQLState 42501) names, as the privileges the replicator needs on
+     * that object: all it does there on the target, reading on the source. Empty when the message
+     * does not say.
+     */
+    default List<Privilege> refused(SQLException refusal, boolean target) {
+        return List.of();
+    }
 }

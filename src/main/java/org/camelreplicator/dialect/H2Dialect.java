@@ -19,6 +19,19 @@ public final class H2Dialect implements Dialect {
 
     private final BatchWriter writer = new JdbcBatchWriter(this);
 
+    /**
+     * H2 computes a whole result before it returns its first row unless the query runs lazily: a
+     * chunk would wait for all its rows (and hold them, spilled to a temporary file) before the first
+     * batch, and a stop would wait for that too.
+     */
+    @Override
+    public void prepareForStreaming(Connection c) throws SQLException {
+        Dialect.super.prepareForStreaming(c);
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("SET LAZY_QUERY_EXECUTION TRUE");
+        }
+    }
+
     @Override
     public String name() {
         return "H2";

@@ -30,6 +30,7 @@ public final class PostgresDialect implements Dialect {
             """;
 
     private final BatchWriter writer = new PgCopyWriter(this);
+    private final PostgresPrivileges privileges = new PostgresPrivileges(this);
 
     @Override
     public String name() {
@@ -235,6 +236,16 @@ public final class PostgresDialect implements Dialect {
     @Override
     public List<String> lockSql(long key, int waitSeconds) {
         return List.of("SET LOCAL lock_timeout = " + Math.max(1, waitSeconds * 1000L), "SELECT pg_advisory_lock(" + key + ")");
+    }
+
+    @Override
+    public List<String> missingGrants(Connection c, List<Privilege> needed) throws SQLException {
+        return privileges.missingGrants(c, needed);
+    }
+
+    @Override
+    public List<Privilege> refused(SQLException refusal, boolean target) {
+        return privileges.refused(refusal, target);
     }
 
     @Override

@@ -24,6 +24,12 @@ public final class RunReport {
     /** The console: progress and summaries go to standard output (see logback.xml). */
     public static final Logger CONSOLE = LoggerFactory.getLogger("replicator.console");
 
+    /**
+     * A failed table's one line on standard error, for when standard output carries only the answer
+     * (--quiet, --json); off otherwise, the table's line on standard output says it (logback.xml).
+     */
+    public static final Logger FAILURES = LoggerFactory.getLogger("replicator.failures");
+
     public enum Outcome {
         PENDING, RUNNING, DONE, FAILED, SKIPPED,
         /** sync: the probe found nothing changed, nothing was read */
@@ -149,6 +155,7 @@ public final class RunReport {
         }
         if (outcome == Outcome.FAILED) {
             meters.tableFailed(table);
+            FAILURES.info("Table {} failed: {}", table, error);
         }
         if (kind.equals("Sync")) {
             meters.tableSynced(table, outcome);
@@ -173,6 +180,7 @@ public final class RunReport {
         lastError = table + ": " + error;
         meters.tableFailed(table);
         CONSOLE.info("failed {}: {}", table, error);
+        FAILURES.info("Table {} failed: {}", table, error);
     }
 
     public void finish() {
@@ -331,7 +339,7 @@ public final class RunReport {
         List<TableProgress> failed = new ArrayList<>();
         for (TableProgress t : tables.values()) {
             sb.append(String.format(Locale.ROOT, "%-" + width + "s %14s %9s %12s  %s%n", t.id, number(t.totalRows()),
-                    seconds(t.nanos()), number(t.rowsPerSecond()), label(t.outcome)));
+                    seconds(t.nanos()), number(t.rowsPerSecond()), t.outcome.finished() ? label(t.outcome) : "not finished"));
             if (t.outcome == Outcome.FAILED) {
                 failed.add(t);
             }
@@ -364,11 +372,22 @@ public final class RunReport {
         sb.append("Duration: ").append(String.format(Locale.ROOT, "%.1f s", seconds)).append('\n');
         sb.append("Throughput: ").append(number(seconds > 0 ? Math.round(totalRows() / seconds) : 0)).append(" rows/s\n");
         if (!failed.isEmpty() || failed()) {
-            sb.append(rule).append('\n').append("Failed tables:\n");
-            for (TableProgress t : failed) {
-                sb.append("  ").append(t.id).append(": ").append(t.error).append('\n');
+            sb.append(rule).append('\n');
+            if (!failed.isEmpty()) {
+                sb.append("Failed tables:\n");
+                for (TableProgress t : failed) {
+                    sb.append("  ").append(t.id).append(": ").append(t.error).append('\n');
+                }
+            }
+            long unfinished = count(Outcome.PENDING) + count(Outcome.RUNNING);
+            if (unfinished > 0) {
+                // only a stopped run ends with tables neither done nor failed
+                sb.append("Tables not finished: ").append(unfinished).append(" (the run stopped; what did not commit rolled back)\n");
             }
             sb.append("Resume with: ").append(resumeCommand).append('\n');
+            if (!failed.isEmpty()) {
+                LogFile.current().ifPresent(log -> sb.append("Details, with stack traces: ").append(log).append('\n'));
+            }
         }
         sb.append("=".repeat(width + 50));
         return sb.toString();

@@ -142,8 +142,8 @@ public final class AfterData {
         RunContext run = RunContext.of(exchange);
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String phase = ledger.table(run.runId(), table.id()).phase();
-        String message = "building " + phase + " failed: " + Errors.describe(error);
-        LOG.error("Table {}: {}", table.id(), message);
+        String message = "building " + phase + " failed: " + Errors.withGrants(Errors.describe(error), databases.grantsFor(error));
+        LOG.error(org.camelreplicator.observe.LogFile.FILE_ONLY, "Table {}: {}", table.id(), message, error);
         ledger.failPhase(run.runId(), table.id(), message);
         run.report().tableFailedAfterCopy(table.id(), message);
     }

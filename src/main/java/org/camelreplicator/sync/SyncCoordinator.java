@@ -211,8 +211,8 @@ public final class SyncCoordinator {
             LOG.warn("Sync of {} stopped on request; its changes rolled back and the next sync reads them again", table.id());
             return;
         }
-        String message = Errors.describe(error);
-        LOG.error("Sync of {} failed: {}", table.id(), message, error);
+        String message = Errors.withGrants(Errors.describe(error), databases.grantsFor(error));
+        LOG.error(org.camelreplicator.observe.LogFile.FILE_ONLY, "Sync of {} failed: {}", table.id(), message, error);
         ledger.finishTable(run.runId(), table.id(), TableRecord.FAILED, 0, message);
         run.report().tableFinished(table.id(), Outcome.FAILED, message);
     }

@@ -13,6 +13,7 @@ import org.camelreplicator.support.Chinook;
 import org.camelreplicator.support.Replicator;
 import org.camelreplicator.support.ReplicatorProcess;
 import org.camelreplicator.support.Tables;
+import org.camelreplicator.support.TestMariaDb;
 import org.camelreplicator.support.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +85,75 @@ class CommandLineTest {
         try (Connection t = TestPostgres.connect(target)) {
             assertThat(Tables.tableNames(t, "public")).containsExactly("MediaType");
             assertThat(Tables.columns(t, "public", "MediaType")).containsExactly("MediaTypeId", "Name");
+        }
+    }
+
+    @Test
+    void aConfigFileThatDoesNotExistIsNamedWithStatus2() {
+        Path missing = dataDir.resolve("missing.properties");
+        Replicator.Result r = Replicator.execute("load", "--config=" + missing);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--config=" + missing + ": no such file").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aJdbcUrlNoDriverTakesIsASettingErrorThatListsTheSchemes() {
+        Replicator.Result r = Replicator.execute("status", "--target.url=jdbc:postgresq://localhost:5432/warehouse",
+                "--target.username=postgres", "--target.password=s3cret-value", "--replicator.data-dir=" + dataDir);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("target.url=jdbc:postgresq://localhost:5432/warehouse", "no JDBC driver takes this URL",
+                "jdbc:sqlserver:, jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:, jdbc:sqlite:, jdbc:h2:")
+                .doesNotContain("No suitable driver", "s3cret-value");
+
+        Replicator.Result source = chinookInto(TestPostgres.newDatabase("cli_bad_scheme")).with("--source.url=sqlite:/tmp/chinook.db")
+                .run("load");
+        assertThat(source.exitCode()).isEqualTo(2);
+        assertThat(source.err()).contains("source.url=sqlite:/tmp/chinook.db", "no JDBC driver takes this URL");
+    }
+
+    /**
+     * The README documents jdbc:mysql: for MySQL and MariaDB. The jar ships MariaDB Connector/J only
+     * (the tests add MySQL Connector/J), so this runs a JVM with the jar's drivers alone.
+     */
+    @Test
+    void aJdbcMysqlUrlReadsMariaDbWithTheDriversTheJarShips() throws Exception {
+        String mariadb = TestMariaDb.newDatabase("cli_mysql_scheme");
+        try (Connection c = TestMariaDb.connect(mariadb); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE notes (id INT PRIMARY KEY, body VARCHAR(40))");
+            st.execute("INSERT INTO notes VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+        }
+        String target = TestPostgres.newDatabase("cli_mysql_scheme");
+        ReplicatorProcess process = ReplicatorProcess.startWithClasspath(dataDir.resolve("mysql.log"), List.of("load",
+                "--source.url=" + mariadb.replace("jdbc:mariadb:", "jdbc:mysql:"), "--source.username=" + TestMariaDb.USER,
+                "--target.url=" + target, "--target.username=postgres", "--replicator.data-dir=" + dataDir),
+                entry -> !entry.contains("mysql-connector-j"));
+        assertThat(process.waitFor(120)).as(process.output()).isZero();
+        assertThat(process.output()).contains("Source: MariaDB");
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.rows(t, "SELECT id, body FROM notes ORDER BY id"))
+                    .containsExactly(List.of("1", "one"), List.of("2", "two"), List.of("3", "three"));
+        }
+    }
+
+    @Test
+    void aRefusedStartFromTableLeavesNoRunBehindSoThePlainLoadStillStarts() throws Exception {
+        String target = TestPostgres.newDatabase("cli_start_from");
+        Replicator.Result refused = chinookInto(target).run("load", "--start-from-table=nosuch");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("--start-from-table=nosuch is not a table of this run", "Album", "Track");
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.tableNames(t, "public")).as("nothing was created").isEmpty();
+        }
+
+        assertThat(chinookInto(target).run("load", "--tables=Genre").exitCode()).isZero();
+        try (Connection t = TestPostgres.connect(target); Statement st = t.createStatement()) {
+            st.execute("UPDATE replicator.runs SET status = 'failed'");
+        }
+        Replicator.Result resumeRefused = chinookInto(target).run("load", "--resume", "--tables=Genre", "--start-from-table=nosuch");
+        assertThat(resumeRefused.exitCode()).isEqualTo(2);
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.rows(t, "SELECT run_id, status FROM replicator.runs")).as("the earlier run as it was")
+                    .containsExactly(List.of("1", "failed"));
         }
     }
 

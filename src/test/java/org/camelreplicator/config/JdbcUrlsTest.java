@@ -69,4 +69,19 @@ class JdbcUrlsTest {
         assertThat(JdbcUrls.withoutSecrets("jdbc:sqlserver://h;user=sa;password={p;ss};encrypt=true"))
                 .isEqualTo("jdbc:sqlserver://h;user=sa;password=***;encrypt=true");
     }
+
+    @Test
+    void aUrlNoDriverTakesIsASettingErrorNamingTheSchemesAndNoSecret() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JdbcUrls.forDriver("target.url", "jdbc:postgresq://host/shop?password=secret"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("Setting target.url=jdbc:postgresq://host/shop?password=***: no JDBC driver takes this URL")
+                .hasMessageContaining("jdbc:sqlserver:, jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:, jdbc:sqlite:, jdbc:h2:")
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void aUrlADriverTakesIsKeptAsItIs() {
+        assertThat(JdbcUrls.forDriver("source.url", "jdbc:postgresql://host:5432/shop")).isEqualTo("jdbc:postgresql://host:5432/shop");
+        assertThat(JdbcUrls.forDriver("source.url", "jdbc:sqlite:/tmp/x.db")).isEqualTo("jdbc:sqlite:/tmp/x.db");
+    }
 }

@@ -30,6 +30,30 @@ class ErrorsTest {
     }
 
     @Test
+    void theWrapperOfARequestAnsweredByAnExceptionIsLeftOut() {
+        SQLException root = new SQLException("ERROR: permission denied for schema public", "42501");
+        Exception error = new org.apache.camel.CamelExecutionException("Exception occurred during execution on the exchange", null, root);
+
+        assertThat(Errors.describe(error)).isEqualTo("ERROR: permission denied for schema public [SQLState 42501]");
+    }
+
+    @Test
+    void aStatementPositionIsLeftOutTheStatementIsNotShown() {
+        SQLException e = new SQLException("ERROR: permission denied for schema public\n  Position: 28", "42501");
+
+        assertThat(Errors.describe(e)).isEqualTo("ERROR: permission denied for schema public [SQLState 42501]");
+    }
+
+    @Test
+    void aRefusalEndsWithTheGrantsThatLiftIt() {
+        assertThat(Errors.withGrants("ERROR: permission denied for table genre [SQLState 42501]",
+                java.util.List.of("GRANT INSERT ON TABLE public.genre TO etl", "GRANT CREATE ON SCHEMA public TO etl")))
+                .isEqualTo("ERROR: permission denied for table genre [SQLState 42501]. As a superuser or the object's owner, run:"
+                        + " GRANT INSERT ON TABLE public.genre TO etl; GRANT CREATE ON SCHEMA public TO etl");
+        assertThat(Errors.withGrants("no table named album", java.util.List.of())).isEqualTo("no table named album");
+    }
+
+    @Test
     void aLoneExceptionIsDescribedByItsMessage() {
         assertThat(Errors.describe(new IllegalArgumentException("  no table named album  ")))
                 .isEqualTo("no table named album");

@@ -29,8 +29,27 @@ public final class ReplicatorProcess {
 
     /** Starts it with extra environment variables (settings can be given that way too). */
     public static ReplicatorProcess start(Path logFile, List<String> args, java.util.Map<String, String> environment) {
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>();
+        return start(logFile, args, environment, List.of(), entry -> true);
+    }
+
+    /**
+     * Starts it as the leader of a process group of its own (setsid), as a shell starts a
+     * foreground command: {@link #interruptProcessGroup()} is then what Ctrl-C at a terminal does.
+     */
+    public static ReplicatorProcess startInOwnProcessGroup(Path logFile, List<String> args) {
+        return start(logFile, args, java.util.Map.of(), List.of("setsid"), entry -> true);
+    }
+
+    /** Starts it with the class path entries {@code keep} accepts: the jar's drivers without a test-only one. */
+    public static ReplicatorProcess startWithClasspath(Path logFile, List<String> args, java.util.function.Predicate<String> keep) {
+        return start(logFile, args, java.util.Map.of(), List.of(), keep);
+    }
+
+    private static ReplicatorProcess start(Path logFile, List<String> args, java.util.Map<String, String> environment,
+                                           List<String> prefix, java.util.function.Predicate<String> keep) {
+        String classpath = String.join(File.pathSeparator, java.util.Arrays.stream(System.getProperty("surefire.test.class.path",
+                System.getProperty("java.class.path")).split(File.pathSeparator)).filter(keep).toList());
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
         command.add("-cp");
@@ -72,6 +91,15 @@ public final class ReplicatorProcess {
     /** Sends SIGTERM and returns at once. */
     public void signalTerm() {
         process.destroy();
+    }
+
+    /** SIGINT to every process of its group, as Ctrl-C at a terminal does (see {@link #startInOwnProcessGroup}). */
+    public void interruptProcessGroup() throws IOException, InterruptedException {
+        // setsid execs the JVM, so its pid is the group's id
+        Process kill = new ProcessBuilder("kill", "-INT", "--", "-" + process.pid()).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -INT -" + process.pid() + " failed with status " + kill.exitValue());
+        }
     }
 
     public int waitFor(long seconds) throws InterruptedException {
