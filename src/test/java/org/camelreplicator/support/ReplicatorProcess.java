@@ -37,7 +37,10 @@ public final class ReplicatorProcess {
      * foreground command: {@link #interruptProcessGroup()} is then what Ctrl-C at a terminal does.
      */
     public static ReplicatorProcess startInOwnProcessGroup(Path logFile, List<String> args) {
-        return start(logFile, args, java.util.Map.of(), List.of("setsid"), entry -> true);
+        // a terminal's foreground command gets SIGINT's default disposition; a CI job started in the
+        // background inherits SIGINT ignored, and the JVM then cannot handle it: perl resets it first
+        return start(logFile, args, java.util.Map.of(),
+                List.of("setsid", "perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\"", "--"), entry -> true);
     }
 
     /** Starts it with the class path entries {@code keep} accepts: the jar's drivers without a test-only one. */
