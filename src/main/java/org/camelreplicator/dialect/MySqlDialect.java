@@ -77,8 +77,6 @@ public final class MySqlDialect implements Dialect {
 
     private final String name;
     private final BatchWriter writer = new JdbcBatchWriter(this);
-    /** Primary key columns by "database.table", learned in {@link #refine}, so a value error can name its row. */
-    private final Map<String, List<String>> primaryKeys = new ConcurrentHashMap<>();
     /** Columns whose zero dates were already reported as copied to NULL. */
     private final Set<String> zeroDatesReported = ConcurrentHashMap.newKeySet();
 
@@ -184,7 +182,6 @@ public final class MySqlDialect implements Dialect {
                 }
             }
         }
-        primaryKeys.put(database + "." + t.name(), t.primaryKey());
         return new TableSpec(t.catalog(), t.schema(), t.name(), columns, t.primaryKey(), rows);
     }
 
@@ -355,7 +352,7 @@ public final class MySqlDialect implements Dialect {
         MySqlType type = MySqlType.parse(column.typeName(), column);
         String base = type.base();
         if (type.isBoolean()) {
-            return base.equals("bit") ? BIT_BOOLEAN : new TinyintBoolean(column);
+            return base.equals("bit") ? BIT_BOOLEAN : TINYINT_BOOLEAN;
         }
         if (GEOMETRY.contains(base) || BINARY.contains(base)) {
             return ValueReaders.BYTES;
@@ -583,36 +580,28 @@ public final class MySqlDialect implements Dialect {
 
     /**
      * TINYINT(1) is MySQL's BOOLEAN, copied as boolean: 0 is false, 1 is true. Any other value (the
-     * column holds -128..127) does not fit, and is refused with the table, column and row named, rather
-     * than turned into true as JDBC's getBoolean would.
+     * column holds -128..127) does not fit, and is refused (a bad row) rather than turned into true as
+     * JDBC's getBoolean would.
      */
-    private final class TinyintBoolean implements ValueReader {
-        private final ColumnSpec column;
-
-        TinyintBoolean(ColumnSpec column) {
-            this.column = column;
+    static final ValueReader TINYINT_BOOLEAN = (rs, index) -> {
+        int v = rs.getInt(index);
+        if (rs.wasNull()) {
+            return null;
         }
-
-        @Override
-        public Object read(ResultSet rs, int index) throws SQLException {
-            int v = rs.getInt(index);
-            if (rs.wasNull()) {
-                return null;
-            }
-            if (v == 0 || v == 1) {
-                return v == 1;
-            }
-            throw badValue(rs, index, column, "holds " + v + ", but TINYINT(1) columns are copied as boolean, which"
-                    + " takes only 0 and 1. Change the value in the source, or declare the column TINYINT (without the"
-                    + " display width 1) so it is copied as smallint", "22003");
+        if (v == 0 || v == 1) {
+            return v == 1;
         }
-    }
+        throw badValue("holds " + v + ", but TINYINT(1) columns are copied as boolean, which"
+                + " takes only 0 and 1. Change the value in the source, or declare the column TINYINT (without the"
+                + " display width 1) so it is copied as smallint", "22003");
+    };
 
     /**
      * FLOAT, read from the DOUBLE that {@link #selectExpression} selects: the stored binary32 value
      * exactly. A FLOAT column read as it is over the text protocol arrives rounded to 6 significant
-     * digits (the server prints it so); that is refused, with the table, column and row named,
-     * rather than copied changed. Over the binary protocol a plain FLOAT column is exact too.
+     * digits (the server prints it so); that is refused rather than copied changed: not as a bad row
+     * (every row would be one) but as the reading mistake it is, which stops the table. Over the
+     * binary protocol a plain FLOAT column is exact too.
      */
     private final class FloatReader implements ValueReader {
         private final ColumnSpec column;
@@ -632,11 +621,11 @@ public final class MySqlDialect implements Dialect {
                 exact = rs.getMetaData().getColumnType(index) == Types.DOUBLE || isBinaryProtocol(rs);
             }
             if (!exact) {
-                throw badValue(rs, index, column, "is FLOAT, which the server sends over the text protocol rounded to 6"
-                        + " significant digits (this row's value arrived as " + rs.getString(index) + "), so it cannot"
-                        + " be copied exactly. Select it as (column * 1E0), as MySqlDialect.selectExpression does, or"
-                        + " add useServerPrepStmts=true to the URL: over the binary protocol FLOAT values arrive exactly",
-                        "22003");
+                throw new SQLException("Column " + column.name() + " is FLOAT, which the server sends over the text"
+                        + " protocol rounded to 6 significant digits (a value arrived as " + rs.getString(index) + "), so it"
+                        + " cannot be copied exactly. Select it as (column * 1E0), as MySqlDialect.selectExpression does, or"
+                        + " add useServerPrepStmts=true to the URL: over the binary protocol FLOAT values arrive exactly"
+                        + " (docs/TYPES-MYSQL.md)", "0A000");
             }
             return (float) v;
         }
@@ -680,7 +669,7 @@ public final class MySqlDialect implements Dialect {
                 text = rs.getString(index);
             } catch (DateTimeException e) {
                 // the binary protocol decodes before we see it, and fails on a zero month or day
-                throw badValue(rs, index, column, "holds a date with a zero month or day, or one the calendar does not"
+                throw badValue("holds a date with a zero month or day, or one the calendar does not"
                         + " have (" + e.getMessage() + "), which PostgreSQL cannot store", "22007");
             }
             if (text == null) {
@@ -691,7 +680,7 @@ public final class MySqlDialect implements Dialect {
                     reportZeroDates(rs, index);
                     return null;
                 }
-                throw badValue(rs, index, column, "holds the zero date '" + text + "' and is NOT NULL. PostgreSQL has no"
+                throw badValue("holds the zero date '" + text + "' and is NOT NULL. PostgreSQL has no"
                         + " zero date; zero dates are copied as NULL only where the column allows NULL. Replace the"
                         + " zero dates in the source, or allow NULL in the column", "22007");
             }
@@ -703,7 +692,7 @@ public final class MySqlDialect implements Dialect {
                     case TIMESTAMP -> OffsetDateTime.of(t, ZoneOffset.UTC);
                 };
             } catch (DateTimeException | IndexOutOfBoundsException | NumberFormatException e) {
-                throw badValue(rs, index, column, "holds '" + text + "', a date with a zero month or day or one the"
+                throw badValue("holds '" + text + "', a date with a zero month or day or one the"
                         + " calendar does not have, which PostgreSQL cannot store (only the whole zero date has a rule:"
                         + " NULL where allowed)", "22007");
             }
@@ -758,16 +747,15 @@ public final class MySqlDialect implements Dialect {
         return LocalDateTime.of(year, month, day, hour, minute, second, nanos);
     }
 
-    // ---- errors that name the row
+    // ---- values that cannot be copied
 
     /**
-     * A value that cannot be copied: an SQLException (permanent, SQLState class 22) whose message
-     * names the table, the column and the row's primary key (every column when there is none), as
-     * {@code Table db.t, column c, row (id=42): problem}.
+     * A value that cannot be copied: a permanent SQLDataException (SQLState class 22) saying what the
+     * value is and what to do. The chunk reader names the table, the column and the row's key, and
+     * applies replicator.on-bad-row (the row is rejected, or stops its table).
      */
-    private SQLException badValue(ResultSet rs, int index, ColumnSpec column, String problem, String sqlState) {
-        return new SQLDataException("Table " + tableOf(rs, index) + ", column " + column.name() + ", row "
-                + rowKey(rs, index) + ": " + problem + " (docs/TYPES-MYSQL.md)", sqlState);
+    private static SQLException badValue(String problem, String sqlState) {
+        return new SQLDataException(problem + " (docs/TYPES-MYSQL.md)", sqlState);
     }
 
     private static String tableOf(ResultSet rs, int index) {
@@ -779,34 +767,6 @@ public final class MySqlDialect implements Dialect {
         } catch (SQLException e) {
             return "?";
         }
-    }
-
-    private String rowKey(ResultSet rs, int index) {
-        List<String> parts = new ArrayList<>();
-        try {
-            List<String> key = primaryKeys.get(tableOf(rs, index));
-            ResultSetMetaData md = rs.getMetaData();
-            if (key == null || key.isEmpty()) {
-                key = new ArrayList<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    if (i != index) {
-                        key.add(md.getColumnLabel(i));
-                    }
-                }
-            }
-            for (String k : key) {
-                String v;
-                try {
-                    v = rs.getString(rs.findColumn(k));
-                } catch (SQLException | RuntimeException e) {
-                    v = "?";
-                }
-                parts.add(k + "=" + (v != null && v.length() > 60 ? v.substring(0, 57) + "..." : v));
-            }
-        } catch (SQLException e) {
-            return "(?)";
-        }
-        return "(" + String.join(", ", parts) + ")";
     }
 
     /** An enum column keeps its labels on the target as a CHECK constraint over the varchar. */

@@ -366,13 +366,13 @@ class MySqlDialectTest {
                 assertThat(rows.get(1)).containsEntry("d", LocalDate.of(2024, 1, 2))
                         .containsEntry("t", LocalDateTime.of(2024, 1, 2, 3, 4, 5));
 
-                String db = url.substring(url.lastIndexOf('/') + 1);
+                // the reader says what is wrong with the value; ChunkReader names the table, column and key (BadRowsFromMariaDbTest)
                 assertThatThrownBy(() -> readAll(c, "required_dates")).isInstanceOf(SQLDataException.class)
-                        .hasMessageContaining("Table " + db + ".required_dates, column d, row (id=7)")
-                        .hasMessageContaining("zero date '0000-00-00'").hasMessageContaining("NOT NULL");
+                        .hasMessageContaining("holds the zero date '0000-00-00'").hasMessageContaining("NOT NULL")
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("22007");
                 assertThatThrownBy(() -> readAll(c, "partial_dates")).isInstanceOf(SQLDataException.class)
-                        .hasMessageContaining("Table " + db + ".partial_dates, column d, row (id=3)")
-                        .hasMessageContaining("'2020-05-00'");
+                        .hasMessageContaining("holds '2020-05-00'")
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("22007");
             }
         }
 
@@ -385,7 +385,7 @@ class MySqlDialectTest {
                     st.execute("INSERT INTO flags VALUES (1, 1), (2, 0), (3, NULL), (4, 5)");
                 }
                 assertThatThrownBy(() -> readAll(c, "flags")).isInstanceOf(SQLDataException.class)
-                        .hasMessageContaining("column f, row (id=4): holds 5").hasMessageContaining("boolean");
+                        .hasMessageContaining("holds 5").hasMessageContaining("boolean");
             }
         }
 
@@ -404,8 +404,8 @@ class MySqlDialectTest {
                 }
                 assertThat(readAll(c, "f")).extracting(r -> r.get("v")).containsExactly(null, 123456792f, 0.1f, Float.MIN_VALUE);
                 assertThatThrownBy(() -> MySqlDialectTest.this.readAll(dialect, c, "f", true))
-                        .isInstanceOf(SQLDataException.class)
-                        .hasMessageContaining("column v, row (id=2)").hasMessageContaining("123457000")
+                        .isInstanceOf(SQLException.class).isNotInstanceOf(SQLDataException.class)
+                        .hasMessageContaining("Column v is FLOAT").hasMessageContaining("123457000")
                         .hasMessageContaining("useServerPrepStmts=true");
             }
             try (Connection c = TestMariaDb.connect(url + "?useServerPrepStmts=true")) {

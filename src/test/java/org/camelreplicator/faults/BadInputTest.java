@@ -132,6 +132,26 @@ class BadInputTest {
         }
     }
 
+    /** A value the encoder refuses (NUL in text, text.nul=fail) is a bad row too: rejected, and the rest is written. */
+    @Test
+    void rejectModeRecordsTextWithNulAndWritesTheRest() throws Exception {
+        Path sqlite = dir.resolve("nul_reject.sqlite");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + sqlite); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+            st.execute("INSERT INTO notes VALUES (1, 'fine'), (2, 'nul' || char(0) || 'inside'), (3, 'fine too')");
+        }
+        String target = TestPostgres.newDatabase("nul_reject");
+        Replicator.Result r = Replicator.between("jdbc:sqlite:" + sqlite, "", target, dir).run("load", "--replicator.on-bad-row=reject");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("Rejected rows: 1 (notes: 1)");
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.rows(t, "SELECT id::text FROM notes ORDER BY id")).containsExactly(List.of("1"), List.of("3"));
+            assertThat(Tables.rows(t, "SELECT row_key, error FROM replicator.rejects")).singleElement()
+                    .satisfies(row -> assertThat(row.get(0)).isEqualTo("(id=2)"))
+                    .satisfies(row -> assertThat(row.get(1)).contains("column body", "NUL"));
+        }
+    }
+
     @Test
     void anInvalidDateFailsItsTableNamingColumnAndKey() throws Exception {
         Path sqlite = dir.resolve("dates.sqlite");
