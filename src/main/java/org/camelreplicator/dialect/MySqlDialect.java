@@ -26,6 +26,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.IndexSpec;
+import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.copy.BatchWriter;
 import org.camelreplicator.copy.JdbcBatchWriter;
@@ -60,6 +62,41 @@ public final class MySqlDialect implements Dialect {
             SELECT table_rows, data_length + index_length
               FROM information_schema.tables
              WHERE table_schema = ? AND table_name = ?
+            """;
+
+    /** Each index's kind and the prefix length of each column (sub_part), which getIndexInfo does not give. */
+    private static final String INDEXES_SQL = """
+            SELECT index_name, seq_in_index, index_type, sub_part
+              FROM information_schema.statistics
+             WHERE table_schema = ? AND table_name = ?
+            """;
+
+    /** Views, triggers, routines, ON UPDATE clauses and comments of a database (checks: {@link #checkConstraints}). */
+    static final List<NotCarriedQuery> NOT_CARRIED = List.of(
+            new NotCarriedQuery(NotCarried.Kind.VIEW,
+                    "SELECT NULL, table_name FROM information_schema.views WHERE table_schema = ? ORDER BY 2"),
+            new NotCarriedQuery(NotCarried.Kind.TRIGGER, "SELECT event_object_table, trigger_name FROM information_schema.triggers"
+                    + " WHERE trigger_schema = ? ORDER BY 1, 2"),
+            new NotCarriedQuery(NotCarried.Kind.ROUTINE, "SELECT NULL, CONCAT(LOWER(routine_type), ' ', routine_name)"
+                    + " FROM information_schema.routines WHERE routine_schema = ? ORDER BY 2"),
+            new NotCarriedQuery(NotCarried.Kind.ON_UPDATE, "SELECT table_name, column_name FROM information_schema.columns"
+                    + " WHERE table_schema = ? AND LOWER(extra) LIKE '%on update%' ORDER BY table_name, ordinal_position"),
+            new NotCarriedQuery(NotCarried.Kind.COMMENT, "SELECT table_name, NULL FROM information_schema.tables"
+                    + " WHERE table_schema = ? AND table_type = 'BASE TABLE' AND table_comment <> '' ORDER BY 1"),
+            new NotCarriedQuery(NotCarried.Kind.COMMENT, "SELECT table_name, column_name FROM information_schema.columns"
+                    + " WHERE table_schema = ? AND column_comment <> '' ORDER BY table_name, ordinal_position"));
+
+    /** MariaDB keeps the table of each check (column checks are named after their column, so names repeat across tables). */
+    static final String MARIADB_CHECKS_SQL = "SELECT table_name, constraint_name, check_clause FROM information_schema.check_constraints"
+            + " WHERE constraint_schema = ? ORDER BY 1, 2";
+    /** MySQL 8.0.16+: check names are unique in a database; their table is in table_constraints. */
+    static final String MYSQL_CHECKS_SQL = """
+            SELECT tc.table_name, tc.constraint_name, cc.check_clause
+              FROM information_schema.table_constraints tc
+              JOIN information_schema.check_constraints cc
+                ON cc.constraint_schema = tc.constraint_schema AND cc.constraint_name = tc.constraint_name
+             WHERE tc.constraint_schema = ? AND tc.constraint_type = 'CHECK'
+             ORDER BY 1, 2
             """;
 
     private static final Set<String> GEOMETRY = Set.of("geometry", "point", "linestring", "polygon", "multipoint",
@@ -221,9 +258,9 @@ public final class MySqlDialect implements Dialect {
             ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String clause = rs.getString(1).trim();
-                    if (clause.startsWith("json_valid(`") && clause.endsWith("`)")) {
-                        columns.add(clause.substring("json_valid(`".length(), clause.length() - 2).replace("``", "`"));
+                    String column = jsonCheckColumn(rs.getString(1));
+                    if (column != null) {
+                        columns.add(column);
                     }
                 }
             }
@@ -232,6 +269,109 @@ public final class MySqlDialect implements Dialect {
             LOG.debug("No JSON check constraints for {}.{}: {}", database, table, e.getMessage());
         }
         return columns;
+    }
+
+    /** The column of MariaDB's JSON check, {@code json_valid(`doc`)}, or null when the clause is another check. */
+    static String jsonCheckColumn(String clause) {
+        String c = clause == null ? "" : clause.trim();
+        if (c.startsWith("json_valid(`") && c.endsWith("`)")) {
+            return c.substring("json_valid(`".length(), c.length() - 2).replace("``", "`");
+        }
+        return null;
+    }
+
+    /**
+     * FULLTEXT and SPATIAL indexes, and column prefixes ({@code KEY (title(20))}: sub_part), from
+     * {@code information_schema.statistics}; the drivers report them all as ordinary indexes.
+     */
+    @Override
+    public List<IndexSpec> refineIndexes(Connection c, TableSpec t, List<IndexSpec> indexes) throws SQLException {
+        Map<String, String> types = new HashMap<>();
+        Map<String, Map<Integer, Integer>> prefixes = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(INDEXES_SQL)) {
+            ps.setString(1, database(c, t));
+            ps.setString(2, t.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String index = rs.getString(1);
+                    types.put(index, rs.getString(3));
+                    int prefix = rs.getInt(4);
+                    if (!rs.wasNull()) {
+                        prefixes.computeIfAbsent(index, k -> new HashMap<>()).put(rs.getInt(2), prefix);
+                    }
+                }
+            }
+        }
+        List<IndexSpec> result = new ArrayList<>();
+        for (IndexSpec index : indexes) {
+            String type = String.valueOf(types.get(index.name())).toUpperCase(Locale.ROOT);
+            if (type.equals("FULLTEXT")) {
+                result.add(index.withKind(IndexSpec.Kind.FULLTEXT));
+            } else if (type.equals("SPATIAL")) {
+                result.add(index.withKind(IndexSpec.Kind.SPATIAL));
+            } else if (prefixes.containsKey(index.name()) && index.kind() == IndexSpec.Kind.PLAIN) {
+                Map<Integer, Integer> parts = prefixes.get(index.name());
+                List<Integer> lengths = new ArrayList<>();
+                for (int i = 1; i <= index.columns().size(); i++) {
+                    lengths.add(parts.getOrDefault(i, 0));
+                }
+                result.add(index.withPrefixLengths(lengths));
+            } else {
+                result.add(index);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Views, triggers, routines, ON UPDATE clauses, check constraints and comments of the database,
+     * from information_schema. MariaDB's JSON checks ({@code json_valid(`col`)}) are not among the
+     * checks: the column becomes jsonb, which holds only valid JSON.
+     */
+    @Override
+    public List<NotCarried> notCarried(Connection c, String catalog, String schema) throws SQLException {
+        String database = catalog != null ? catalog : schema;
+        List<NotCarried> result = new ArrayList<>(NotCarriedQuery.readAll(this, c, database, NOT_CARRIED));
+        try {
+            result.addAll(checkConstraints(c, database, isMariaDb(c) ? MARIADB_CHECKS_SQL : MYSQL_CHECKS_SQL));
+        } catch (SQLException e) {
+            if (isTransient(e)) {
+                throw e;
+            }
+            // MySQL before 8.0.16 and MariaDB before 10.2 keep no check constraints
+            LOG.warn("Cannot list the check constraints of {} in the source ({}); the report of what the load does not"
+                    + " carry leaves them out", database, e.getMessage());
+        }
+        return result;
+    }
+
+    static List<NotCarried> checkConstraints(Connection c, String database, String sql) throws SQLException {
+        List<NotCarried> result = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (jsonCheckColumn(rs.getString(3)) == null) {
+                        result.add(new NotCarried(NotCarried.Kind.CHECK, rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    /**
+     * A geometry column holds MySQL's own format (4 bytes of SRID, little-endian, then OGC WKB), copied
+     * as bytea: this is the PostGIS geometry of it, with its SRID.
+     */
+    @Override
+    public String postgisGeometry(ColumnSpec column, String targetColumn) {
+        if (!GEOMETRY.contains(MySqlType.parse(column.typeName(), column).base())) {
+            return null;
+        }
+        String c = targetColumn;
+        return "ST_SetSRID(ST_GeomFromWKB(substring(" + c + " from 5)), get_byte(" + c + ", 0) + 256 * get_byte(" + c
+                + ", 1) + 65536 * get_byte(" + c + ", 2) + 16777216 * get_byte(" + c + ", 3))";
     }
 
     private static int jdbcType(ColumnSpec col, String typeName) {
