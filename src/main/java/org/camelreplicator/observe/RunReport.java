@@ -396,7 +396,7 @@ public final class RunReport {
      * {@value #NAMES_SHOWN}; the run report has them all).
      */
     public static String notCarriedText(List<NotCarried> items) {
-        StringBuilder sb = new StringBuilder("Not carried to the target (create them by hand where needed; README,"
+        StringBuilder sb = new StringBuilder("Not carried to the target (create them by hand where needed; docs/TYPES.md,"
                 + " \"What a load does not carry\"):\n");
         byKind(items).forEach((kind, list) -> {
             sb.append("  ").append(kind.label()).append(": ").append(list.size());

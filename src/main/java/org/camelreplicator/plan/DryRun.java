@@ -74,8 +74,8 @@ public final class DryRun {
             }
         }
         List<NotCarried> notCarried = targetSchema.notCarried(plans);
-        out.append('\n').append(notCarried.isEmpty() ? "Not carried to the target: nothing; the load carries everything the"
-                + " tables' schema holds.\n" : RunReport.notCarriedText(notCarried));
+        out.append('\n').append(notCarried.isEmpty() ? "Not carried to the target: no views, triggers, routines, ON UPDATE"
+                + " clauses, check constraints, comments or indexes left out (docs/TYPES.md, \"What a load does not carry\").\n" : RunReport.notCarriedText(notCarried));
         out.append('\n').append(resumeView(request));
         CONSOLE.info(out.toString().stripTrailing());
         return 0;

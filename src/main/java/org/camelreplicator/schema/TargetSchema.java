@@ -303,7 +303,8 @@ public final class TargetSchema {
         String on = " ON " + target.qualifiedTarget(table.targetSchema(), table.targetName()) + " ";
         List<IndexBuild> result = new ArrayList<>();
         for (IndexSpec index : table.source().indexes()) {
-            String label = index.name() + " (" + index.columns().stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+            String label = index.name() + " (" + index.columns().stream()
+                    .map(c -> c == null ? "an expression" : c).collect(Collectors.joining(", ")) + ")";
             NotCarried.Kind leftOutAs = null;
             String why = null;
             String key = null;
