@@ -78,16 +78,16 @@ public final class ChunkReader {
      * refuses rides in its batch as a {@link RefusedRow}, which the chunk's transaction records as a reject.
      */
     public BatchIterator openForLoad(Chunk chunk) {
-        return open(chunk, rejectBadRows);
+        return open(chunk, true);
     }
 
-    private BatchIterator open(Chunk chunk, boolean collectRefused) {
+    private BatchIterator open(Chunk chunk, boolean forLoad) {
         Dialect source = databases.sourceDialect();
         try {
             if (source.copiesText() && databases.targetDialect().copiesText()) {
                 return new CopyTextIterator(chunk, source);
             }
-            return new RowIterator(chunk, source, collectRefused);
+            return new RowIterator(chunk, source, forLoad);
         } catch (SQLException e) {
             throw new ChunkReadException(chunk, e);
         }
@@ -204,11 +204,12 @@ public final class ChunkReader {
         private final PreparedStatement statement;
         private final ResultSet resultSet;
         private final ValueReader[] readers;
-        private final boolean collectRefused;
+        /** A load's chunk: replicator.on-bad-row applies to rows the source refuses. */
+        private final boolean forLoad;
 
-        RowIterator(Chunk chunk, Dialect dialect, boolean collectRefused) throws SQLException {
+        RowIterator(Chunk chunk, Dialect dialect, boolean forLoad) throws SQLException {
             super(chunk, databases.source().getConnection());
-            this.collectRefused = collectRefused;
+            this.forLoad = forLoad;
             List<ColumnSpec> columns = chunk.table().source().columns();
             readers = new ValueReader[columns.size()];
             for (int i = 0; i < readers.length; i++) {
@@ -283,9 +284,9 @@ public final class ChunkReader {
             }
             TablePlan table = chunk.table();
             String problem = Errors.describe(e);
-            if (!collectRefused) {
-                throw new BadValueException(table, column, row, problem + ". Or set replicator.on-bad-row=reject to copy"
-                        + " the table without this row and record it in the ledger table rejects", e);
+            if (!forLoad || !rejectBadRows) {
+                throw new BadValueException(table, column, row, problem + (forLoad ? ". Or set replicator.on-bad-row=reject to"
+                        + " copy the table without this row and record it in the ledger table rejects" : ""), e);
             }
             return new RefusedRow(BadValueException.rowKey(table.source(), row),
                     new BadValueException(table, column, row, problem, e).getMessage(), RowBatch.text(row));
