@@ -299,84 +299,78 @@ public final class TargetSchema {
      * indexes (the source engine's SQL) and others left out.
      */
     private List<IndexBuild> indexes(TablePlan table) throws SQLException {
-        Dialect target = databases.targetDialect();
-        String on = " ON " + target.qualifiedTarget(table.targetSchema(), table.targetName()) + " ";
         List<IndexBuild> result = new ArrayList<>();
         for (IndexSpec index : table.source().indexes()) {
-            String label = index.name() + " (" + index.columns().stream()
-                    .map(c -> c == null ? "an expression" : c).collect(Collectors.joining(", ")) + ")";
-            NotCarried.Kind leftOutAs = null;
-            String why = null;
-            String key = null;
-            String suffix = index.unique() ? "key" : "idx";
-            boolean overColumns = switch (index.kind()) {
-                case PLAIN, FULLTEXT, SPATIAL -> true;
-                default -> false;
-            };
-            List<String> names = overColumns ? index.columns().stream().map(table::targetColumn).toList() : List.of();
-            List<String> quoted = names.stream().map(target::quoteIfNeeded).toList();
-            switch (index.kind()) {
-                case EXPRESSION -> {
-                    leftOutAs = NotCarried.Kind.EXPRESSION_INDEX;
-                    why = "it indexes expressions, written in the source engine's SQL";
-                }
-                case PARTIAL -> {
-                    leftOutAs = NotCarried.Kind.PARTIAL_INDEX;
-                    why = "it covers only the rows of a condition written in the source engine's SQL";
-                }
-                case OTHER -> {
-                    leftOutAs = NotCarried.Kind.OTHER_INDEX;
-                    why = "the target has no index of its kind";
-                }
-                case FULLTEXT -> {
-                    key = target.fullTextIndexKey(quoted);
-                    suffix = "fts_idx";
-                    leftOutAs = NotCarried.Kind.FULLTEXT_INDEX;
-                    why = target.name() + " has no full-text index";
-                }
-                case SPATIAL -> {
-                    String geometry = geometry(table, index, quoted.get(0));
-                    if (geometry != null) {
-                        try (Connection c = databases.target().getConnection()) {
-                            key = target.spatialIndexKey(c, geometry);
-                        }
-                    }
-                    suffix = "gist_idx";
-                    leftOutAs = NotCarried.Kind.SPATIAL_INDEX;
-                    why = geometry == null ? "its column does not hold geometries the target can index"
-                            : "the target database has no PostGIS to build it as a GiST index over the geometry: create the"
-                            + " extension there before the load (CREATE EXTENSION postgis), or index the column by hand";
-                }
-                case PLAIN -> {
-                    List<String> parts = new ArrayList<>();
-                    for (int i = 0; i < quoted.size() && parts != null; i++) {
-                        int prefix = index.prefixLengths().get(i);
-                        String part = prefix == 0 ? quoted.get(i) : target.prefixIndexKey(quoted.get(i), prefix);
-                        if (part == null) {
-                            parts = null;
-                        } else {
-                            parts.add(part);
-                        }
-                    }
-                    key = parts == null ? null : "(" + String.join(", ", parts) + ")";
-                    leftOutAs = NotCarried.Kind.OTHER_INDEX;
-                    why = "it covers a prefix of a column's values, and " + target.name() + " has no index over an expression";
-                }
-            }
-            if (key != null) {
-                List<String> nameParts = new ArrayList<>();
-                for (int i = 0; i < names.size(); i++) {
-                    int prefix = index.prefixLengths().get(i);
-                    nameParts.add(prefix == 0 ? names.get(i) : names.get(i) + "_" + prefix);
-                }
-                String name = name(table.targetName(), nameParts, suffix);
-                result.add(new IndexBuild("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX IF NOT EXISTS "
-                        + target.quoteIfNeeded(name) + on + key, null));
-            } else {
-                result.add(new IndexBuild(null, new NotCarried(leftOutAs, table.id(), label, why)));
-            }
+            result.add(index(table, index));
         }
         return result;
+    }
+
+    private IndexBuild index(TablePlan table, IndexSpec index) throws SQLException {
+        Dialect target = databases.targetDialect();
+        switch (index.kind()) {
+            case EXPRESSION -> {
+                return leftOut(table, index, NotCarried.Kind.EXPRESSION_INDEX, "it indexes expressions, written in the source engine's SQL");
+            }
+            case PARTIAL -> {
+                return leftOut(table, index, NotCarried.Kind.PARTIAL_INDEX,
+                        "it covers only the rows of a condition written in the source engine's SQL");
+            }
+            case OTHER -> {
+                return leftOut(table, index, NotCarried.Kind.OTHER_INDEX, "the target has no index of its kind");
+            }
+            default -> {
+                // over columns: built below
+            }
+        }
+        List<String> columns = index.columns().stream().map(table::targetColumn).toList();
+        List<String> quoted = columns.stream().map(target::quoteIfNeeded).toList();
+        if (index.kind() == IndexSpec.Kind.FULLTEXT) {
+            String key = target.fullTextIndexKey(quoted);
+            return key != null ? create(table, index, columns, "fts_idx", key)
+                    : leftOut(table, index, NotCarried.Kind.FULLTEXT_INDEX, target.name() + " has no full-text index");
+        }
+        if (index.kind() == IndexSpec.Kind.SPATIAL) {
+            String geometry = geometry(table, index, quoted.get(0));
+            if (geometry == null) {
+                return leftOut(table, index, NotCarried.Kind.SPATIAL_INDEX, "its column does not hold geometries the target can index");
+            }
+            String key;
+            try (Connection c = databases.target().getConnection()) {
+                key = target.spatialIndexKey(c, geometry);
+            }
+            return key != null ? create(table, index, columns, "gist_idx", key)
+                    : leftOut(table, index, NotCarried.Kind.SPATIAL_INDEX, "the target database has no PostGIS to build it as a GiST"
+                    + " index over the geometry: create the extension there before the load (CREATE EXTENSION postgis), or index"
+                    + " the column by hand");
+        }
+        List<String> parts = new ArrayList<>();
+        List<String> nameParts = new ArrayList<>();
+        for (int i = 0; i < quoted.size(); i++) {
+            int prefix = index.prefixLengths().get(i);
+            String part = prefix == 0 ? quoted.get(i) : target.prefixIndexKey(quoted.get(i), prefix);
+            if (part == null) {
+                return leftOut(table, index, NotCarried.Kind.OTHER_INDEX, "it covers a prefix of a column's values, and "
+                        + target.name() + " has no index over an expression");
+            }
+            parts.add(part);
+            nameParts.add(prefix == 0 ? columns.get(i) : columns.get(i) + "_" + prefix);
+        }
+        return create(table, index, nameParts, index.unique() ? "key" : "idx", "(" + String.join(", ", parts) + ")");
+    }
+
+    /** CREATE [UNIQUE] INDEX IF NOT EXISTS {@code <table>_<nameParts>_<suffix>} ON table {@code key}. */
+    private IndexBuild create(TablePlan table, IndexSpec index, List<String> nameParts, String suffix, String key) {
+        Dialect target = databases.targetDialect();
+        return new IndexBuild("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX IF NOT EXISTS "
+                + target.quoteIfNeeded(name(table.targetName(), nameParts, suffix))
+                + " ON " + target.qualifiedTarget(table.targetSchema(), table.targetName()) + " " + key, null);
+    }
+
+    private static IndexBuild leftOut(TablePlan table, IndexSpec index, NotCarried.Kind kind, String why) {
+        String label = index.name() + " (" + index.columns().stream()
+                .map(c -> c == null ? "an expression" : c).collect(Collectors.joining(", ")) + ")";
+        return new IndexBuild(null, new NotCarried(kind, table.id(), label, why));
     }
 
     /**
