@@ -5,6 +5,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Set;
@@ -13,8 +14,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.camelreplicator.dialect.Dialect;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads tables, columns and primary keys through {@link DatabaseMetaData}, which every JDBC driver
@@ -22,8 +21,6 @@ import org.slf4j.LoggerFactory;
  * estimates).
  */
 public final class CatalogReader {
-
-    private static final Logger LOG = LoggerFactory.getLogger(CatalogReader.class);
 
     private final Dialect dialect;
 
@@ -97,44 +94,77 @@ public final class CatalogReader {
         TableSpec spec = new TableSpec(catalog, schema, table, new ArrayList<>(columns.values()),
                 new ArrayList<>(keyColumns.values()), -1);
         spec = dialect.refine(c, spec);
-        return spec.withIndexesAndForeignKeys(readIndexes(md, catalog, schema, table, spec.primaryKey()),
-                readForeignKeys(md, catalog, schema, table), dialect.prerequisites(c, spec));
+        return spec.withIndexesAndForeignKeys(readIndexes(c, md, spec), readForeignKeys(md, catalog, schema, table),
+                dialect.prerequisites(c, spec));
     }
 
     /**
-     * Secondary indexes: not the primary key's own index, not statistics, not expression indexes
-     * (logged: they have no column list to carry over), and one index per column list.
+     * Secondary indexes, not the primary key's own index nor statistics, each with its kind: an index
+     * with a key part that is no column of the table is an expression index, one with a filter a
+     * partial index; the dialect adds what the driver does not say (FULLTEXT, SPATIAL, column
+     * prefixes, partial indexes of SQLite). An ordinary index is kept once per column list.
      */
-    private List<IndexSpec> readIndexes(DatabaseMetaData md, String catalog, String schema, String table,
-                                        List<String> primaryKey) throws SQLException {
+    private List<IndexSpec> readIndexes(Connection c, DatabaseMetaData md, TableSpec table) throws SQLException {
         Map<String, Boolean> unique = new LinkedHashMap<>();
         Map<String, TreeMap<Short, String>> columns = new LinkedHashMap<>();
         Set<String> expressions = new HashSet<>();
-        try (ResultSet rs = md.getIndexInfo(catalog, schema, table, false, true)) {
+        Set<String> partial = new HashSet<>();
+        try (ResultSet rs = md.getIndexInfo(table.catalog(), table.schema(), table.name(), false, true)) {
             while (rs.next()) {
                 String name = rs.getString("INDEX_NAME");
                 if (name == null || rs.getShort("TYPE") == DatabaseMetaData.tableIndexStatistic) {
                     continue;
                 }
                 String column = rs.getString("COLUMN_NAME");
-                if (column == null || column.startsWith("(") || rs.getString("FILTER_CONDITION") != null) {
+                if (column == null || table.column(column).isEmpty()) {
                     expressions.add(name);
+                }
+                if (rs.getString("FILTER_CONDITION") != null) {
+                    partial.add(name);
                 }
                 unique.put(name, !rs.getBoolean("NON_UNIQUE"));
                 columns.computeIfAbsent(name, k -> new TreeMap<>()).put(rs.getShort("ORDINAL_POSITION"), column);
             }
         }
-        List<IndexSpec> result = new ArrayList<>();
-        Set<List<String>> seen = new HashSet<>();
-        seen.add(primaryKey);
+        List<IndexSpec> read = new ArrayList<>();
         for (Map.Entry<String, TreeMap<Short, String>> e : columns.entrySet()) {
-            if (expressions.contains(e.getKey())) {
-                LOG.info("{}.{}: index {} uses an expression or a filter; it is not carried over", schema, table, e.getKey());
-                continue;
+            IndexSpec.Kind kind = partial.contains(e.getKey()) ? IndexSpec.Kind.PARTIAL
+                    : expressions.contains(e.getKey()) ? IndexSpec.Kind.EXPRESSION : IndexSpec.Kind.PLAIN;
+            read.add(new IndexSpec(e.getKey(), unique.get(e.getKey()), new ArrayList<>(e.getValue().values()), kind, null));
+        }
+        List<IndexSpec> result = new ArrayList<>();
+        Set<List<Object>> seen = new HashSet<>();
+        seen.add(List.of(table.primaryKey(), java.util.Collections.nCopies(table.primaryKey().size(), 0)));
+        for (IndexSpec index : dialect.refineIndexes(c, table, read)) {
+            if (index.kind() != IndexSpec.Kind.PLAIN || seen.add(List.of(index.columns(), index.prefixLengths()))) {
+                result.add(index);
             }
-            List<String> cols = new ArrayList<>(e.getValue().values());
-            if (seen.add(cols)) {
-                result.add(new IndexSpec(e.getKey(), unique.get(e.getKey()), cols));
+        }
+        return result;
+    }
+
+    /**
+     * What the source holds around the given tables that a load does not carry to the target (views,
+     * triggers, routines, ON UPDATE clauses, check constraints, comments), as the dialect reads them
+     * from the engine's catalog: everything of the tables' schemas that belongs to no table, and what
+     * belongs to one of the given tables. The indexes left out are the target schema's to say.
+     */
+    public List<NotCarried> notCarried(Connection connection, List<TableSpec> tables) throws SQLException {
+        Map<List<String>, Map<String, TableSpec>> bySchema = new LinkedHashMap<>();
+        for (TableSpec t : tables) {
+            bySchema.computeIfAbsent(java.util.Arrays.asList(t.catalog(), t.schema()), k -> new HashMap<>()).put(t.name(), t);
+        }
+        List<NotCarried> result = new ArrayList<>();
+        for (Map.Entry<List<String>, Map<String, TableSpec>> e : bySchema.entrySet()) {
+            String schema = e.getKey().get(1);
+            for (NotCarried item : dialect.notCarried(connection, e.getKey().get(0), schema)) {
+                TableSpec table = item.table() == null ? null : e.getValue().get(item.table());
+                if (table != null) {
+                    // named as the run names its tables
+                    result.add(new NotCarried(item.kind(), table.qualifiedName(), item.name(), item.reason()));
+                } else if (item.table() == null) {
+                    result.add(new NotCarried(item.kind(), null, schema == null ? item.name() : schema + "." + item.name(), item.reason()));
+                }
             }
         }
         return result;

@@ -6,12 +6,20 @@ import java.util.List;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.plan.TablePlan;
 
-/** A value the target cannot take, named by table, column and row key so the user can find it. */
+/**
+ * A value that cannot be copied, because the source refuses to give it (a MySQL zero date in a NOT
+ * NULL column) or the target cannot take it (NUL in text), named by table, column and row key so the
+ * user can find it.
+ */
 public class BadValueException extends RuntimeException {
 
     public BadValueException(TablePlan table, int column, Object[] row, String problem) {
+        this(table, column, row, problem, null);
+    }
+
+    public BadValueException(TablePlan table, int column, Object[] row, String problem, Throwable cause) {
         super("Table " + table.id() + ", column " + table.source().columns().get(column).name()
-                + ", row " + rowKey(table.source(), row) + ": " + problem);
+                + ", row " + rowKey(table.source(), row) + ": " + problem, cause);
     }
 
     /** {@code (id=42)}, or the whole row when the table has no primary key. */

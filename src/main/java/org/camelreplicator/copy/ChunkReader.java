@@ -17,7 +17,9 @@ import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.dialect.ValueReader;
+import org.camelreplicator.observe.Errors;
 import org.camelreplicator.plan.Chunk;
+import org.camelreplicator.plan.TablePlan;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
@@ -44,14 +46,18 @@ public final class ChunkReader {
     private final int batchMinRows;
     private final long batchBytes;
     private final int fetchSize;
+    private final boolean rejectBadRows;
 
-    public ChunkReader(Databases databases, StopSignal stop, int batchRows, int batchMinRows, long batchBytes, int fetchSize) {
+    /** @param rejectBadRows replicator.on-bad-row=reject: {@link #openForLoad} passes rows the source refuses on as rejects */
+    public ChunkReader(Databases databases, StopSignal stop, int batchRows, int batchMinRows, long batchBytes, int fetchSize,
+                       boolean rejectBadRows) {
         this.databases = databases;
         this.stop = stop;
         this.batchRows = batchRows;
         this.batchMinRows = Math.min(batchMinRows, batchRows);
         this.batchBytes = batchBytes;
         this.fetchSize = fetchSize;
+        this.rejectBadRows = rejectBadRows;
     }
 
     /** Whether a batch of this many rows and bytes is full. */
@@ -59,13 +65,29 @@ public final class ChunkReader {
         return rows >= batchRows || (rows >= batchMinRows && bytes >= batchBytes);
     }
 
+    /**
+     * The batches of a chunk; a value the source refuses stops the chunk with the table, column and
+     * key named. For readers that have no rejects table to put such a row in (sync, delete checks).
+     */
     public BatchIterator open(Chunk chunk) {
+        return open(chunk, false);
+    }
+
+    /**
+     * The batches of a chunk of a load: with replicator.on-bad-row=reject a row whose value the source
+     * refuses rides in its batch as a {@link RefusedRow}, which the chunk's transaction records as a reject.
+     */
+    public BatchIterator openForLoad(Chunk chunk) {
+        return open(chunk, true);
+    }
+
+    private BatchIterator open(Chunk chunk, boolean forLoad) {
         Dialect source = databases.sourceDialect();
         try {
             if (source.copiesText() && databases.targetDialect().copiesText()) {
                 return new CopyTextIterator(chunk, source);
             }
-            return new RowIterator(chunk, source);
+            return new RowIterator(chunk, source, forLoad);
         } catch (SQLException e) {
             throw new ChunkReadException(chunk, e);
         }
@@ -78,6 +100,18 @@ public final class ChunkReader {
         String where = chunk.range().condition(dialect::quote, bindParameters ? v -> "?" : dialect::literal);
         return "SELECT " + columns + " FROM " + dialect.qualified(t.schema(), t.name())
                 + (where.isEmpty() ? "" : " WHERE " + where);
+    }
+
+    /**
+     * Whether reading a value failed because of the value: a data exception (SQLState class 22),
+     * Connector/J's S1009 (a value it cannot convert), or a conversion error the driver let through.
+     */
+    static boolean refusesValue(Throwable e) {
+        if (e instanceof SQLException s) {
+            String state = s.getSQLState();
+            return s instanceof java.sql.SQLDataException || state != null && (state.startsWith("22") || state.equals("S1009"));
+        }
+        return e instanceof java.time.DateTimeException || e instanceof IllegalArgumentException || e instanceof ArithmeticException;
     }
 
     /** About what a value weighs in COPY text: enough to keep batches near their byte budget. */
@@ -125,6 +159,9 @@ public final class ChunkReader {
                 } catch (SQLException e) {
                     close();
                     throw new ChunkReadException(chunk, e);
+                } catch (RuntimeException e) {
+                    close();
+                    throw e;
                 }
                 if (next == null) {
                     close();
@@ -167,9 +204,12 @@ public final class ChunkReader {
         private final PreparedStatement statement;
         private final ResultSet resultSet;
         private final ValueReader[] readers;
+        /** A load's chunk: replicator.on-bad-row applies to rows the source refuses. */
+        private final boolean forLoad;
 
-        RowIterator(Chunk chunk, Dialect dialect) throws SQLException {
+        RowIterator(Chunk chunk, Dialect dialect, boolean forLoad) throws SQLException {
             super(chunk, databases.source().getConnection());
+            this.forLoad = forLoad;
             List<ColumnSpec> columns = chunk.table().source().columns();
             readers = new ValueReader[columns.size()];
             for (int i = 0; i < readers.length; i++) {
@@ -194,17 +234,71 @@ public final class ChunkReader {
         @Override
         Batch fill() throws SQLException {
             List<Object[]> rows = new ArrayList<>(Math.min(batchRows, 4096));
+            List<RefusedRow> refused = List.of();
             int width = readers.length;
             long bytes = 0;
             while (!full(rows.size(), bytes) && resultSet.next()) {
                 Object[] row = new Object[width];
-                for (int i = 0; i < width; i++) {
-                    row[i] = readers[i].read(resultSet, i + 1);
-                    bytes += approximateBytes(row[i]);
+                int i = 0;
+                try {
+                    for (; i < width; i++) {
+                        row[i] = readers[i].read(resultSet, i + 1);
+                        bytes += approximateBytes(row[i]);
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    if (refused.isEmpty()) {
+                        refused = new ArrayList<>();
+                    }
+                    refused.add(refusal(row, i, e));
+                    continue;
                 }
                 rows.add(row);
             }
-            return rows.isEmpty() ? null : new RowBatch(rows);
+            return rows.isEmpty() && refused.isEmpty() ? null : new RowBatch(rows, refused);
+        }
+
+        /**
+         * The slow path of a row whose value in {@code column} could not be read. A refusal of the value
+         * (SQLState class 22, or the driver's conversion error) is a bad row: with on-bad-row=reject it
+         * is answered, to be recorded as a reject; otherwise it stops the chunk, naming table, column, key
+         * and the setting. Anything else (a lost connection) is thrown as it came.
+         */
+        private RefusedRow refusal(Object[] row, int column, Exception e) throws SQLException {
+            if (!refusesValue(e) || databases.sourceDialect().isTransient(e)) {
+                if (e instanceof SQLException s) {
+                    throw s;
+                }
+                throw (RuntimeException) e;
+            }
+            // the rest of the row, for its key and its record; a value that cannot be read either is shown as the driver's text
+            for (int i = column; i < row.length; i++) {
+                if (i > column) {
+                    try {
+                        row[i] = readers[i].read(resultSet, i + 1);
+                        continue;
+                    } catch (SQLException | RuntimeException another) {
+                        LOG.debug("{}: value {} of a refused row read as text: {}", chunk, i + 1, another.getMessage());
+                    }
+                }
+                row[i] = driverText(i + 1);
+            }
+            TablePlan table = chunk.table();
+            String problem = Errors.describe(e);
+            if (!forLoad || !rejectBadRows) {
+                throw new BadValueException(table, column, row, problem + (forLoad ? ". Or set replicator.on-bad-row=reject to"
+                        + " copy the table without this row and record it in the ledger table rejects" : ""), e);
+            }
+            return new RefusedRow(BadValueException.rowKey(table.source(), row),
+                    new BadValueException(table, column, row, problem, e).getMessage(), RowBatch.text(row));
+        }
+
+        /** The value as the driver prints it, or "?" when it cannot even do that. */
+        private String driverText(int index) {
+            try {
+                return resultSet.getString(index);
+            } catch (SQLException | RuntimeException e) {
+                return "?";
+            }
         }
 
         @Override

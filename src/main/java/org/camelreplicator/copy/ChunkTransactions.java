@@ -50,6 +50,12 @@ public final class ChunkTransactions {
     public void write(Batch batch, Exchange exchange) throws SQLException {
         RouteTransaction tx = RouteTransaction.of(exchange, PROPERTY);
         RunContext run = RunContext.of(exchange);
+        if (batch instanceof RowBatch rows && !rows.refused().isEmpty()) {
+            recordRefused(tx, rows, run);
+            if (batch.size() == 0) {
+                return;
+            }
+        }
         long rejectedBefore = tx.rejectedRows();
         long start = System.nanoTime();
         long bytes = rejectBadRows ? writeRejecting(tx, batch, run) : writeOnce(tx, batch);
@@ -94,6 +100,18 @@ public final class ChunkTransactions {
             int half = batch.size() / 2;
             return writeRejecting(tx, batch.slice(0, half), run) + writeRejecting(tx, batch.slice(half, batch.size()), run);
         }
+    }
+
+    /**
+     * Rows whose values the source refused (read with on-bad-row=reject): each goes to the ledger's
+     * rejects table in this transaction, like a row the target refused.
+     */
+    private void recordRefused(RouteTransaction tx, RowBatch batch, RunContext run) throws SQLException {
+        for (RefusedRow row : batch.refused()) {
+            ledger.recordReject(tx.connection(), tx.chunk(), row.key(), row.error(), row.rowText());
+            tx.rejected();
+        }
+        run.report().rowsRejected(tx.chunk().table().id(), batch.refused().size());
     }
 
     public void commit(Exchange exchange) throws SQLException {

@@ -115,6 +115,11 @@ public final class LoadCoordinator {
         plans.forEach(p -> estimates.put(p.id(), p.source().estimatedRows()));
         RunReport report = new RunReport(runId, estimates,
                 settings.progressEvery(), "java -jar target/camel-replicator.jar load --resume", meters, health);
+        report.notCarried(targetSchema.notCarried(plans));
+        if (!report.notCarried().isEmpty()) {
+            CONSOLE.info("Not carried to the target: {} (listed in the summary and the run report)",
+                    RunReport.notCarriedCounts(report.notCarried()));
+        }
         int startAt = startIndex(plans);
         List<TablePlan> todo = new ArrayList<>();
         for (TablePlan plan : plans) {

@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.IndexSpec;
+import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.copy.BatchWriter;
 
@@ -75,6 +77,33 @@ public interface Dialect {
     /** Corrects what the JDBC metadata reported (exact type names, row estimate). */
     default TableSpec refine(Connection c, TableSpec table) throws SQLException {
         return table;
+    }
+
+    /**
+     * Corrects what {@link java.sql.DatabaseMetaData#getIndexInfo} reported about the table's indexes:
+     * their kind (FULLTEXT, SPATIAL, partial) and the length of column prefixes they cover.
+     */
+    default List<IndexSpec> refineIndexes(Connection c, TableSpec table, List<IndexSpec> indexes) throws SQLException {
+        return indexes;
+    }
+
+    /**
+     * What a schema (of a catalog, for MySQL) holds that a load does not carry to the target: views,
+     * triggers, routines, ON UPDATE clauses, check constraints, comments; one query per kind, from the
+     * engine's own catalog. Items of a table name it as the catalog does ({@link TableSpec#name()}).
+     */
+    default List<NotCarried> notCarried(Connection c, String catalog, String schema) throws SQLException {
+        return List.of();
+    }
+
+    /**
+     * A PostGIS geometry of this column's stored value on a PostgreSQL target, for a spatial index
+     * over it, or null when the source stores no geometry this way.
+     *
+     * @param targetColumn the target column, quoted for the target
+     */
+    default String postgisGeometry(ColumnSpec column, String targetColumn) {
+        return null;
     }
 
     /** The table's size on disk as the engine reports it, or -1 when it does not say. */
@@ -188,6 +217,30 @@ public interface Dialect {
 
     /** Refreshes the planner statistics of a loaded table, or null. */
     default String analyzeSql(String qualifiedTable) {
+        return null;
+    }
+
+    /**
+     * How a source full-text index over these columns is built on this engine, after
+     * {@code CREATE INDEX name ON table}, or null when the engine has nothing like it.
+     *
+     * @param columns the target columns, quoted
+     */
+    default String fullTextIndexKey(List<String> columns) {
+        return null;
+    }
+
+    /**
+     * How a source spatial index over this geometry is built on this engine, after
+     * {@code CREATE INDEX name ON table}, or null when the engine (or this database, without PostGIS)
+     * cannot.
+     */
+    default String spatialIndexKey(Connection target, String geometry) throws SQLException {
+        return null;
+    }
+
+    /** The key part of an index over the first {@code length} characters (or bytes) of a column, or null when the engine has none. */
+    default String prefixIndexKey(String column, int length) {
         return null;
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.copy.BatchWriter;
 import org.camelreplicator.copy.JdbcBatchWriter;
@@ -16,6 +17,22 @@ import org.camelreplicator.copy.JdbcBatchWriter;
 public final class H2Dialect implements Dialect {
 
     private static final Pattern PLAIN = Pattern.compile("[A-Z_][A-Z0-9_]*");
+
+    /** Views, triggers, routines, ON UPDATE clauses, check constraints and comments of a schema, from H2 2's INFORMATION_SCHEMA. */
+    static final List<NotCarriedQuery> NOT_CARRIED = List.of(
+            new NotCarriedQuery(NotCarried.Kind.VIEW, "SELECT NULL, TABLE_NAME FROM INFORMATION_SCHEMA.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY 2"),
+            new NotCarriedQuery(NotCarried.Kind.TRIGGER, "SELECT EVENT_OBJECT_TABLE, TRIGGER_NAME FROM INFORMATION_SCHEMA.TRIGGERS"
+                    + " WHERE EVENT_OBJECT_SCHEMA = ? ORDER BY 1, 2"),
+            new NotCarriedQuery(NotCarried.Kind.ROUTINE, "SELECT NULL, ROUTINE_NAME FROM INFORMATION_SCHEMA.ROUTINES"
+                    + " WHERE ROUTINE_SCHEMA = ? ORDER BY 2"),
+            new NotCarriedQuery(NotCarried.Kind.ON_UPDATE, "SELECT TABLE_NAME, COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS"
+                    + " WHERE TABLE_SCHEMA = ? AND COLUMN_ON_UPDATE IS NOT NULL ORDER BY TABLE_NAME, ORDINAL_POSITION"),
+            new NotCarriedQuery(NotCarried.Kind.CHECK, "SELECT TABLE_NAME, CONSTRAINT_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS"
+                    + " WHERE TABLE_SCHEMA = ? AND CONSTRAINT_TYPE = 'CHECK' ORDER BY 1, 2"),
+            new NotCarriedQuery(NotCarried.Kind.COMMENT, "SELECT TABLE_NAME, NULL FROM INFORMATION_SCHEMA.TABLES"
+                    + " WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' AND REMARKS <> '' ORDER BY 1"),
+            new NotCarriedQuery(NotCarried.Kind.COMMENT, "SELECT TABLE_NAME, COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS"
+                    + " WHERE TABLE_SCHEMA = ? AND REMARKS <> '' ORDER BY TABLE_NAME, ORDINAL_POSITION"));
 
     private final BatchWriter writer = new JdbcBatchWriter(this);
 
@@ -63,6 +80,11 @@ public final class H2Dialect implements Dialect {
                 return rs.next() ? t.withEstimatedRows(rs.getLong(1)) : t;
             }
         }
+    }
+
+    @Override
+    public List<NotCarried> notCarried(Connection c, String catalog, String schema) throws SQLException {
+        return NotCarriedQuery.readAll(this, c, schema, NOT_CARRIED);
     }
 
     @Override

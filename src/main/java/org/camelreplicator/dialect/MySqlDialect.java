@@ -26,6 +26,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.IndexSpec;
+import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.copy.BatchWriter;
 import org.camelreplicator.copy.JdbcBatchWriter;
@@ -62,6 +64,41 @@ public final class MySqlDialect implements Dialect {
              WHERE table_schema = ? AND table_name = ?
             """;
 
+    /** Each index's kind and the prefix length of each column (sub_part), which getIndexInfo does not give. */
+    private static final String INDEXES_SQL = """
+            SELECT index_name, seq_in_index, index_type, sub_part
+              FROM information_schema.statistics
+             WHERE table_schema = ? AND table_name = ?
+            """;
+
+    /** Views, triggers, routines, ON UPDATE clauses and comments of a database (checks: {@link #checkConstraints}). */
+    static final List<NotCarriedQuery> NOT_CARRIED = List.of(
+            new NotCarriedQuery(NotCarried.Kind.VIEW,
+                    "SELECT NULL, table_name FROM information_schema.views WHERE table_schema = ? ORDER BY 2"),
+            new NotCarriedQuery(NotCarried.Kind.TRIGGER, "SELECT event_object_table, trigger_name FROM information_schema.triggers"
+                    + " WHERE trigger_schema = ? ORDER BY 1, 2"),
+            new NotCarriedQuery(NotCarried.Kind.ROUTINE, "SELECT NULL, CONCAT(LOWER(routine_type), ' ', routine_name)"
+                    + " FROM information_schema.routines WHERE routine_schema = ? ORDER BY 2"),
+            new NotCarriedQuery(NotCarried.Kind.ON_UPDATE, "SELECT table_name, column_name FROM information_schema.columns"
+                    + " WHERE table_schema = ? AND LOWER(extra) LIKE '%on update%' ORDER BY table_name, ordinal_position"),
+            new NotCarriedQuery(NotCarried.Kind.COMMENT, "SELECT table_name, NULL FROM information_schema.tables"
+                    + " WHERE table_schema = ? AND table_type = 'BASE TABLE' AND table_comment <> '' ORDER BY 1"),
+            new NotCarriedQuery(NotCarried.Kind.COMMENT, "SELECT table_name, column_name FROM information_schema.columns"
+                    + " WHERE table_schema = ? AND column_comment <> '' ORDER BY table_name, ordinal_position"));
+
+    /** MariaDB keeps the table of each check (column checks are named after their column, so names repeat across tables). */
+    static final String MARIADB_CHECKS_SQL = "SELECT table_name, constraint_name, check_clause FROM information_schema.check_constraints"
+            + " WHERE constraint_schema = ? ORDER BY 1, 2";
+    /** MySQL 8.0.16+: check names are unique in a database; their table is in table_constraints. */
+    static final String MYSQL_CHECKS_SQL = """
+            SELECT tc.table_name, tc.constraint_name, cc.check_clause
+              FROM information_schema.table_constraints tc
+              JOIN information_schema.check_constraints cc
+                ON cc.constraint_schema = tc.constraint_schema AND cc.constraint_name = tc.constraint_name
+             WHERE tc.constraint_schema = ? AND tc.constraint_type = 'CHECK'
+             ORDER BY 1, 2
+            """;
+
     private static final Set<String> GEOMETRY = Set.of("geometry", "point", "linestring", "polygon", "multipoint",
             "multilinestring", "multipolygon", "geometrycollection", "geomcollection");
     private static final Set<String> BINARY = Set.of("binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob");
@@ -77,8 +114,6 @@ public final class MySqlDialect implements Dialect {
 
     private final String name;
     private final BatchWriter writer = new JdbcBatchWriter(this);
-    /** Primary key columns by "database.table", learned in {@link #refine}, so a value error can name its row. */
-    private final Map<String, List<String>> primaryKeys = new ConcurrentHashMap<>();
     /** Columns whose zero dates were already reported as copied to NULL. */
     private final Set<String> zeroDatesReported = ConcurrentHashMap.newKeySet();
 
@@ -190,7 +225,6 @@ public final class MySqlDialect implements Dialect {
                 }
             }
         }
-        primaryKeys.put(database + "." + t.name(), t.primaryKey());
         return new TableSpec(t.catalog(), t.schema(), t.name(), columns, t.primaryKey(), rows);
     }
 
@@ -230,9 +264,9 @@ public final class MySqlDialect implements Dialect {
             ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String clause = rs.getString(1).trim();
-                    if (clause.startsWith("json_valid(`") && clause.endsWith("`)")) {
-                        columns.add(clause.substring("json_valid(`".length(), clause.length() - 2).replace("``", "`"));
+                    String column = jsonCheckColumn(rs.getString(1));
+                    if (column != null) {
+                        columns.add(column);
                     }
                 }
             }
@@ -241,6 +275,109 @@ public final class MySqlDialect implements Dialect {
             LOG.debug("No JSON check constraints for {}.{}: {}", database, table, e.getMessage());
         }
         return columns;
+    }
+
+    /** The column of MariaDB's JSON check, {@code json_valid(`doc`)}, or null when the clause is another check. */
+    static String jsonCheckColumn(String clause) {
+        String c = clause == null ? "" : clause.trim();
+        if (c.startsWith("json_valid(`") && c.endsWith("`)")) {
+            return c.substring("json_valid(`".length(), c.length() - 2).replace("``", "`");
+        }
+        return null;
+    }
+
+    /**
+     * FULLTEXT and SPATIAL indexes, and column prefixes ({@code KEY (title(20))}: sub_part), from
+     * {@code information_schema.statistics}; the drivers report them all as ordinary indexes.
+     */
+    @Override
+    public List<IndexSpec> refineIndexes(Connection c, TableSpec t, List<IndexSpec> indexes) throws SQLException {
+        Map<String, String> types = new HashMap<>();
+        Map<String, Map<Integer, Integer>> prefixes = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(INDEXES_SQL)) {
+            ps.setString(1, database(c, t));
+            ps.setString(2, t.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String index = rs.getString(1);
+                    types.put(index, rs.getString(3));
+                    int prefix = rs.getInt(4);
+                    if (!rs.wasNull()) {
+                        prefixes.computeIfAbsent(index, k -> new HashMap<>()).put(rs.getInt(2), prefix);
+                    }
+                }
+            }
+        }
+        List<IndexSpec> result = new ArrayList<>();
+        for (IndexSpec index : indexes) {
+            String type = String.valueOf(types.get(index.name())).toUpperCase(Locale.ROOT);
+            if (type.equals("FULLTEXT")) {
+                result.add(index.withKind(IndexSpec.Kind.FULLTEXT));
+            } else if (type.equals("SPATIAL")) {
+                result.add(index.withKind(IndexSpec.Kind.SPATIAL));
+            } else if (prefixes.containsKey(index.name()) && index.kind() == IndexSpec.Kind.PLAIN) {
+                Map<Integer, Integer> parts = prefixes.get(index.name());
+                List<Integer> lengths = new ArrayList<>();
+                for (int i = 1; i <= index.columns().size(); i++) {
+                    lengths.add(parts.getOrDefault(i, 0));
+                }
+                result.add(index.withPrefixLengths(lengths));
+            } else {
+                result.add(index);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Views, triggers, routines, ON UPDATE clauses, check constraints and comments of the database,
+     * from information_schema. MariaDB's JSON checks ({@code json_valid(`col`)}) are not among the
+     * checks: the column becomes jsonb, which holds only valid JSON.
+     */
+    @Override
+    public List<NotCarried> notCarried(Connection c, String catalog, String schema) throws SQLException {
+        String database = catalog != null ? catalog : schema;
+        List<NotCarried> result = new ArrayList<>(NotCarriedQuery.readAll(this, c, database, NOT_CARRIED));
+        try {
+            result.addAll(checkConstraints(c, database, isMariaDb(c) ? MARIADB_CHECKS_SQL : MYSQL_CHECKS_SQL));
+        } catch (SQLException e) {
+            if (isTransient(e)) {
+                throw e;
+            }
+            // MySQL before 8.0.16 and MariaDB before 10.2 keep no check constraints
+            LOG.warn("Cannot list the check constraints of {} in the source ({}); the report of what the load does not"
+                    + " carry leaves them out", database, e.getMessage());
+        }
+        return result;
+    }
+
+    static List<NotCarried> checkConstraints(Connection c, String database, String sql) throws SQLException {
+        List<NotCarried> result = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (jsonCheckColumn(rs.getString(3)) == null) {
+                        result.add(new NotCarried(NotCarried.Kind.CHECK, rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    /**
+     * A geometry column holds MySQL's own format (4 bytes of SRID, little-endian, then OGC WKB), copied
+     * as bytea: this is the PostGIS geometry of it, with its SRID.
+     */
+    @Override
+    public String postgisGeometry(ColumnSpec column, String targetColumn) {
+        if (!GEOMETRY.contains(MySqlType.parse(column.typeName(), column).base())) {
+            return null;
+        }
+        String c = targetColumn;
+        return "ST_SetSRID(ST_GeomFromWKB(substring(" + c + " from 5)), get_byte(" + c + ", 0) + 256 * get_byte(" + c
+                + ", 1) + 65536 * get_byte(" + c + ", 2) + 16777216 * get_byte(" + c + ", 3))";
     }
 
     private static int jdbcType(ColumnSpec col, String typeName) {
@@ -361,7 +498,7 @@ public final class MySqlDialect implements Dialect {
         MySqlType type = MySqlType.parse(column.typeName(), column);
         String base = type.base();
         if (type.isBoolean()) {
-            return base.equals("bit") ? BIT_BOOLEAN : new TinyintBoolean(column);
+            return base.equals("bit") ? BIT_BOOLEAN : TINYINT_BOOLEAN;
         }
         if (GEOMETRY.contains(base) || BINARY.contains(base)) {
             return ValueReaders.BYTES;
@@ -589,36 +726,28 @@ public final class MySqlDialect implements Dialect {
 
     /**
      * TINYINT(1) is MySQL's BOOLEAN, copied as boolean: 0 is false, 1 is true. Any other value (the
-     * column holds -128..127) does not fit, and is refused with the table, column and row named, rather
-     * than turned into true as JDBC's getBoolean would.
+     * column holds -128..127) does not fit, and is refused (a bad row) rather than turned into true as
+     * JDBC's getBoolean would.
      */
-    private final class TinyintBoolean implements ValueReader {
-        private final ColumnSpec column;
-
-        TinyintBoolean(ColumnSpec column) {
-            this.column = column;
+    static final ValueReader TINYINT_BOOLEAN = (rs, index) -> {
+        int v = rs.getInt(index);
+        if (rs.wasNull()) {
+            return null;
         }
-
-        @Override
-        public Object read(ResultSet rs, int index) throws SQLException {
-            int v = rs.getInt(index);
-            if (rs.wasNull()) {
-                return null;
-            }
-            if (v == 0 || v == 1) {
-                return v == 1;
-            }
-            throw badValue(rs, index, column, "holds " + v + ", but TINYINT(1) columns are copied as boolean, which"
-                    + " takes only 0 and 1. Change the value in the source, or declare the column TINYINT (without the"
-                    + " display width 1) so it is copied as smallint", "22003");
+        if (v == 0 || v == 1) {
+            return v == 1;
         }
-    }
+        throw badValue("holds " + v + ", but TINYINT(1) columns are copied as boolean, which"
+                + " takes only 0 and 1. Change the value in the source, or declare the column TINYINT (without the"
+                + " display width 1) so it is copied as smallint", "22003");
+    };
 
     /**
      * FLOAT, read from the DOUBLE that {@link #selectExpression} selects: the stored binary32 value
      * exactly. A FLOAT column read as it is over the text protocol arrives rounded to 6 significant
-     * digits (the server prints it so); that is refused, with the table, column and row named,
-     * rather than copied changed. Over the binary protocol a plain FLOAT column is exact too.
+     * digits (the server prints it so); that is refused rather than copied changed: not as a bad row
+     * (every row would be one) but as the reading mistake it is, which stops the table. Over the
+     * binary protocol a plain FLOAT column is exact too.
      */
     private final class FloatReader implements ValueReader {
         private final ColumnSpec column;
@@ -638,11 +767,11 @@ public final class MySqlDialect implements Dialect {
                 exact = rs.getMetaData().getColumnType(index) == Types.DOUBLE || isBinaryProtocol(rs);
             }
             if (!exact) {
-                throw badValue(rs, index, column, "is FLOAT, which the server sends over the text protocol rounded to 6"
-                        + " significant digits (this row's value arrived as " + rs.getString(index) + "), so it cannot"
-                        + " be copied exactly. Select it as (column * 1E0), as MySqlDialect.selectExpression does, or"
-                        + " add useServerPrepStmts=true to the URL: over the binary protocol FLOAT values arrive exactly",
-                        "22003");
+                throw new SQLException("Column " + column.name() + " is FLOAT, which the server sends over the text"
+                        + " protocol rounded to 6 significant digits (a value arrived as " + rs.getString(index) + "), so it"
+                        + " cannot be copied exactly. Select it as (column * 1E0), as MySqlDialect.selectExpression does, or"
+                        + " add useServerPrepStmts=true to the URL: over the binary protocol FLOAT values arrive exactly"
+                        + " (docs/TYPES-MYSQL.md)", "0A000");
             }
             return (float) v;
         }
@@ -686,7 +815,7 @@ public final class MySqlDialect implements Dialect {
                 text = rs.getString(index);
             } catch (DateTimeException e) {
                 // the binary protocol decodes before we see it, and fails on a zero month or day
-                throw badValue(rs, index, column, "holds a date with a zero month or day, or one the calendar does not"
+                throw badValue("holds a date with a zero month or day, or one the calendar does not"
                         + " have (" + e.getMessage() + "), which PostgreSQL cannot store", "22007");
             }
             if (text == null) {
@@ -697,7 +826,7 @@ public final class MySqlDialect implements Dialect {
                     reportZeroDates(rs, index);
                     return null;
                 }
-                throw badValue(rs, index, column, "holds the zero date '" + text + "' and is NOT NULL. PostgreSQL has no"
+                throw badValue("holds the zero date '" + text + "' and is NOT NULL. PostgreSQL has no"
                         + " zero date; zero dates are copied as NULL only where the column allows NULL. Replace the"
                         + " zero dates in the source, or allow NULL in the column", "22007");
             }
@@ -709,7 +838,7 @@ public final class MySqlDialect implements Dialect {
                     case TIMESTAMP -> OffsetDateTime.of(t, ZoneOffset.UTC);
                 };
             } catch (DateTimeException | IndexOutOfBoundsException | NumberFormatException e) {
-                throw badValue(rs, index, column, "holds '" + text + "', a date with a zero month or day or one the"
+                throw badValue("holds '" + text + "', a date with a zero month or day or one the"
                         + " calendar does not have, which PostgreSQL cannot store (only the whole zero date has a rule:"
                         + " NULL where allowed)", "22007");
             }
@@ -764,16 +893,15 @@ public final class MySqlDialect implements Dialect {
         return LocalDateTime.of(year, month, day, hour, minute, second, nanos);
     }
 
-    // ---- errors that name the row
+    // ---- values that cannot be copied
 
     /**
-     * A value that cannot be copied: an SQLException (permanent, SQLState class 22) whose message
-     * names the table, the column and the row's primary key (every column when there is none), as
-     * {@code Table db.t, column c, row (id=42): problem}.
+     * A value that cannot be copied: a permanent SQLDataException (SQLState class 22) saying what the
+     * value is and what to do. The chunk reader names the table, the column and the row's key, and
+     * applies replicator.on-bad-row (the row is rejected, or stops its table).
      */
-    private SQLException badValue(ResultSet rs, int index, ColumnSpec column, String problem, String sqlState) {
-        return new SQLDataException("Table " + tableOf(rs, index) + ", column " + column.name() + ", row "
-                + rowKey(rs, index) + ": " + problem + " (docs/TYPES-MYSQL.md)", sqlState);
+    private static SQLException badValue(String problem, String sqlState) {
+        return new SQLDataException(problem + " (docs/TYPES-MYSQL.md)", sqlState);
     }
 
     private static String tableOf(ResultSet rs, int index) {
@@ -785,34 +913,6 @@ public final class MySqlDialect implements Dialect {
         } catch (SQLException e) {
             return "?";
         }
-    }
-
-    private String rowKey(ResultSet rs, int index) {
-        List<String> parts = new ArrayList<>();
-        try {
-            List<String> key = primaryKeys.get(tableOf(rs, index));
-            ResultSetMetaData md = rs.getMetaData();
-            if (key == null || key.isEmpty()) {
-                key = new ArrayList<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    if (i != index) {
-                        key.add(md.getColumnLabel(i));
-                    }
-                }
-            }
-            for (String k : key) {
-                String v;
-                try {
-                    v = rs.getString(rs.findColumn(k));
-                } catch (SQLException | RuntimeException e) {
-                    v = "?";
-                }
-                parts.add(k + "=" + (v != null && v.length() > 60 ? v.substring(0, 57) + "..." : v));
-            }
-        } catch (SQLException e) {
-            return "(?)";
-        }
-        return "(" + String.join(", ", parts) + ")";
     }
 
     /** An enum column keeps its labels on the target as a CHECK constraint over the varchar. */

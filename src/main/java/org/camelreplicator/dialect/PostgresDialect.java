@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.copy.BatchWriter;
 import org.camelreplicator.copy.PgCopyWriter;
@@ -28,6 +29,42 @@ public final class PostgresDialect implements Dialect {
               LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
              WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped
             """;
+
+    /** Views (and materialized views), triggers, routines, check constraints and comments of a schema; nothing an extension owns. */
+    static final List<NotCarriedQuery> NOT_CARRIED = List.of(
+            new NotCarriedQuery(NotCarried.Kind.VIEW, """
+                    SELECT NULL, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = ? AND c.relkind IN ('v', 'm')
+                       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+                     ORDER BY 2
+                    """),
+            new NotCarriedQuery(NotCarried.Kind.TRIGGER, """
+                    SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                      JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = ? AND NOT t.tgisinternal
+                     ORDER BY 1, 2
+                    """),
+            new NotCarriedQuery(NotCarried.Kind.ROUTINE, """
+                    SELECT NULL, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+                      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                     WHERE n.nspname = ?
+                       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+                     ORDER BY 2
+                    """),
+            new NotCarriedQuery(NotCarried.Kind.CHECK, """
+                    SELECT c.relname, con.conname FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+                      JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = ? AND con.contype = 'c'
+                     ORDER BY 1, 2
+                    """),
+            new NotCarriedQuery(NotCarried.Kind.COMMENT, """
+                    SELECT c.relname, a.attname FROM pg_description d
+                      JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass
+                      JOIN pg_namespace n ON n.oid = c.relnamespace
+                      LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
+                     WHERE n.nspname = ? AND c.relkind IN ('r', 'p')
+                     ORDER BY 1, d.objsubid
+                    """));
 
     private final BatchWriter writer = new PgCopyWriter(this);
     private final PostgresPrivileges privileges = new PostgresPrivileges(this);
@@ -158,6 +195,11 @@ public final class PostgresDialect implements Dialect {
         return ddl;
     }
 
+    @Override
+    public List<NotCarried> notCarried(Connection c, String catalog, String schema) throws SQLException {
+        return NotCarriedQuery.readAll(this, c, schema, NOT_CARRIED);
+    }
+
     /** pgjdbc only streams with a fetch size inside a transaction; otherwise it reads the whole result. */
     @Override
     public void prepareForStreaming(Connection c) throws SQLException {
@@ -199,6 +241,36 @@ public final class PostgresDialect implements Dialect {
     @Override
     public BatchWriter batchWriter() {
         return writer;
+    }
+
+    /**
+     * A full-text index as a GIN index over {@code to_tsvector('simple', ...)} of its columns, several
+     * columns joined by a space (each coalesced, so one NULL does not empty the document). The
+     * configuration is named because only the two-argument to_tsvector is immutable, as an index
+     * expression must be; {@code simple} because, like MySQL's FULLTEXT, it lower-cases words and
+     * neither stems them nor knows a language. A query uses the index when it repeats the expression:
+     * {@code WHERE to_tsvector('simple', title) @@ plainto_tsquery('simple', 'word')}.
+     */
+    @Override
+    public String fullTextIndexKey(List<String> columns) {
+        String document = columns.size() == 1 ? columns.get(0)
+                : String.join(" || ' ' || ", columns.stream().map(c -> "coalesce(" + c + ", '')").toList());
+        return "USING gin (to_tsvector('simple', " + document + "))";
+    }
+
+    /** A GiST index over the geometry, when PostGIS is installed in the target database. */
+    @Override
+    public String spatialIndexKey(Connection target, String geometry) throws SQLException {
+        try (java.sql.Statement st = target.createStatement();
+             ResultSet rs = st.executeQuery("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")) {
+            return rs.next() ? "USING gist (" + geometry + ")" : null;
+        }
+    }
+
+    /** substring(column, 1, n): characters of text, bytes of bytea, as MySQL counts a prefix. */
+    @Override
+    public String prefixIndexKey(String column, int length) {
+        return "substring(" + column + ", 1, " + length + ")";
     }
 
     /** setval(..., max + 1, false): the next value handed out is one past the largest copied. */

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
 import com.microsoft.sqlserver.jdbc.ISQLServerResultSet;
 import com.microsoft.sqlserver.jdbc.ISQLServerStatement;
 import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.IndexSpec;
+import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.copy.BatchWriter;
 import org.camelreplicator.copy.JdbcBatchWriter;
@@ -128,6 +130,44 @@ public final class SqlServerDialect implements Dialect {
              WHERE p.object_id = OBJECT_ID(?)
             """;
 
+    /** The kind of each index of a table: XML (3), spatial (4), columnstore (5, 6), filtered (has_filter). */
+    static final String INDEXES_SQL = "SELECT name, type, has_filter FROM sys.indexes WHERE object_id = OBJECT_ID(?) AND name IS NOT NULL";
+
+    /**
+     * Views, table triggers, routines (procedures and functions, T-SQL and CLR), check constraints,
+     * comments (MS_Description extended properties) and full-text indexes of a schema; none that
+     * SQL Server ships.
+     */
+    static final List<NotCarriedQuery> NOT_CARRIED = List.of(
+            new NotCarriedQuery(NotCarried.Kind.VIEW,
+                    "SELECT NULL, v.name FROM sys.views v WHERE SCHEMA_NAME(v.schema_id) = ? AND v.is_ms_shipped = 0 ORDER BY 2"),
+            new NotCarriedQuery(NotCarried.Kind.TRIGGER, """
+                    SELECT o.name, t.name FROM sys.triggers t JOIN sys.objects o ON o.object_id = t.parent_id
+                     WHERE t.parent_class = 1 AND SCHEMA_NAME(o.schema_id) = ? AND t.is_ms_shipped = 0
+                     ORDER BY 1, 2
+                    """),
+            new NotCarriedQuery(NotCarried.Kind.ROUTINE, """
+                    SELECT NULL, o.name FROM sys.objects o
+                     WHERE SCHEMA_NAME(o.schema_id) = ? AND o.type IN ('P', 'PC', 'FN', 'IF', 'TF', 'FS', 'FT') AND o.is_ms_shipped = 0
+                     ORDER BY 2
+                    """),
+            new NotCarriedQuery(NotCarried.Kind.CHECK, """
+                    SELECT OBJECT_NAME(c.parent_object_id), c.name FROM sys.check_constraints c
+                     WHERE SCHEMA_NAME(c.schema_id) = ? AND c.is_ms_shipped = 0
+                     ORDER BY 1, 2
+                    """),
+            new NotCarriedQuery(NotCarried.Kind.COMMENT, """
+                    SELECT t.name, COL_NAME(p.major_id, NULLIF(p.minor_id, 0)) FROM sys.extended_properties p
+                      JOIN sys.tables t ON t.object_id = p.major_id
+                     WHERE p.class = 1 AND p.name = N'MS_Description' AND SCHEMA_NAME(t.schema_id) = ?
+                     ORDER BY 1, p.minor_id
+                    """),
+            new NotCarriedQuery(NotCarried.Kind.FULLTEXT_INDEX, """
+                    SELECT t.name, N'full-text index' FROM sys.fulltext_indexes f JOIN sys.tables t ON t.object_id = f.object_id
+                     WHERE SCHEMA_NAME(t.schema_id) = ?
+                     ORDER BY 1
+                    """));
+
     /** A type as refine() writes it or as a script declares it: name, optional (n|max[,s]), optional computed part. */
     private static final Pattern TYPE = Pattern.compile(
             "\\s*([a-z_][a-z0-9_]*)(?:\\s+identity)?\\s*(?:\\(\\s*(max|\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?(?:\\s+identity)?"
@@ -204,6 +244,36 @@ public final class SqlServerDialect implements Dialect {
         }
         long rows = firstLong(c, STATS_ROWS_SQL, PARTITION_ROWS_SQL, object);
         return new TableSpec(t.catalog(), t.schema(), t.name(), columns, t.primaryKey(), rows);
+    }
+
+    /** XML, spatial and columnstore indexes, and filtered ones, which the driver lists as ordinary indexes. */
+    @Override
+    public List<IndexSpec> refineIndexes(Connection c, TableSpec t, List<IndexSpec> indexes) throws SQLException {
+        Map<String, IndexSpec.Kind> kinds = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(INDEXES_SQL)) {
+            ps.setString(1, qualified(t.schema(), t.name()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    kinds.put(rs.getString(1), indexKind(rs.getInt(2), rs.getBoolean(3)));
+                }
+            }
+        }
+        return indexes.stream().map(i -> kinds.getOrDefault(i.name(), IndexSpec.Kind.PLAIN) == IndexSpec.Kind.PLAIN ? i
+                : i.withKind(kinds.get(i.name()))).toList();
+    }
+
+    /** sys.indexes.type and has_filter as an index kind. */
+    static IndexSpec.Kind indexKind(int type, boolean hasFilter) {
+        return switch (type) {
+            case 3, 5, 6 -> IndexSpec.Kind.OTHER;
+            case 4 -> IndexSpec.Kind.SPATIAL;
+            default -> hasFilter ? IndexSpec.Kind.PARTIAL : IndexSpec.Kind.PLAIN;
+        };
+    }
+
+    @Override
+    public List<NotCarried> notCarried(Connection c, String catalog, String schema) throws SQLException {
+        return NotCarriedQuery.readAll(this, c, schema, NOT_CARRIED);
     }
 
     /** used_page_count × 8 KiB over the table and all its indexes, like PostgreSQL's pg_total_relation_size. */

@@ -15,6 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.IndexSpec;
+import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.copy.BatchWriter;
 import org.camelreplicator.copy.JdbcBatchWriter;
@@ -27,6 +29,13 @@ import org.camelreplicator.copy.JdbcBatchWriter;
 public final class SqliteDialect implements Dialect {
 
     private static final Pattern LENGTH = Pattern.compile("\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\)");
+
+    private static final Pattern CHECK = Pattern.compile("\\bCHECK\\s*\\(", Pattern.CASE_INSENSITIVE);
+
+    /** Views and triggers; check constraints are read from each table's CREATE statement ({@link #checks}). */
+    static final List<NotCarriedQuery> NOT_CARRIED = List.of(
+            new NotCarriedQuery(NotCarried.Kind.VIEW, "SELECT NULL, name FROM sqlite_master WHERE type = 'view' ORDER BY 2"),
+            new NotCarriedQuery(NotCarried.Kind.TRIGGER, "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger' ORDER BY 1, 2"));
 
     private final BatchWriter writer = new JdbcBatchWriter(this);
 
@@ -73,6 +82,63 @@ public final class SqliteDialect implements Dialect {
                     col.defaultValue(), col.autoIncrement()));
         }
         return new TableSpec(table.catalog(), table.schema(), table.name(), columns, table.primaryKey(), table.estimatedRows());
+    }
+
+    /** The driver reports a partial index ({@code CREATE INDEX ... WHERE ...}) as an ordinary one; index_list says which. */
+    @Override
+    public List<IndexSpec> refineIndexes(Connection c, TableSpec table, List<IndexSpec> indexes) throws SQLException {
+        Set<String> partial = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM pragma_index_list(?) WHERE partial = 1")) {
+            ps.setString(1, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    partial.add(rs.getString(1));
+                }
+            }
+        }
+        return indexes.stream().map(i -> partial.contains(i.name()) ? i.withKind(IndexSpec.Kind.PARTIAL) : i).toList();
+    }
+
+    /** Views and triggers from sqlite_master, and the CHECK constraints written in each table's CREATE TABLE. */
+    @Override
+    public List<NotCarried> notCarried(Connection c, String catalog, String schema) throws SQLException {
+        List<NotCarried> result = new ArrayList<>(NotCarriedQuery.readAll(this, c, schema, NOT_CARRIED));
+        try (java.sql.Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL ORDER BY 1")) {
+            while (rs.next()) {
+                for (String check : checks(rs.getString(2))) {
+                    result.add(new NotCarried(NotCarried.Kind.CHECK, rs.getString(1), check));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Each {@code CHECK (...)} of a CREATE TABLE statement, as written (shortened past 60 characters). */
+    static List<String> checks(String createTable) {
+        List<String> result = new ArrayList<>();
+        Matcher m = CHECK.matcher(createTable);
+        while (m.find()) {
+            int depth = 0;
+            char quote = 0;
+            int end = m.end() - 1;
+            for (int i = end; i < createTable.length(); i++) {
+                char ch = createTable.charAt(i);
+                if (quote != 0) {
+                    quote = ch == quote ? 0 : quote;
+                } else if (ch == '\'' || ch == '"' || ch == '`') {
+                    quote = ch;
+                } else if (ch == '(') {
+                    depth++;
+                } else if (ch == ')' && --depth == 0) {
+                    end = i;
+                    break;
+                }
+            }
+            String check = "CHECK " + createTable.substring(m.end() - 1, end + 1).replaceAll("\\s+", " ");
+            result.add(check.length() > 60 ? check.substring(0, 57) + "..." : check);
+        }
+        return result;
     }
 
     /** SQLite streams by itself, and its driver refuses to change the read-only flag of an open connection. */

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.camelreplicator.catalog.NotCarried;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * the JSON run report read it. Safe to update from the parallel table and chunk workers.
  */
 public final class RunReport {
+
+    private static final int NAMES_SHOWN = 12;
 
     /** The console: progress and summaries go to standard output (see logback.xml). */
     public static final Logger CONSOLE = LoggerFactory.getLogger("replicator.console");
@@ -55,6 +58,7 @@ public final class RunReport {
     private final Health health;
     private volatile String lastError;
     private volatile long endNanos;
+    private volatile List<NotCarried> notCarried = List.of();
 
     /**
      * @param estimatedRows the run's tables in plan order, with the source's row estimate (-1: none)
@@ -181,6 +185,15 @@ public final class RunReport {
         meters.tableFailed(table);
         CONSOLE.info("failed {}: {}", table, error);
         FAILURES.info("Table {} failed: {}", table, error);
+    }
+
+    /** What the run does not carry to the target (views, triggers, ..., indexes left out), for the summary and the report. */
+    public void notCarried(List<NotCarried> items) {
+        notCarried = List.copyOf(items);
+    }
+
+    public List<NotCarried> notCarried() {
+        return notCarried;
     }
 
     public void finish() {
@@ -324,6 +337,7 @@ public final class RunReport {
             perTable.put(t.id, m);
         }
         root.put("tables", perTable);
+        root.put("not_carried", notCarriedMap(notCarried));
         return root;
     }
 
@@ -371,6 +385,9 @@ public final class RunReport {
         }
         sb.append("Duration: ").append(String.format(Locale.ROOT, "%.1f s", seconds)).append('\n');
         sb.append("Throughput: ").append(number(seconds > 0 ? Math.round(totalRows() / seconds) : 0)).append(" rows/s\n");
+        if (!notCarried.isEmpty()) {
+            sb.append(rule).append('\n').append(notCarriedText(notCarried));
+        }
         if (!failed.isEmpty() || failed()) {
             sb.append(rule).append('\n');
             if (!failed.isEmpty()) {
@@ -391,6 +408,63 @@ public final class RunReport {
         }
         sb.append("=".repeat(width + 50));
         return sb.toString();
+    }
+
+    /**
+     * What a load does not carry, one line per kind: how many, on which tables, and which (the first
+     * {@value #NAMES_SHOWN}; the run report has them all).
+     */
+    public static String notCarriedText(List<NotCarried> items) {
+        StringBuilder sb = new StringBuilder("Not carried to the target (create them by hand where needed; docs/TYPES.md,"
+                + " \"What a load does not carry\"):\n");
+        byKind(items).forEach((kind, list) -> {
+            sb.append("  ").append(kind.label()).append(": ").append(list.size());
+            List<String> tables = list.stream().map(NotCarried::table).filter(java.util.Objects::nonNull).distinct().toList();
+            if (!tables.isEmpty()) {
+                sb.append(" on ").append(tables.size() == 1 ? "table " : tables.size() + " tables ")
+                        .append(String.join(", ", tables.stream().limit(NAMES_SHOWN).toList()))
+                        .append(tables.size() > NAMES_SHOWN ? ", ..." : "");
+            }
+            sb.append(" (").append(String.join(", ", list.stream().limit(NAMES_SHOWN).map(NotCarried::label).toList()))
+                    .append(list.size() > NAMES_SHOWN ? ", and " + (list.size() - NAMES_SHOWN) + " more" : "").append(")\n");
+        });
+        return sb.toString();
+    }
+
+    /** "views: 2, triggers: 6", for one line. */
+    public static String notCarriedCounts(List<NotCarried> items) {
+        List<String> parts = new ArrayList<>();
+        byKind(items).forEach((kind, list) -> parts.add(kind.label() + ": " + list.size()));
+        return String.join(", ", parts);
+    }
+
+    /** For the JSON report: per kind its count, its tables and each item (table, name, and why, for an index). */
+    static Map<String, Object> notCarriedMap(List<NotCarried> items) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        byKind(items).forEach((kind, list) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("count", list.size());
+            m.put("tables", list.stream().map(NotCarried::table).filter(java.util.Objects::nonNull).distinct().toList());
+            List<Map<String, Object>> each = new ArrayList<>();
+            for (NotCarried item : list) {
+                Map<String, Object> i = new LinkedHashMap<>();
+                i.put("table", item.table());
+                i.put("name", item.name());
+                if (item.reason() != null) {
+                    i.put("reason", item.reason());
+                }
+                each.add(i);
+            }
+            m.put("items", each);
+            result.put(kind.label(), m);
+        });
+        return result;
+    }
+
+    private static Map<NotCarried.Kind, List<NotCarried>> byKind(List<NotCarried> items) {
+        Map<NotCarried.Kind, List<NotCarried>> result = new java.util.EnumMap<>(NotCarried.Kind.class);
+        items.forEach(i -> result.computeIfAbsent(i.kind(), k -> new ArrayList<>()).add(i));
+        return result;
     }
 
     /** One line of the totals, for --quiet. */

@@ -7,11 +7,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.ledger.ChunkRecord;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.RunRecord;
 import org.camelreplicator.ledger.TableRecord;
+import org.camelreplicator.observe.RunReport;
 import org.camelreplicator.schema.TargetSchema;
 
 import static org.camelreplicator.observe.RunReport.CONSOLE;
@@ -71,6 +73,9 @@ public final class DryRun {
                 out.append(statement).append(";\n");
             }
         }
+        List<NotCarried> notCarried = targetSchema.notCarried(plans);
+        out.append('\n').append(notCarried.isEmpty() ? "Not carried to the target: no views, triggers, routines, ON UPDATE"
+                + " clauses, check constraints, comments or indexes left out (docs/TYPES.md, \"What a load does not carry\").\n" : RunReport.notCarriedText(notCarried));
         out.append('\n').append(resumeView(request));
         CONSOLE.info(out.toString().stripTrailing());
         return 0;

@@ -169,7 +169,16 @@ public final class TargetNames {
             }
             Map<IndexSpec, String> indexes = new LinkedHashMap<>();
             for (IndexSpec index : t.indexes()) {
-                indexes.put(index, choose(table, joined(t, targetColumns, index.columns()), index.unique() ? "key" : "idx", used));
+                String suffix = switch (index.kind()) {
+                    case PLAIN -> index.unique() ? "key" : "idx";
+                    case FULLTEXT -> "fts_idx";
+                    case SPATIAL -> "gist_idx";
+                    // expression, partial and other indexes are left out (TargetSchema.indexSql): nothing to name
+                    default -> null;
+                };
+                if (suffix != null) {
+                    indexes.put(index, choose(table, indexColumns(t, targetColumns, index), suffix, used));
+                }
             }
             Map<ForeignKeySpec, String> foreignKeys = new LinkedHashMap<>();
             for (ForeignKeySpec fk : t.foreignKeys()) {
@@ -189,6 +198,17 @@ public final class TargetNames {
             names.add(i < 0 ? mapper.map(column) : targetColumns.get(i));
         }
         return String.join("_", names);
+    }
+
+    /** An index's columns in its name; a column prefix (MySQL's {@code KEY (title(10))}) as {@code title_10}. */
+    private String indexColumns(TableSpec table, List<String> targetColumns, IndexSpec index) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < index.columns().size(); i++) {
+            String column = joined(table, targetColumns, List.of(index.columns().get(i)));
+            int prefix = index.prefixLengths().get(i);
+            parts.add(prefix == 0 ? column : column + "_" + prefix);
+        }
+        return String.join("_", parts);
     }
 
     /** PostgreSQL's ChooseRelationName: the first of {@code label}, {@code label1}, {@code label2}... whose name is free. */

@@ -17,9 +17,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.camelreplicator.catalog.CatalogReader;
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.ForeignKeySpec;
 import org.camelreplicator.catalog.IndexSpec;
+import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.config.InvalidSettingException;
@@ -185,12 +187,14 @@ public final class TargetSchema {
     }
 
     /** Every statement of the target schema: schemas, tables, then indexes and foreign keys. */
-    public List<String> ddl(List<TablePlan> tables) {
+    public List<String> ddl(List<TablePlan> tables) throws SQLException {
         List<String> ddl = new ArrayList<>();
         tables.stream().map(TablePlan::targetSchema).distinct().forEach(s -> ddl.add(databases.targetDialect().createSchemaSql(s)));
         tables.stream().flatMap(t -> prerequisites(t).stream()).distinct().forEach(ddl::add);
         tables.forEach(t -> ddl.add(createTableSql(t)));
-        tables.forEach(t -> ddl.addAll(indexSql(t)));
+        for (TablePlan t : tables) {
+            ddl.addAll(indexSql(t));
+        }
         for (TablePlan t : tables) {
             for (ForeignKeySpec fk : t.source().foreignKeys()) {
                 TablePlan referenced = AfterData.referenced(tables, fk);
@@ -260,18 +264,133 @@ public final class TargetSchema {
         return cast != null ? cast : databases.sourceDialect().postgresType(column);
     }
 
-    /** CREATE [UNIQUE] INDEX IF NOT EXISTS statements for the table's secondary indexes. */
-    public List<String> indexSql(TablePlan table) {
-        Dialect target = databases.targetDialect();
-        List<String> result = new ArrayList<>();
-        for (IndexSpec index : table.source().indexes()) {
-            List<String> columns = index.columns().stream().map(table::targetColumn).toList();
-            String name = table.names().index(index);
-            result.add("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + target.quoteIfNeeded(name)
-                    + " ON " + target.qualifiedTarget(table.targetSchema(), table.targetName())
-                    + " (" + columns.stream().map(target::quoteIfNeeded).collect(Collectors.joining(", ")) + ")");
+    /** CREATE [UNIQUE] INDEX IF NOT EXISTS statements for the table's secondary indexes that the target can build. */
+    public List<String> indexSql(TablePlan table) throws SQLException {
+        return indexes(table).stream().map(IndexBuild::sql).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /**
+     * What the run does not carry to the target: the source's views, triggers, routines, ON UPDATE
+     * clauses, check constraints and comments around its tables, and the indexes the target cannot
+     * build as the source meant (each said in a warning, naming it and its table). Indexes of tables
+     * that exist already (--data-only, --ddl-in) are their creator's, and not listed.
+     */
+    public List<NotCarried> notCarried(List<TablePlan> tables) throws SQLException {
+        List<NotCarried> result;
+        try (Connection source = databases.source().getConnection()) {
+            result = new ArrayList<>(new CatalogReader(databases.sourceDialect())
+                    .notCarried(source, tables.stream().map(TablePlan::source).toList()));
+        }
+        if (!tablesExist()) {
+            for (TablePlan table : tables) {
+                for (IndexBuild index : indexes(table)) {
+                    if (index.leftOut() != null) {
+                        LOG.warn("{}: index {} is left out: {}", table.id(), index.leftOut().name(), index.leftOut().reason());
+                        result.add(index.leftOut());
+                    }
+                }
+            }
         }
         return result;
+    }
+
+    /** A source index as the target builds it ({@code sql}), or as it is left out ({@code leftOut}). */
+    private record IndexBuild(String sql, NotCarried leftOut) {
+    }
+
+    /**
+     * The rules for a table's indexes (docs/TYPES.md, "Indexes"): ordinary ones as they are, column
+     * prefixes as substring(column, 1, n), full-text ones as GIN over to_tsvector, spatial ones as
+     * GiST over the PostGIS geometry when the target database has PostGIS; expression and partial
+     * indexes (the source engine's SQL) and others left out.
+     */
+    private List<IndexBuild> indexes(TablePlan table) throws SQLException {
+        List<IndexBuild> result = new ArrayList<>();
+        for (IndexSpec index : table.source().indexes()) {
+            result.add(index(table, index));
+        }
+        return result;
+    }
+
+    private IndexBuild index(TablePlan table, IndexSpec index) throws SQLException {
+        Dialect target = databases.targetDialect();
+        switch (index.kind()) {
+            case EXPRESSION -> {
+                return leftOut(table, index, NotCarried.Kind.EXPRESSION_INDEX, "it indexes expressions, written in the source engine's SQL");
+            }
+            case PARTIAL -> {
+                return leftOut(table, index, NotCarried.Kind.PARTIAL_INDEX,
+                        "it covers only the rows of a condition written in the source engine's SQL");
+            }
+            case OTHER -> {
+                return leftOut(table, index, NotCarried.Kind.OTHER_INDEX, "the target has no index of its kind");
+            }
+            default -> {
+                // over columns: built below
+            }
+        }
+        List<String> columns = index.columns().stream().map(table::targetColumn).toList();
+        List<String> quoted = columns.stream().map(target::quoteIfNeeded).toList();
+        if (index.kind() == IndexSpec.Kind.FULLTEXT) {
+            String key = target.fullTextIndexKey(quoted);
+            return key != null ? create(table, index, key)
+                    : leftOut(table, index, NotCarried.Kind.FULLTEXT_INDEX, target.name() + " has no full-text index");
+        }
+        if (index.kind() == IndexSpec.Kind.SPATIAL) {
+            String geometry = geometry(table, index, quoted.get(0));
+            if (geometry == null) {
+                return leftOut(table, index, NotCarried.Kind.SPATIAL_INDEX, "its column does not hold geometries the target can index");
+            }
+            String key;
+            try (Connection c = databases.target().getConnection()) {
+                key = target.spatialIndexKey(c, geometry);
+            }
+            return key != null ? create(table, index, key)
+                    : leftOut(table, index, NotCarried.Kind.SPATIAL_INDEX, "the target database has no PostGIS to build it as a GiST"
+                    + " index over the geometry: create the extension there before the load (CREATE EXTENSION postgis), or index"
+                    + " the column by hand");
+        }
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < quoted.size(); i++) {
+            int prefix = index.prefixLengths().get(i);
+            String part = prefix == 0 ? quoted.get(i) : target.prefixIndexKey(quoted.get(i), prefix);
+            if (part == null) {
+                return leftOut(table, index, NotCarried.Kind.OTHER_INDEX, "it covers a prefix of a column's values, and "
+                        + target.name() + " has no index over an expression");
+            }
+            parts.add(part);
+        }
+        return create(table, index, "(" + String.join(", ", parts) + ")");
+    }
+
+    /** CREATE [UNIQUE] INDEX IF NOT EXISTS, named by the plan ({@code <table>_<columns>_idx/_key/_fts_idx/_gist_idx}), ON table {@code key}. */
+    private IndexBuild create(TablePlan table, IndexSpec index, String key) {
+        Dialect target = databases.targetDialect();
+        return new IndexBuild("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX IF NOT EXISTS "
+                + target.quoteIfNeeded(table.names().index(index))
+                + " ON " + target.qualifiedTarget(table.targetSchema(), table.targetName()) + " " + key, null);
+    }
+
+    private static IndexBuild leftOut(TablePlan table, IndexSpec index, NotCarried.Kind kind, String why) {
+        String label = index.name() + " (" + index.columns().stream()
+                .map(c -> c == null ? "an expression" : c).collect(Collectors.joining(", ")) + ")";
+        return new IndexBuild(null, new NotCarried(kind, table.id(), label, why));
+    }
+
+    /**
+     * The PostGIS geometry of a spatial index's column: the source's stored bytes made a geometry by
+     * the source dialect's rule, or the column itself when a cast made it a geometry; null otherwise.
+     */
+    private String geometry(TablePlan table, IndexSpec index, String quotedColumn) {
+        if (index.columns().size() != 1) {
+            return null;
+        }
+        ColumnSpec column = table.source().column(index.columns().get(0)).orElseThrow();
+        String type = columnType(table, column).toLowerCase(Locale.ROOT);
+        if (type.equals("bytea")) {
+            return databases.sourceDialect().postgisGeometry(column, quotedColumn);
+        }
+        return type.startsWith("geometry") || type.startsWith("geography") ? quotedColumn : null;
     }
 
     /** ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ... REFERENCES ..., with the source's rules. */

@@ -20,6 +20,8 @@ import java.util.Map;
 
 import org.camelreplicator.catalog.CatalogReader;
 import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.IndexSpec;
+import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.support.Replicator;
 import org.camelreplicator.support.Tables;
@@ -32,6 +34,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -190,6 +193,16 @@ class MySqlDialectTest {
         assertThat(MySqlDialect.mariaDbStyleDefault("uuid()", "char(36)", "default_generated")).isEqualTo("uuid()");
     }
 
+    /** A geometry is stored as MySQL's bytes (SRID, then WKB): its PostGIS geometry for a spatial index reads both. */
+    @Test
+    void geometryColumnsHaveAPostgisGeometryOtherColumnsNone() {
+        ColumnSpec shape = new ColumnSpec("shape", Types.BINARY, "point", 0, 0, false, null, false);
+        assertThat(dialect.postgisGeometry(shape, "shape")).isEqualTo("ST_SetSRID(ST_GeomFromWKB(substring(shape from 5)),"
+                + " get_byte(shape, 0) + 256 * get_byte(shape, 1) + 65536 * get_byte(shape, 2) + 16777216 * get_byte(shape, 3))");
+        assertThat(dialect.postgisGeometry(new ColumnSpec("raw", Types.VARBINARY, "varbinary(10)", 10, 0, true, null, false), "raw"))
+                .isNull();
+    }
+
     @Test
     void zeroDatesAreRecognised() {
         assertThat(MySqlDialect.isZeroDate("0000-00-00")).isTrue();
@@ -221,6 +234,44 @@ class MySqlDialectTest {
                   ST_GeomFromText('POINT(1 2)'), '::ffff:1.2.3.4', '123e4567-e89b-12d3-a456-426614174000', 123456789)""";
         static final String ROW_2 = """
                 INSERT INTO all_types (id, flag, big_u, five_bits, span) VALUES (2, 0, 9223372036854775808, b'0', '838:59:59')""";
+
+        /**
+         * MySQL 8 keeps a check's table in table_constraints (MYSQL_CHECKS_SQL), MariaDB in check_constraints:
+         * both queries find a named check of a table, and neither lists MariaDB's JSON checks, which jsonb carries.
+         */
+        @Test
+        void checkConstraintsAreListedButNotTheJsonChecksJsonbCarries() throws Exception {
+            String url = TestMariaDb.newDatabase("checks");
+            String db = url.substring(url.lastIndexOf('/') + 1);
+            try (Connection c = TestMariaDb.connect(url)) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CREATE TABLE films (id INT PRIMARY KEY, length INT, doc JSON, CONSTRAINT positive_length CHECK (length > 0))");
+                }
+                for (String sql : List.of(MySqlDialect.MARIADB_CHECKS_SQL, MySqlDialect.MYSQL_CHECKS_SQL)) {
+                    assertThat(MySqlDialect.checkConstraints(c, db, sql)).as(sql)
+                            .containsExactly(new NotCarried(NotCarried.Kind.CHECK, "films", "positive_length"));
+                }
+            }
+        }
+
+        /** FULLTEXT, SPATIAL and prefix indexes, which the drivers report as ordinary ones, come out as what they are. */
+        @Test
+        void indexKindsAndPrefixesComeFromTheServer() throws Exception {
+            String url = TestMariaDb.newDatabase("index_kinds");
+            try (Connection c = TestMariaDb.connect(url)) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CREATE TABLE docs (id INT PRIMARY KEY, title VARCHAR(200), body TEXT, spot POINT NOT NULL,"
+                            + " FULLTEXT KEY words (title, body), SPATIAL KEY place (spot), KEY starts (title(8), id), KEY plain (title))");
+                }
+                TableSpec docs = new CatalogReader(dialect).readTables(c, dialect.defaultSchema(c)).get(0);
+                assertThat(docs.indexes()).extracting(IndexSpec::name, IndexSpec::kind, IndexSpec::columns, IndexSpec::prefixLengths)
+                        .containsExactlyInAnyOrder(
+                                tuple("words", IndexSpec.Kind.FULLTEXT, List.of("title", "body"), List.of(0, 0)),
+                                tuple("place", IndexSpec.Kind.SPATIAL, List.of("spot"), List.of(0)),
+                                tuple("starts", IndexSpec.Kind.PLAIN, List.of("title", "id"), List.of(8, 0)),
+                                tuple("plain", IndexSpec.Kind.PLAIN, List.of("title"), List.of(0)));
+            }
+        }
 
         @Test
         void catalogReadsOnlyTheCurrentDatabaseWithExactTypes() throws Exception {
@@ -366,13 +417,13 @@ class MySqlDialectTest {
                 assertThat(rows.get(1)).containsEntry("d", LocalDate.of(2024, 1, 2))
                         .containsEntry("t", LocalDateTime.of(2024, 1, 2, 3, 4, 5));
 
-                String db = url.substring(url.lastIndexOf('/') + 1);
+                // the reader says what is wrong with the value; ChunkReader names the table, column and key (BadRowsFromMariaDbTest)
                 assertThatThrownBy(() -> readAll(c, "required_dates")).isInstanceOf(SQLDataException.class)
-                        .hasMessageContaining("Table " + db + ".required_dates, column d, row (id=7)")
-                        .hasMessageContaining("zero date '0000-00-00'").hasMessageContaining("NOT NULL");
+                        .hasMessageContaining("holds the zero date '0000-00-00'").hasMessageContaining("NOT NULL")
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("22007");
                 assertThatThrownBy(() -> readAll(c, "partial_dates")).isInstanceOf(SQLDataException.class)
-                        .hasMessageContaining("Table " + db + ".partial_dates, column d, row (id=3)")
-                        .hasMessageContaining("'2020-05-00'");
+                        .hasMessageContaining("holds '2020-05-00'")
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("22007");
             }
         }
 
@@ -385,7 +436,7 @@ class MySqlDialectTest {
                     st.execute("INSERT INTO flags VALUES (1, 1), (2, 0), (3, NULL), (4, 5)");
                 }
                 assertThatThrownBy(() -> readAll(c, "flags")).isInstanceOf(SQLDataException.class)
-                        .hasMessageContaining("column f, row (id=4): holds 5").hasMessageContaining("boolean");
+                        .hasMessageContaining("holds 5").hasMessageContaining("boolean");
             }
         }
 
@@ -404,8 +455,8 @@ class MySqlDialectTest {
                 }
                 assertThat(readAll(c, "f")).extracting(r -> r.get("v")).containsExactly(null, 123456792f, 0.1f, Float.MIN_VALUE);
                 assertThatThrownBy(() -> MySqlDialectTest.this.readAll(dialect, c, "f", true))
-                        .isInstanceOf(SQLDataException.class)
-                        .hasMessageContaining("column v, row (id=2)").hasMessageContaining("123457000")
+                        .isInstanceOf(SQLException.class).isNotInstanceOf(SQLDataException.class)
+                        .hasMessageContaining("Column v is FLOAT").hasMessageContaining("123457000")
                         .hasMessageContaining("useServerPrepStmts=true");
             }
             try (Connection c = TestMariaDb.connect(url + "?useServerPrepStmts=true")) {

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
 
 import org.assertj.core.api.SoftAssertions;
 import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.IndexSpec;
+import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.dialect.SqlServerDialect.SysColumn;
 import org.camelreplicator.support.Chinook;
 import org.junit.jupiter.api.Test;
@@ -485,6 +487,51 @@ class SqlServerDialectTest {
                     }
                     throw new UnsupportedOperationException("ResultSet." + method.getName());
                 });
+    }
+
+    // ---- what a load does not carry (no SQL Server here: the queries are checked for what they must ask)
+
+    @Test
+    void notCarriedQueriesReadTheSchemasOwnObjectsFromTheCatalogViews() {
+        Map<NotCarried.Kind, String> views = Map.of(NotCarried.Kind.VIEW, "sys.views", NotCarried.Kind.TRIGGER, "sys.triggers",
+                NotCarried.Kind.ROUTINE, "sys.objects", NotCarried.Kind.CHECK, "sys.check_constraints",
+                NotCarried.Kind.COMMENT, "sys.extended_properties", NotCarried.Kind.FULLTEXT_INDEX, "sys.fulltext_indexes");
+        assertThat(SqlServerDialect.NOT_CARRIED).extracting(NotCarriedQuery::kind).containsExactlyInAnyOrderElementsOf(views.keySet());
+        for (NotCarriedQuery q : SqlServerDialect.NOT_CARRIED) {
+            String sql = q.sql();
+            assertThat(sql).as(q.kind().name()).contains(views.get(q.kind()), "SCHEMA_NAME(").startsWith("SELECT ");
+            assertThat(sql.chars().filter(ch -> ch == '?').count()).as(q.kind() + ": one parameter, the schema").isEqualTo(1);
+            assertThat(selectedColumns(sql)).as(q.kind() + ": table, then name").isEqualTo(2);
+        }
+        assertThat(SqlServerDialect.NOT_CARRIED.stream().filter(q -> q.kind() != NotCarried.Kind.COMMENT
+                && q.kind() != NotCarried.Kind.FULLTEXT_INDEX)).allSatisfy(q -> assertThat(q.sql()).contains("is_ms_shipped = 0"));
+        assertThat(SqlServerDialect.NOT_CARRIED.stream().filter(q -> q.kind() == NotCarried.Kind.ROUTINE).findFirst().orElseThrow().sql())
+                .contains("'P'", "'FN'", "'IF'", "'TF'");
+        assertThat(SqlServerDialect.NOT_CARRIED.stream().filter(q -> q.kind() == NotCarried.Kind.COMMENT).findFirst().orElseThrow().sql())
+                .contains("N'MS_Description'", "p.class = 1");
+    }
+
+    /** Expressions between SELECT and the first FROM, counted by their commas outside parentheses. */
+    private static int selectedColumns(String sql) {
+        String list = sql.substring(0, sql.indexOf(" FROM "));
+        int depth = 0;
+        int columns = 1;
+        for (char ch : list.toCharArray()) {
+            depth += ch == '(' ? 1 : ch == ')' ? -1 : 0;
+            columns += ch == ',' && depth == 0 ? 1 : 0;
+        }
+        return columns;
+    }
+
+    @Test
+    void xmlSpatialColumnstoreAndFilteredIndexesAreNotOrdinaryOnes() {
+        assertThat(SqlServerDialect.INDEXES_SQL).contains("sys.indexes", "has_filter", "OBJECT_ID(?)");
+        assertThat(SqlServerDialect.indexKind(1, false)).isEqualTo(IndexSpec.Kind.PLAIN);
+        assertThat(SqlServerDialect.indexKind(2, false)).isEqualTo(IndexSpec.Kind.PLAIN);
+        assertThat(SqlServerDialect.indexKind(2, true)).isEqualTo(IndexSpec.Kind.PARTIAL);
+        assertThat(SqlServerDialect.indexKind(3, false)).isEqualTo(IndexSpec.Kind.OTHER);
+        assertThat(SqlServerDialect.indexKind(4, false)).isEqualTo(IndexSpec.Kind.SPATIAL);
+        assertThat(SqlServerDialect.indexKind(6, false)).isEqualTo(IndexSpec.Kind.OTHER);
     }
 
     private static Connection connectionWithSchema(String schema) {

@@ -112,13 +112,19 @@ class BadInputTest {
         }
     }
 
-    @Test
-    void textWithNulFailsItsTableNamingColumnAndKeyUnlessStripIsChosen() throws Exception {
-        Path sqlite = dir.resolve("nul.sqlite");
+    /** A SQLite table whose row 2 holds text with a NUL character. */
+    private Path notesWithNul(String file) throws Exception {
+        Path sqlite = dir.resolve(file);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + sqlite); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
             st.execute("INSERT INTO notes VALUES (1, 'fine'), (2, 'nul' || char(0) || 'inside'), (3, 'fine too')");
         }
+        return sqlite;
+    }
+
+    @Test
+    void textWithNulFailsItsTableNamingColumnAndKeyUnlessStripIsChosen() throws Exception {
+        Path sqlite = notesWithNul("nul.sqlite");
         String failing = TestPostgres.newDatabase("nul_fail");
         Replicator.Result failed = Replicator.between("jdbc:sqlite:" + sqlite, "", failing, dir).run("load");
         assertThat(failed.exitCode()).isEqualTo(1);
@@ -130,6 +136,22 @@ class BadInputTest {
         assertThat(ok.err()).contains("removed 1 NUL characters");
         try (Connection t = TestPostgres.connect(stripped)) {
             assertThat(Tables.text(t, "SELECT body FROM notes WHERE id = 2")).isEqualTo("nulinside");
+        }
+    }
+
+    /** A value the encoder refuses (NUL in text, text.nul=fail) is a bad row too: rejected, and the rest is written. */
+    @Test
+    void rejectModeRecordsTextWithNulAndWritesTheRest() throws Exception {
+        Path sqlite = notesWithNul("nul_reject.sqlite");
+        String target = TestPostgres.newDatabase("nul_reject");
+        Replicator.Result r = Replicator.between("jdbc:sqlite:" + sqlite, "", target, dir).run("load", "--replicator.on-bad-row=reject");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("Rejected rows: 1 (notes: 1)");
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.rows(t, "SELECT id::text FROM notes ORDER BY id")).containsExactly(List.of("1"), List.of("3"));
+            assertThat(Tables.rows(t, "SELECT row_key, error FROM replicator.rejects")).singleElement()
+                    .satisfies(row -> assertThat(row.get(0)).isEqualTo("(id=2)"))
+                    .satisfies(row -> assertThat(row.get(1)).contains("column body", "NUL"));
         }
     }
 
