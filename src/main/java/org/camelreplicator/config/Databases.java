@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.dialect.Dialects;
+import org.camelreplicator.dialect.TransientErrors;
 
 /**
  * The source and target datasources ({@code source} and {@code target} beans of
@@ -86,7 +87,14 @@ public final class Databases {
             return;
         }
         String name = isSource ? "source" : "target";
-        try (Connection c = (isSource ? source() : target()).getConnection()) {
+        Connection connection;
+        try {
+            connection = (isSource ? source() : target()).getConnection();
+        } catch (SQLException | RuntimeException e) {
+            // HikariCP reports a failed first connection as PoolInitializationException, the driver's error as its cause
+            throw new ConnectionFailedException(name, url(name), e, answeredButBusy(e));
+        }
+        try (Connection c = connection) {
             DatabaseMetaData md = c.getMetaData();
             Dialect d = Dialects.of(c);
             String description = md.getDatabaseProductName() + " " + md.getDatabaseProductVersion()
@@ -99,9 +107,35 @@ public final class Databases {
                 targetDescription = description;
             }
         } catch (SQLException | RuntimeException e) {
-            // HikariCP reports a failed first connection as PoolInitializationException, the driver's error as its cause
-            throw new ConnectionFailedException(name, context.resolvePropertyPlaceholders("{{" + name + ".url}}"), e);
+            // the server was reached: losing the session now (a terminated backend, say) is worth a retry
+            throw new ConnectionFailedException(name, url(name), e, TransientErrors.isTransient(e, java.util.Set.of()));
         }
+    }
+
+    private String url(String name) {
+        return context.resolvePropertyPlaceholders("{{" + name + ".url}}");
+    }
+
+    /** A first connection the server answered with "not now": shutting sessions down, starting, too many connections. */
+    private static boolean answeredButBusy(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("57P") || s.getSQLState().equals("53300"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether trying again may succeed: by the rules of each side's dialect, and the standard rules
+     * ({@link TransientErrors}) for a side not detected yet (a failure while detecting it).
+     */
+    public boolean isTransient(Throwable error) {
+        Dialect target = targetDialect;
+        Dialect source = sourceDialect;
+        return (target != null ? target.isTransient(error) : TransientErrors.isTransient(error, java.util.Set.of()))
+                || (source != null && source.isTransient(error));
     }
 
     /**

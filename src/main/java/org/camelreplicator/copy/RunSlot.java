@@ -9,7 +9,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -46,6 +45,8 @@ public final class RunSlot {
     private final Ledger ledger;
     private final StopSignal stop;
     private volatile RunContext current;
+    /** The target session that holds the ledger's lock for the run, or null. */
+    private volatile Connection lockSession;
     private ConsoleProgress console;
 
     public RunSlot(Databases databases, ReplicatorSettings settings, Ledger ledger, StopSignal stop) {
@@ -60,29 +61,44 @@ public final class RunSlot {
         this.console = console;
     }
 
-    /** Takes the slot for the run of this exchange, or refuses with the run that holds it. */
-    public void take(RunRequest request, Exchange exchange) throws SQLException {
+    /**
+     * Takes the slot for the run of this exchange, or refuses with the run that holds it. Nothing
+     * here talks to a database, so it is never repeated by a retry: {@link #lock} is the part that does.
+     */
+    public void take(RunRequest request, Exchange exchange) {
         if (!busy.compareAndSet(false, true)) {
             RunContext running = current;
             throw new LoadRunningException("A " + (running == null ? "run" : running.request().command() + " (run " + running.runId() + ")")
                     + " is already running in this process; this " + request.command() + " is refused, so two runs never write"
                     + " the same target at once. Wait for it to end, or stop it (JMX operation stop).");
         }
-        AtomicReference<Connection> lock = new AtomicReference<>();
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                unlock(lock.get());
+                unlock(lockSession);
+                lockSession = null;
                 busy.set(false);
             }
         });
-        lock.set(lockLedger(request));
         stop.reset();
+    }
+
+    /**
+     * The run's first contact with the databases: takes the ledger's lock on the target and says
+     * which source and target the run reads and writes. Retried on transient failures; a retry
+     * keeps the lock an earlier attempt took.
+     */
+    public void lock(RunRequest request) throws SQLException {
+        if (lockSession == null) {
+            lockSession = lockLedger(request);
+        }
+        String source = databases.describeSource();
+        String target = databases.describeTarget();
         if (!"command line".equals(request.source())) {
             CONSOLE.info("{} started by {}", request.command().substring(0, 1).toUpperCase() + request.command().substring(1), request.source());
         }
-        CONSOLE.info("Source: {}", databases.describeSource());
-        CONSOLE.info("Target: {}", databases.describeTarget());
+        CONSOLE.info("Source: {}", source);
+        CONSOLE.info("Target: {}", target);
     }
 
     /**
@@ -163,12 +179,13 @@ public final class RunSlot {
      * the JSON the output setting asks for). Answers the exit status: 0, or 1 when a table failed.
      */
     public int finish(RunContext run, Exchange exchange) throws SQLException, IOException {
+        boolean failed = run.report().failed();
+        // the ledger first: a transient failure retries this step, and nothing below has happened twice
+        ledger.setRunStatus(run.runId(), stop.stopping() ? RunRecord.STOPPED : failed ? RunRecord.FAILED : RunRecord.DONE);
         if (console != null) {
             console.stop();
         }
         run.report().finish();
-        boolean failed = run.report().failed();
-        ledger.setRunStatus(run.runId(), stop.stopping() ? RunRecord.STOPPED : failed ? RunRecord.FAILED : RunRecord.DONE);
         String json = RunReportFile.json(run.report(), settings, databases.describeSource(), databases.describeTarget());
         Path file = RunReportFile.write(json, run.runId(), settings.reportDir());
         exchange.setProperty(REPORT_FILE, file);

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Variable;
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.ForeignKeySpec;
 import org.camelreplicator.config.Databases;
@@ -137,14 +138,17 @@ public final class AfterData {
         ledger.setPhase(run.runId(), table.id(), COMPLETE);
     }
 
-    /** A phase failed for good: the table is recorded as failed with the error; the run exits non-zero. */
-    public void failed(TablePlan table, Exchange exchange) throws SQLException {
+    /**
+     * A phase failed for good: the table is recorded as failed with the error; the run exits
+     * non-zero. {@code failure} is what the phase's doCatch caught (a retry of this step replaces
+     * the exchange's caught exception).
+     */
+    public void failed(TablePlan table, @Variable(RunContext.FAILURE) Throwable failure, Exchange exchange) throws SQLException {
         RunContext run = RunContext.of(exchange);
-        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String phase = ledger.table(run.runId(), table.id()).phase();
-        String message = "building " + phase + " failed: " + Errors.describe(error);
-        LOG.error("Table {}: {}", table.id(), message);
+        String message = "building " + phase + " failed: " + Errors.describe(failure);
         ledger.failPhase(run.runId(), table.id(), message);
+        LOG.error("Table {}: {}", table.id(), message);
         run.report().tableFailedAfterCopy(table.id(), message);
     }
 
