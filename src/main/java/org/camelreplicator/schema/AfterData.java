@@ -101,14 +101,7 @@ public final class AfterData {
                 waiting = true;
                 continue;
             }
-            try {
-                execute(targetSchema.foreignKeySql(table, fk, referenced));
-            } catch (SQLException e) {
-                if (!"42710".equals(e.getSQLState())) {
-                    throw e;
-                }
-                // 42710 duplicate_object: created by an earlier attempt
-            }
+            addForeignKey(targetSchema.foreignKeySql(table, fk, referenced), table, referenced);
         }
         if (!waiting) {
             ledger.setPhase(run.runId(), table.id(), FINISHING);
@@ -169,6 +162,38 @@ public final class AfterData {
 
     private boolean atPhase(RunContext run, TablePlan table, String phase) throws SQLException {
         return phase.equals(ledger.table(run.runId(), table.id()).phase());
+    }
+
+    /**
+     * Adds one foreign key in its own transaction. ADD FOREIGN KEY locks both tables (SHARE ROW
+     * EXCLUSIVE), the altered one first: two tables whose keys reference each other, built in
+     * parallel, would each hold one table and wait for the other. Taking both locks up front in
+     * one order (by name) makes the second wait for the first instead. An existing constraint
+     * (42710, from an earlier attempt) counts as done.
+     */
+    private void addForeignKey(String sql, TablePlan table, TablePlan referenced) throws SQLException {
+        Dialect target = databases.targetDialect();
+        String lock = target.lockTablesSql(java.util.stream.Stream.of(table, referenced)
+                .map(t -> target.qualifiedTarget(t.targetSchema(), t.targetName())).distinct().sorted().toList());
+        try (Connection c = databases.target().getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+                if (lock != null) {
+                    st.execute(lock);
+                }
+                st.execute(sql);
+                c.commit();
+            } catch (SQLException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException lost) {
+                    e.addSuppressed(lost);
+                }
+                if (!"42710".equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private void execute(String sql) throws SQLException {
