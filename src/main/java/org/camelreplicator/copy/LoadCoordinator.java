@@ -3,7 +3,6 @@ package org.camelreplicator.copy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,7 +16,6 @@ import org.apache.camel.Variable;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
-import org.camelreplicator.ledger.ChunkRecord;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.RunRecord;
 import org.camelreplicator.ledger.SyncState;
@@ -46,8 +44,6 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
 public final class LoadCoordinator {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadCoordinator.class);
-    /** Exchange property: the start time of the run an attempt of startLoad recorded (or was recording). */
-    private static final String OPENING = "replicatorOpening";
     /** Exchange property: how many runs --reset forgot, once it did. */
     private static final String FORGOTTEN = "replicatorForgotten";
 
@@ -82,13 +78,12 @@ public final class LoadCoordinator {
      * Opens a new run or resumes the unfinished one, and returns the tables still to copy.
      * An unfinished run is never silently re-copied: without --resume or --reset this refuses.
      * Retried from its start on transient failures (routes/load.camel.yaml, start-load), so each
-     * attempt finds what an earlier one recorded: the run it opened (by its start time, kept in
-     * the exchange before the INSERT), the tables it recorded, the ledger it reset.
+     * attempt finds what an earlier one recorded: the run it opened ({@link RunSlot#openedEarlier}),
+     * the tables it recorded, the ledger it reset.
      */
     public List<TablePlan> startLoad(RunRequest request, Exchange exchange) throws SQLException, java.io.IOException {
         ledger.ensureCreated();
-        OffsetDateTime opening = exchange.getProperty(OPENING, OffsetDateTime.class);
-        Optional<RunRecord> opened = opening == null ? Optional.empty() : ledger.runStartedAt("load", opening);
+        Optional<RunRecord> opened = slot.openedEarlier("load", exchange);
         Optional<RunRecord> unfinished = opened.isPresent() ? Optional.empty() : ledger.latestRun("load").filter(r -> !r.finished());
         List<String> said = new ArrayList<>();
         if (request.reset() && opened.isEmpty()) {
@@ -118,9 +113,7 @@ public final class LoadCoordinator {
             if (!request.noTruncate()) {
                 targetSchema.dropForeignKeysAmong(plans);
             }
-            opening = Ledger.newRunTime();
-            exchange.setProperty(OPENING, opening);
-            runId = ledger.startRun("load", databases.describeSource(), opening);
+            runId = slot.open("load", exchange);
         }
         Map<String, TableRecord> recorded = ledger.tables(runId);
         plans = inRecordedOrder(plans, recorded);

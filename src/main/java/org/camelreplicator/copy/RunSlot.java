@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,6 +35,9 @@ public final class RunSlot {
 
     /** The exchange property that holds the path of the run report a run wrote (a job file gets a copy). */
     public static final String REPORT_FILE = "replicator.reportFile";
+
+    /** The exchange property with the start time of the run an attempt of a start recorded (or was recording). */
+    private static final String OPENING = "replicatorOpening";
 
     /** The high half of the ledger lock's key ("CREP"); the low half is the ledger schema's hash. */
     private static final long LEDGER_LOCK = 0x43524550L << 32;
@@ -163,6 +167,22 @@ public final class RunSlot {
         } catch (SQLException e) {
             LOG.warn("Releasing the ledger's lock on the target failed ({}); the server releases it when the connection closes", e.getMessage());
         }
+    }
+
+    /**
+     * The run an earlier attempt of this exchange's start recorded, if its INSERT committed (the
+     * answer may have been lost with the connection): a retried start goes on with it.
+     */
+    public Optional<RunRecord> openedEarlier(String command, Exchange exchange) throws SQLException {
+        OffsetDateTime opening = exchange.getProperty(OPENING, OffsetDateTime.class);
+        return opening == null ? Optional.empty() : ledger.runStartedAt(command, opening);
+    }
+
+    /** Records a new run; its start time is kept in the exchange first, for {@link #openedEarlier}. */
+    public long open(String command, Exchange exchange) throws SQLException {
+        OffsetDateTime opening = Ledger.newRunTime();
+        exchange.setProperty(OPENING, opening);
+        return ledger.startRun(command, databases.describeSource(), opening);
     }
 
     /** The run has its tables and report: it is what progress, meters and the MBean show from now on. */

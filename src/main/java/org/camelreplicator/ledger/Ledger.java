@@ -98,9 +98,15 @@ public final class Ledger {
             changed_at       timestamp with time zone,
             rows_upserted    bigint NOT NULL,
             rows_deleted     bigint NOT NULL
-        )""",
-        // ledgers created before rows_before existed
-        "ALTER TABLE %s.tables ADD COLUMN IF NOT EXISTS rows_before bigint"
+        )"""
+    };
+
+    /**
+     * Columns added since the first ledgers: a query that fails while the column is missing, and
+     * the statement that adds it (run only then: ALTER TABLE needs the table's owner, reading it does not).
+     */
+    static final String[][] ADDED_COLUMNS = {
+        {"SELECT rows_before FROM %s.tables WHERE 1 = 0", "ALTER TABLE %s.tables ADD COLUMN rows_before bigint"}
     };
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -127,27 +133,46 @@ public final class Ledger {
         try (Connection c = databases.target().getConnection(); Statement st = c.createStatement()) {
             c.setAutoCommit(true);
             st.execute(databases.targetDialect().createSchemaSql(schema));
+            String quoted = databases.targetDialect().quoteIfNeeded(schema);
             for (String ddl : DDL) {
-                st.execute(ddl.formatted(databases.targetDialect().quoteIfNeeded(schema)));
+                st.execute(ddl.formatted(quoted));
             }
+            addMissingColumns(st);
         }
         created = true;
     }
 
-    /** Whether the ledger tables exist, without creating them (status on a fresh target). */
-    public boolean exists() throws SQLException {
+    /** Whether the ledger tables exist, without creating them (status on a fresh target); an older ledger gets its new columns. */
+    public synchronized boolean exists() throws SQLException {
         if (created) {
             return true;
         }
-        try (Connection c = databases.target().getConnection();
-             ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
-            while (rs.next()) {
-                if (schema.equalsIgnoreCase(rs.getString("TABLE_SCHEM")) && "runs".equalsIgnoreCase(rs.getString("TABLE_NAME"))) {
-                    return true;
+        try (Connection c = databases.target().getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            try (ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+                boolean found = false;
+                while (rs.next() && !found) {
+                    found = schema.equalsIgnoreCase(rs.getString("TABLE_SCHEM")) && "runs".equalsIgnoreCase(rs.getString("TABLE_NAME"));
+                }
+                if (!found) {
+                    return false;
                 }
             }
+            addMissingColumns(st);
         }
-        return false;
+        return true;
+    }
+
+    private void addMissingColumns(Statement st) throws SQLException {
+        String quoted = databases.targetDialect().quoteIfNeeded(schema);
+        for (String[] column : ADDED_COLUMNS) {
+            try (ResultSet present = st.executeQuery(column[0].formatted(quoted))) {
+                present.next();
+            } catch (SQLException missing) {
+                // undefined column (42703; H2 42122): a ledger from before the column
+                st.execute(column[1].formatted(quoted));
+            }
+        }
     }
 
     // ---- runs

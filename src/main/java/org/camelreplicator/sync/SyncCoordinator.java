@@ -51,8 +51,6 @@ public final class SyncCoordinator {
     public static final String CHANGES = "replicatorSyncChanges";
     /** The exchange property with every table's sync state as the run found it, read once by startSync. */
     private static final String STATES = "replicatorSyncStates";
-    /** The exchange property with the start time of the run an attempt of startSync recorded (or was recording). */
-    private static final String OPENING = "replicatorOpening";
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncCoordinator.class);
 
@@ -119,16 +117,8 @@ public final class SyncCoordinator {
                 health.syncedBefore(t.id(), s.syncedAt());
             }
         }
-        OffsetDateTime opening = exchange.getProperty(OPENING, OffsetDateTime.class);
-        Optional<RunRecord> opened = opening == null ? Optional.empty() : ledger.runStartedAt("sync", opening);
-        long runId;
-        if (opened.isPresent()) {
-            runId = opened.get().id();
-        } else {
-            opening = Ledger.newRunTime();
-            exchange.setProperty(OPENING, opening);
-            runId = ledger.startRun("sync", databases.describeSource(), opening);
-        }
+        Optional<RunRecord> opened = slot.openedEarlier("sync", exchange);
+        long runId = opened.isPresent() ? opened.get().id() : slot.open("sync", exchange);
         List<TablePlan> plans = tables.stream().map(SyncTable::plan).toList();
         ledger.recordTables(runId, plans);
         Map<String, Long> estimates = new LinkedHashMap<>();

@@ -109,4 +109,24 @@ class DoneMeansDoneTest {
                     .containsExactly(List.of("done", String.valueOf(ROWS), "25"));
         }
     }
+
+    @Test
+    void aLedgerFromBeforeRowsBeforeGetsTheColumnFromStatusOrLoad() throws Exception {
+        String target = TestPostgres.newDatabase("done_old_ledger");
+        Replicator replicator = Replicator.between(source, "postgres", target, dir).with("--chunk-rows=10000");
+        assertThat(replicator.run("load").exitCode()).isZero();
+        TestPostgres.execute(target, "ALTER TABLE replicator.tables DROP COLUMN rows_before");
+
+        Replicator.Result status = replicator.run("status");
+
+        assertThat(status.exitCode()).as(status.all()).isZero();
+        assertThat(status.out()).contains("Run 1 (load): done");
+        TestPostgres.execute(target, "ALTER TABLE replicator.tables DROP COLUMN rows_before");
+        Replicator.Result load = replicator.run("load");
+        assertThat(load.exitCode()).as(load.all()).isZero();
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.rows(t, "SELECT run_id, rows_before FROM replicator.tables ORDER BY run_id"))
+                    .containsExactly(java.util.Arrays.asList("1", null), List.of("2", "0"));
+        }
+    }
 }
