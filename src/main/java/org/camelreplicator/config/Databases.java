@@ -3,6 +3,7 @@ package org.camelreplicator.config;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -92,7 +93,7 @@ public final class Databases {
             connection = (isSource ? source() : target()).getConnection();
         } catch (SQLException | RuntimeException e) {
             // HikariCP reports a failed first connection as PoolInitializationException, the driver's error as its cause
-            throw new ConnectionFailedException(name, url(name), e, answeredButBusy(e));
+            throw new ConnectionFailedException(name, url(name), e, reachedThenLost(e));
         }
         try (Connection c = connection) {
             DatabaseMetaData md = c.getMetaData();
@@ -116,11 +117,15 @@ public final class Databases {
         return context.resolvePropertyPlaceholders("{{" + name + ".url}}");
     }
 
-    /** A first connection the server answered with "not now": shutting sessions down, starting, too many connections. */
-    private static boolean answeredButBusy(Throwable e) {
+    /**
+     * A first connection that reached the server and was then lost (its session terminated while
+     * the pool set it up: 08003, 08006, 57P01) or told "not now" (starting, too many connections):
+     * worth a retry. A refused or unreachable one (08001) or refused credentials are not.
+     */
+    private static boolean reachedThenLost(Throwable e) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof SQLException s && s.getSQLState() != null
-                    && (s.getSQLState().startsWith("57P") || s.getSQLState().equals("53300"))) {
+                    && (s.getSQLState().startsWith("57P") || List.of("08003", "08006", "53300").contains(s.getSQLState()))) {
                 return true;
             }
         }
@@ -148,6 +153,22 @@ public final class Databases {
             if (ds instanceof com.zaxxer.hikari.HikariDataSource hikari && hikari.getHikariPoolMXBean() != null) {
                 hikari.getHikariPoolMXBean().softEvictConnections();
             }
+        }
+    }
+
+    /**
+     * Rolls back after {@code failure} and answers whether it could. A connection lost with the
+     * failure cannot (HikariCP then answers "Connection is closed", without a SQLState): that
+     * second error is kept as suppressed, so the failure the caller throws stays the one that
+     * says why, and whether it is worth a retry.
+     */
+    public static boolean rollbackAfter(Connection c, Exception failure) {
+        try {
+            c.rollback();
+            return true;
+        } catch (SQLException lost) {
+            failure.addSuppressed(lost);
+            return false;
         }
     }
 

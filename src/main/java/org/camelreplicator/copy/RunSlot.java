@@ -131,7 +131,10 @@ public final class RunSlot {
                 c.setAutoCommit(true);
                 return c;
             } catch (SQLException notTaken) {
-                c.rollback();
+                if (!Databases.rollbackAfter(c, notTaken)) {
+                    // the session is gone (terminated, say): the failure says so, and is worth a retry
+                    throw notTaken;
+                }
                 String holder = null;
                 try (ResultSet rs = st.executeQuery(target.lockHolderSql(key))) {
                     holder = rs.next() ? rs.getString(1) : null;
@@ -154,7 +157,12 @@ public final class RunSlot {
     }
 
     private long ledgerLockKey() {
-        return LEDGER_LOCK | (settings.ledgerSchema().hashCode() & 0xFFFFFFFFL);
+        return ledgerLockKey(settings.ledgerSchema());
+    }
+
+    /** The key of the ledger's lock for a ledger schema: "CREP" in the high half, the schema's hash in the low half. */
+    public static long ledgerLockKey(String ledgerSchema) {
+        return LEDGER_LOCK | (ledgerSchema.hashCode() & 0xFFFFFFFFL);
     }
 
     private void unlock(Connection lock) {

@@ -349,7 +349,7 @@ public final class Ledger {
                         + " WHERE run_id = ? AND table_name = ?", TableRecord.RUNNING, ranges.size(), rowsBefore, now(), runId, table.id());
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                rollback(c, e);
+                Databases.rollbackAfter(c, e);
                 throw e;
             }
         }
@@ -510,15 +510,6 @@ public final class Ledger {
     @FunctionalInterface
     public interface TableStart {
         long run(Connection c) throws SQLException;
-    }
-
-    /** Rolls back after a failure; a connection lost on the way has nothing to roll back, and the failure says why. */
-    private static void rollback(Connection c, Exception failure) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            failure.addSuppressed(e);
-        }
     }
 
     private static String toJson(KeyRange range) {

@@ -184,11 +184,7 @@ public final class AfterData {
                 st.execute(sql);
                 c.commit();
             } catch (SQLException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException lost) {
-                    e.addSuppressed(lost);
-                }
+                Databases.rollbackAfter(c, e);
                 if (!"42710".equals(e.getSQLState())) {
                     throw e;
                 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.camelreplicator.copy.RunSlot;
 import org.camelreplicator.support.Gate;
 import org.camelreplicator.support.Replicator;
 import org.camelreplicator.support.Tables;
@@ -83,6 +84,49 @@ class RetriedStepsTest {
             assertThat(Tables.single(t, "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'child_parent_id_idx'")).isEqualTo(1);
             assertThat(Tables.rows(t, "SELECT DISTINCT phase FROM replicator.tables WHERE run_id = 2")).containsExactly(List.of("complete"));
         }
+    }
+
+    @Test
+    void theLedgerLockIsTakenWhenTheSessionWaitingForItIsTerminated() throws Exception {
+        String target = TestPostgres.newDatabase("steps_lock");
+        Replicator replicator = Replicator.between(source, "postgres", target, dir)
+                .with("--tables=parent", "--replicator.retry.initial-delay=50");
+
+        Replicator.Result result;
+        try (Gate held = Gate.advisoryLock(target, RunSlot.ledgerLockKey("replicator"))) {
+            CompletableFuture<Replicator.Result> load = CompletableFuture.supplyAsync(() -> replicator.run("load"));
+            held.awaitWaiting(1, load::isDone);
+            assertThat(held.terminateWaiting()).isPositive();
+            held.open();
+            result = load.get(2, TimeUnit.MINUTES);
+        }
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.err()).containsPattern("Retrying step start-load \\(attempt 2\\) after a transient failure: .*57P01");
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.contentHash(t, "parent", "id")).isEqualTo(Tables.contentHash(s, "parent", "id"));
+        }
+    }
+
+    @Test
+    void aFirstConnectionTerminatedWhileThePoolSetsItUpIsTriedAgainNotReportedUnreachable() throws Exception {
+        String target = TestPostgres.newDatabase("steps_first");
+        // every new target connection first passes a gate: the pool's connection init SQL
+        Replicator replicator = Replicator.between(source, "postgres", target, dir).with("--tables=parent",
+                "--replicator.retry.initial-delay=50", "--camel.beans.target.connectionInitSql=SELECT pg_advisory_xact_lock_shared(4300)");
+
+        Replicator.Result result;
+        try (Gate setUp = Gate.advisoryLock(target, 4300)) {
+            CompletableFuture<Replicator.Result> load = CompletableFuture.supplyAsync(() -> replicator.run("load"));
+            setUp.awaitWaiting(1, load::isDone);
+            assertThat(setUp.terminateWaiting()).isPositive();
+            setUp.open();
+            result = load.get(2, TimeUnit.MINUTES);
+        }
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.err()).containsPattern("Retrying step start-load \\(attempt 2\\) after a transient failure: Cannot connect to the"
+                + " target database .*57P01");
     }
 
     @Test

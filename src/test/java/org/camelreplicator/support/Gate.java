@@ -51,6 +51,16 @@ public final class Gate implements AutoCloseable {
                 "DROP TRIGGER " + name + " ON " + table);
     }
 
+    /** A gate that holds a PostgreSQL advisory lock (a bigint key), such as the one a run takes on its ledger. */
+    public static Gate advisoryLock(String url, long key) throws SQLException {
+        Connection holder = TestPostgres.connect(url);
+        try (Statement st = holder.createStatement()) {
+            st.execute("SELECT pg_advisory_lock(" + key + ")");
+        }
+        return new Gate(url, holder, "l.locktype = 'advisory' AND l.classid::bigint = " + (key >>> 32)
+                + " AND l.objid::bigint = " + (key & 0xFFFFFFFFL), null);
+    }
+
     /** A gate that holds a table lock ({@code lockSql}, e.g. LOCK TABLE t IN ACCESS EXCLUSIVE MODE) in an open transaction. */
     public static Gate lock(String url, String table, String lockSql) throws SQLException {
         Connection holder = TestPostgres.connect(url);
