@@ -11,6 +11,7 @@ import org.apache.camel.CamelContext;
 import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.dialect.Dialects;
 import org.camelreplicator.dialect.Privilege;
+import org.camelreplicator.dialect.TransientErrors;
 
 /**
  * The source and target datasources ({@code source} and {@code target} beans of
@@ -88,7 +89,14 @@ public final class Databases {
             return;
         }
         String name = isSource ? "source" : "target";
-        try (Connection c = (isSource ? source() : target()).getConnection()) {
+        Connection connection;
+        try {
+            connection = (isSource ? source() : target()).getConnection();
+        } catch (SQLException | RuntimeException e) {
+            // HikariCP reports a failed first connection as PoolInitializationException, the driver's error as its cause
+            throw new ConnectionFailedException(name, url(name), e, reachedThenLost(e));
+        }
+        try (Connection c = connection) {
             DatabaseMetaData md = c.getMetaData();
             Dialect d = Dialects.of(c);
             String description = md.getDatabaseProductName() + " " + md.getDatabaseProductVersion()
@@ -101,9 +109,39 @@ public final class Databases {
                 targetDescription = description;
             }
         } catch (SQLException | RuntimeException e) {
-            // HikariCP reports a failed first connection as PoolInitializationException, the driver's error as its cause
-            throw new ConnectionFailedException(name, context.resolvePropertyPlaceholders("{{" + name + ".url}}"), e);
+            // the server was reached: losing the session now (a terminated backend, say) is worth a retry
+            throw new ConnectionFailedException(name, url(name), e, TransientErrors.isTransient(e, java.util.Set.of()));
         }
+    }
+
+    private String url(String name) {
+        return context.resolvePropertyPlaceholders("{{" + name + ".url}}");
+    }
+
+    /**
+     * A first connection that reached the server and was then lost (its session terminated while
+     * the pool set it up: 08003, 08006, 57P01) or told "not now" (starting, too many connections):
+     * worth a retry. A refused or unreachable one (08001) or refused credentials are not.
+     */
+    private static boolean reachedThenLost(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("57P") || List.of("08003", "08006", "53300").contains(s.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether trying again may succeed: by the rules of each side's dialect, and the standard rules
+     * ({@link TransientErrors}) for a side not detected yet (a failure while detecting it).
+     */
+    public boolean isTransient(Throwable error) {
+        Dialect target = targetDialect;
+        Dialect source = sourceDialect;
+        return (target != null ? target.isTransient(error) : TransientErrors.isTransient(error, java.util.Set.of()))
+                || (source != null && source.isTransient(error));
     }
 
     /**
@@ -171,6 +209,22 @@ public final class Databases {
             if (ds instanceof com.zaxxer.hikari.HikariDataSource hikari && hikari.getHikariPoolMXBean() != null) {
                 hikari.getHikariPoolMXBean().softEvictConnections();
             }
+        }
+    }
+
+    /**
+     * Rolls back after {@code failure} and answers whether it could. A connection lost with the
+     * failure cannot (HikariCP then answers "Connection is closed", without a SQLState): that
+     * second error is kept as suppressed, so the failure the caller throws stays the one that
+     * says why, and whether it is worth a retry.
+     */
+    public static boolean rollbackAfter(Connection c, Exception failure) {
+        try {
+            c.rollback();
+            return true;
+        } catch (SQLException lost) {
+            failure.addSuppressed(lost);
+            return false;
         }
     }
 

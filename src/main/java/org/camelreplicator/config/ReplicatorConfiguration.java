@@ -170,7 +170,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("syncTransactions", new SyncTransactions(databases, ledger, stop, settings));
         registry.bind("deleteReconciler", new DeleteReconciler(databases, chunkReader, settings, stop));
         registry.bind("statusReport", new StatusReport(databases, ledger));
-        TransientFaults faults = new TransientFaults(databases, stop);
+        TransientFaults faults = new TransientFaults(databases, stop, settings);
         registry.bind("transientFaults", faults);
         registry.bind("retryLogger", (org.apache.camel.Processor) faults::beforeRetry);
         registry.bind("dryRun", new DryRun(databases, planner, targetSchema, ledger));

@@ -1,5 +1,6 @@
 package org.camelreplicator.copy;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -10,10 +11,10 @@ import java.util.Optional;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Variable;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.dialect.Privilege;
-import org.camelreplicator.ledger.ChunkRecord;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.RunRecord;
 import org.camelreplicator.ledger.SyncState;
@@ -43,6 +44,8 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
 public final class LoadCoordinator {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadCoordinator.class);
+    /** Exchange property: how many runs --reset forgot, once it did. */
+    private static final String FORGOTTEN = "replicatorForgotten";
 
     private final Databases databases;
     private final ReplicatorSettings settings;
@@ -74,43 +77,52 @@ public final class LoadCoordinator {
     /**
      * Opens a new run or resumes the unfinished one, and returns the tables still to copy.
      * An unfinished run is never silently re-copied: without --resume or --reset this refuses.
+     * Retried from its start on transient failures (routes/load.camel.yaml, start-load), so each
+     * attempt finds what an earlier one recorded: the run it opened ({@link RunSlot#openedEarlier}),
+     * the tables it recorded, the ledger it reset.
      */
     public List<TablePlan> startLoad(RunRequest request, Exchange exchange) throws SQLException, java.io.IOException {
-        slot.take(request, exchange);
         // what refuses the command comes before anything is written: a refused command leaves no run behind
         List<TablePlan> planned = planner.planTables(request);
         startIndex(planned);
         databases.requireTargetPrivileges("load", privilegesNeeded(planned));
         ledger.ensureCreated();
-        Optional<RunRecord> unfinished = ledger.latestRun("load").filter(r -> !r.finished());
+        Optional<RunRecord> opened = slot.openedEarlier("load", exchange);
+        Optional<RunRecord> unfinished = opened.isPresent() ? Optional.empty() : ledger.latestRun("load").filter(r -> !r.finished());
         if (unfinished.isPresent() && !request.resume() && !request.reset()) {
             throw new UnfinishedRunException(unfinished.get(), ledger.tables(unfinished.get().id()).values());
         }
-        if (request.reset()) {
-            int forgotten = ledger.reset();
-            CONSOLE.info("--reset: the ledger forgot {} earlier run(s); every table is emptied again before it is loaded", forgotten);
+        List<String> said = new ArrayList<>();
+        if (request.reset() && opened.isEmpty()) {
+            Integer forgotten = exchange.getProperty(FORGOTTEN, Integer.class);
+            if (forgotten == null) {
+                forgotten = ledger.reset();
+                exchange.setProperty(FORGOTTEN, forgotten);
+            }
+            said.add("--reset: the ledger forgot " + forgotten + " earlier run(s); every table is emptied again before it is loaded");
             unfinished = Optional.empty();
         }
         List<TablePlan> plans = targetSchema.prepareForLoad(planned);
         long runId;
-        if (unfinished.isPresent()) {
+        if (opened.isPresent()) {
+            runId = opened.get().id();
+        } else if (unfinished.isPresent()) {
             runId = unfinished.get().id();
             ledger.setRunStatus(runId, RunRecord.RUNNING);
-            CONSOLE.info("Resuming run {} (started {})", runId, unfinished.get().startedAt());
+            said.add("Resuming run " + runId + " (started " + unfinished.get().startedAt() + ")");
         } else {
             if (request.resume()) {
-                CONSOLE.info("--resume: no unfinished run in the ledger, starting a new one");
+                said.add("--resume: no unfinished run in the ledger, starting a new one");
             }
             if (!request.noTruncate()) {
                 targetSchema.dropForeignKeysAmong(plans);
             }
-            runId = ledger.startRun("load", databases.describeSource());
+            runId = slot.open("load", exchange);
         }
-        if (unfinished.isPresent()) {
-            plans = inRecordedOrder(plans, ledger.tables(runId));
-        }
-        ledger.recordTables(runId, plans);
         Map<String, TableRecord> recorded = ledger.tables(runId);
+        plans = inRecordedOrder(plans, recorded);
+        ledger.recordTables(runId, plans);
+        recorded = ledger.tables(runId);
         Map<String, Long> estimates = new java.util.LinkedHashMap<>();
         plans.forEach(p -> estimates.put(p.id(), p.source().estimatedRows()));
         RunReport report = new RunReport(runId, estimates,
@@ -134,6 +146,7 @@ public final class LoadCoordinator {
                 todo.add(plan);
             }
         }
+        said.forEach(CONSOLE::info);
         CONSOLE.info("Run {}: {} tables to copy ({} already done), {} workers", runId, todo.size(),
                 plans.size() - todo.size(), settings.workers());
         slot.started(new RunContext(runId, request, plans, report), exchange);
@@ -155,7 +168,7 @@ public final class LoadCoordinator {
         return needed;
     }
 
-    /** A resumed run keeps the order it was planned in (row estimates may have changed since). */
+    /** A resumed run keeps the order it was planned in (row estimates may have changed since); a new one keeps the plan's. */
     private static List<TablePlan> inRecordedOrder(List<TablePlan> plans, Map<String, TableRecord> recorded) {
         List<TablePlan> sorted = new ArrayList<>(plans);
         sorted.sort(Comparator.comparingInt((TablePlan p) -> recorded.containsKey(p.id()) ? recorded.get(p.id()).planOrder() : Integer.MAX_VALUE)
@@ -173,9 +186,10 @@ public final class LoadCoordinator {
     }
 
     /**
-     * Creates the target table if needed and returns the table's chunks. A table's first start
-     * empties the target table, records the chunks and marks the table running in one transaction;
-     * a resumed table keeps its recorded chunks, and the chunk route skips those already done.
+     * Creates the target table if needed and returns the table's chunks. A table without a
+     * recorded plan (its first start in this run, or a start that failed before its chunks were
+     * recorded) empties the target table, records the chunks and marks the table running in one
+     * transaction; a table with a recorded plan keeps it, and the chunk route skips the done chunks.
      */
     public List<Chunk> startTable(TablePlan table, @ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException {
         if (stop.stopping()) {
@@ -184,31 +198,32 @@ public final class LoadCoordinator {
         targetSchema.ensureTable(table);
         TableRecord record = ledger.table(run.runId(), table.id());
         List<KeyRange> ranges;
-        if (TableRecord.PENDING.equals(record.status())) {
+        if (!record.planned()) {
             ranges = planner.planChunks(table);
             boolean truncate = !run.request().noTruncate();
-            String qualified = databases.targetDialect().qualifiedTarget(table.targetSchema(), table.targetName());
+            String qualified = qualified(table);
             if (!truncate) {
                 LOG.warn("--no-truncate: rows already in {} stay; rows of an earlier copy of {} would now be there twice",
                         qualified, table.id());
             }
             SyncState syncFrom = firstWatermark.before(table);
             ledger.startTable(run.runId(), table, ranges, c -> {
+                if (syncFrom != null) {
+                    ledger.saveSyncState(c, syncFrom);
+                }
                 if (truncate) {
                     try (Statement st = c.createStatement()) {
                         st.execute(databases.targetDialect().truncateSql(qualified));
                     }
+                    return 0;
                 }
-                if (syncFrom != null) {
-                    ledger.saveSyncState(c, syncFrom);
-                }
+                // what the table's end compares the copied rows with
+                return countRows(c, qualified);
             });
         } else {
             ranges = ledger.chunkRanges(run.runId(), table.id());
             ledger.resumeTable(run.runId(), table.id());
-            long done = ledger.chunks(run.runId(), table.id()).stream()
-                    .filter(c -> ChunkRecord.DONE.equals(c.status())).mapToLong(ChunkRecord::rowsCopied).sum();
-            run.report().rowsAlreadyCopied(table.id(), done);
+            run.report().rowsAlreadyCopied(table.id(), record.rowsCopied());
         }
         run.report().tableStarted(table.id());
         List<Chunk> chunks = new ArrayList<>(ranges.size());
@@ -218,36 +233,72 @@ public final class LoadCoordinator {
         return chunks;
     }
 
-    /** Every chunk of the table committed: the table is done. */
+    /**
+     * Every chunk of the table's recorded plan committed: the table is done, once the target
+     * table holds exactly the rows its chunks committed (and those it held before, with
+     * --no-truncate). A difference means something wrote to the table around the ledger, and the
+     * table fails rather than being called done.
+     */
     public void finishTable(TablePlan table, @ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException {
         if (stop.stopping()) {
             return;
         }
         TableRecord record = ledger.table(run.runId(), table.id());
-        if (record.chunksDone() != record.chunksTotal()) {
+        if (!record.planned() || record.chunksDone() != record.chunksTotal()) {
             throw new IllegalStateException("Table " + table.id() + " has " + record.chunksDone() + " of "
-                    + record.chunksTotal() + " chunks done after its last chunk ended");
+                    + (record.planned() ? record.chunksTotal() + " chunks" : "its (unrecorded) chunks") + " done after its last chunk ended;"
+                    + " run load --resume to copy the rest");
         }
-        long rows = record.rowsCopied();
-        ledger.finishTable(run.runId(), table.id(), TableRecord.DONE, rows, null);
+        String qualified = qualified(table);
+        long expected = record.rowsBefore() + record.rowsCopied();
+        long actual;
+        try (Connection c = databases.target().getConnection()) {
+            actual = countRows(c, qualified);
+        }
+        if (actual != expected) {
+            throw new RowCountMismatchException(table.id() + ": the target table " + qualified + " holds " + rows(actual)
+                    + " rows, but its committed chunks account for " + rows(expected) + " (" + rows(record.rowsCopied())
+                    + " copied by this run" + (record.rowsBefore() > 0 ? " + " + rows(record.rowsBefore()) + " there before it" : "")
+                    + ", rejected rows aside). Something wrote to or deleted from the table outside this load (another process, a"
+                    + " trigger or rule on it, a second load into the same table). Find it, then copy the table again with:"
+                    + " java -jar target/camel-replicator.jar load --reset --tables=" + table.id());
+        }
+        ledger.finishTable(run.runId(), table.id(), TableRecord.DONE, record.rowsCopied(), null);
         run.report().tableFinished(table.id(), Outcome.DONE, null);
     }
 
-    /** A chunk of the table failed for good: the table stops, the others go on. */
-    public void tableFailed(TablePlan table, Exchange exchange) throws SQLException {
+    /**
+     * The table failed for good: it stops, the others go on. {@code failure} is what its doCatch
+     * caught, kept in a variable because a retry of this step replaces the exchange's caught exception.
+     */
+    public void tableFailed(TablePlan table, @Variable(RunContext.FAILURE) Throwable failure, Exchange exchange) throws SQLException {
         RunContext run = RunContext.of(exchange);
-        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (stop.stopping()) {
             // not a failure: the table stays running in the ledger and --resume continues it
             LOG.warn("Table {} stopped on request; its unfinished chunks rolled back", table.id());
             return;
         }
-        String message = Errors.withGrants(Errors.describe(error), databases.grantsFor(error));
-        // the console has the table's line from the run report; the log file gets the stack trace
-        LOG.error(LogFile.FILE_ONLY, "Table {} failed: {}", table.id(), message, error);
+        String message = Errors.withGrants(Errors.describe(failure), databases.grantsFor(failure));
         long rows = ledger.table(run.runId(), table.id()).rowsCopied();
         ledger.finishTable(run.runId(), table.id(), TableRecord.FAILED, rows, message);
+        // the console has the table's line from the run report; the log file gets the stack trace
+        LOG.error(LogFile.FILE_ONLY, "Table {} failed: {}", table.id(), message, failure);
         run.report().tableFinished(table.id(), Outcome.FAILED, message);
+    }
+
+    private static String rows(long n) {
+        return String.format(java.util.Locale.ROOT, "%,d", n);
+    }
+
+    private String qualified(TablePlan table) {
+        return databases.targetDialect().qualifiedTarget(table.targetSchema(), table.targetName());
+    }
+
+    private static long countRows(Connection c, String qualifiedTable) throws SQLException {
+        try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + qualifiedTable)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** Closes the run in the ledger, prints the summary and answers the process exit status. */

@@ -6,10 +6,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -36,6 +36,9 @@ public final class RunSlot {
     /** The exchange property that holds the path of the run report a run wrote (a job file gets a copy). */
     public static final String REPORT_FILE = "replicator.reportFile";
 
+    /** The exchange property with the start time of the run an attempt of a start recorded (or was recording). */
+    private static final String OPENING = "replicatorOpening";
+
     /** The high half of the ledger lock's key ("CREP"); the low half is the ledger schema's hash. */
     private static final long LEDGER_LOCK = 0x43524550L << 32;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunSlot.class);
@@ -47,6 +50,8 @@ public final class RunSlot {
     private final Ledger ledger;
     private final StopSignal stop;
     private volatile RunContext current;
+    /** The target session that holds the ledger's lock for the run, or null. */
+    private volatile Connection lockSession;
     private ConsoleProgress console;
 
     public RunSlot(Databases databases, ReplicatorSettings settings, Ledger ledger, StopSignal stop) {
@@ -61,8 +66,11 @@ public final class RunSlot {
         this.console = console;
     }
 
-    /** Takes the slot for the run of this exchange, or refuses with the run that holds it. */
-    public void take(RunRequest request, Exchange exchange) throws SQLException {
+    /**
+     * Takes the slot for the run of this exchange, or refuses with the run that holds it. Nothing
+     * here talks to a database, so it is never repeated by a retry: {@link #lock} is the part that does.
+     */
+    public void take(RunRequest request, Exchange exchange) {
         if (closed || stop.shuttingDown()) {
             throw new LoadRunningException("The process is stopping; this " + request.command() + " is refused."
                     + " Start it again once the process has restarted.");
@@ -73,24 +81,36 @@ public final class RunSlot {
                     + " is already running in this process; this " + request.command() + " is refused, so two runs never write"
                     + " the same target at once. Wait for it to end, or stop it (JMX operation stop).");
         }
-        AtomicReference<Connection> lock = new AtomicReference<>();
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                unlock(lock.get());
+                unlock(lockSession);
+                lockSession = null;
                 synchronized (RunSlot.this) {
                     busy.set(false);
                     RunSlot.this.notifyAll();
                 }
             }
         });
-        lock.set(lockLedger(request));
         stop.reset();
+    }
+
+    /**
+     * The run's first contact with the databases: takes the ledger's lock on the target and says
+     * which source and target the run reads and writes. Retried on transient failures; a retry
+     * keeps the lock an earlier attempt took.
+     */
+    public void lock(RunRequest request) throws SQLException {
+        if (lockSession == null) {
+            lockSession = lockLedger(request);
+        }
+        String source = databases.describeSource();
+        String target = databases.describeTarget();
         if (!"command line".equals(request.source())) {
             CONSOLE.info("{} started by {}", request.command().substring(0, 1).toUpperCase() + request.command().substring(1), request.source());
         }
-        CONSOLE.info("Source: {}", databases.describeSource());
-        CONSOLE.info("Target: {}", databases.describeTarget());
+        CONSOLE.info("Source: {}", source);
+        CONSOLE.info("Target: {}", target);
     }
 
     /**
@@ -119,7 +139,10 @@ public final class RunSlot {
                 c.setAutoCommit(true);
                 return c;
             } catch (SQLException notTaken) {
-                c.rollback();
+                if (!Databases.rollbackAfter(c, notTaken)) {
+                    // the session is gone (terminated, say): the failure says so, and is worth a retry
+                    throw notTaken;
+                }
                 String holder = null;
                 try (ResultSet rs = st.executeQuery(target.lockHolderSql(key))) {
                     holder = rs.next() ? rs.getString(1) : null;
@@ -142,7 +165,12 @@ public final class RunSlot {
     }
 
     private long ledgerLockKey() {
-        return LEDGER_LOCK | (settings.ledgerSchema().hashCode() & 0xFFFFFFFFL);
+        return ledgerLockKey(settings.ledgerSchema());
+    }
+
+    /** The key of the ledger's lock for a ledger schema: "CREP" in the high half, the schema's hash in the low half. */
+    public static long ledgerLockKey(String ledgerSchema) {
+        return LEDGER_LOCK | (ledgerSchema.hashCode() & 0xFFFFFFFFL);
     }
 
     private void unlock(Connection lock) {
@@ -155,6 +183,22 @@ public final class RunSlot {
         } catch (SQLException e) {
             LOG.warn("Releasing the ledger's lock on the target failed ({}); the server releases it when the connection closes", e.getMessage());
         }
+    }
+
+    /**
+     * The run an earlier attempt of this exchange's start recorded, if its INSERT committed (the
+     * answer may have been lost with the connection): a retried start goes on with it.
+     */
+    public Optional<RunRecord> openedEarlier(String command, Exchange exchange) throws SQLException {
+        OffsetDateTime opening = exchange.getProperty(OPENING, OffsetDateTime.class);
+        return opening == null ? Optional.empty() : ledger.runStartedAt(command, opening);
+    }
+
+    /** Records a new run; its start time is kept in the exchange first, for {@link #openedEarlier}. */
+    public long open(String command, Exchange exchange) throws SQLException {
+        OffsetDateTime opening = Ledger.newRunTime();
+        exchange.setProperty(OPENING, opening);
+        return ledger.startRun(command, databases.describeSource(), opening);
     }
 
     /** The run has its tables and report: it is what progress, meters and the MBean show from now on. */
@@ -171,12 +215,13 @@ public final class RunSlot {
      * the JSON the output setting asks for). Answers the exit status: 0, or 1 when a table failed.
      */
     public int finish(RunContext run, Exchange exchange) throws SQLException, IOException {
+        boolean failed = run.report().failed();
+        // the ledger first: a transient failure retries this step, and nothing below has happened twice
+        ledger.setRunStatus(run.runId(), stop.stopping() ? RunRecord.STOPPED : failed ? RunRecord.FAILED : RunRecord.DONE);
         if (console != null) {
             console.stop();
         }
         run.report().finish();
-        boolean failed = run.report().failed();
-        ledger.setRunStatus(run.runId(), stop.stopping() ? RunRecord.STOPPED : failed ? RunRecord.FAILED : RunRecord.DONE);
         String json = RunReportFile.json(run.report(), settings, databases.describeSource(), databases.describeTarget());
         Path file = RunReportFile.write(json, run.runId(), settings.reportDir());
         exchange.setProperty(REPORT_FILE, file);

@@ -284,6 +284,15 @@ public interface Dialect {
         return List.of();
     }
 
+    /**
+     * SQL that takes, in the order given, the lock ADD FOREIGN KEY takes on each of these tables,
+     * so that keys added in parallel wait for each other instead of deadlocking; null when the
+     * engine needs none.
+     */
+    default String lockTablesSql(List<String> qualifiedTables) {
+        return null;
+    }
+
     /** SQL that releases the lock {@link #lockSql} took. */
     default String unlockSql(long key) {
         return null;

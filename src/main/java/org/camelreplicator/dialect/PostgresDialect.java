@@ -310,6 +310,12 @@ public final class PostgresDialect implements Dialect {
         return List.of("SET LOCAL lock_timeout = " + Math.max(1, waitSeconds * 1000L), "SELECT pg_advisory_lock(" + key + ")");
     }
 
+    /** LOCK TABLE takes its tables in the order listed; SHARE ROW EXCLUSIVE is what ADD FOREIGN KEY takes on both tables. */
+    @Override
+    public String lockTablesSql(List<String> qualifiedTables) {
+        return "LOCK TABLE " + String.join(", ", qualifiedTables) + " IN SHARE ROW EXCLUSIVE MODE";
+    }
+
     @Override
     public List<String> missingGrants(Connection c, List<Privilege> needed) throws SQLException {
         return privileges.missingGrants(c, needed);

@@ -52,6 +52,7 @@ public final class Ledger {
             estimated_rows bigint,
             rows_copied    bigint,
             chunks_total   integer,
+            rows_before    bigint,
             started_at     timestamp with time zone,
             finished_at    timestamp with time zone,
             error          varchar(8000),
@@ -100,6 +101,14 @@ public final class Ledger {
         )"""
     };
 
+    /**
+     * Columns added since the first ledgers: a query that fails while the column is missing, and
+     * the statement that adds it (run only then: ALTER TABLE needs the table's owner, reading it does not).
+     */
+    static final String[][] ADDED_COLUMNS = {
+        {"SELECT rows_before FROM %s.tables WHERE 1 = 0", "ALTER TABLE %s.tables ADD COLUMN rows_before bigint"}
+    };
+
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
@@ -124,27 +133,46 @@ public final class Ledger {
         try (Connection c = databases.target().getConnection(); Statement st = c.createStatement()) {
             c.setAutoCommit(true);
             st.execute(databases.targetDialect().createSchemaSql(schema));
+            String quoted = databases.targetDialect().quoteIfNeeded(schema);
             for (String ddl : DDL) {
-                st.execute(ddl.formatted(databases.targetDialect().quoteIfNeeded(schema)));
+                st.execute(ddl.formatted(quoted));
             }
+            addMissingColumns(st);
         }
         created = true;
     }
 
-    /** Whether the ledger tables exist, without creating them (status on a fresh target). */
-    public boolean exists() throws SQLException {
+    /** Whether the ledger tables exist, without creating them (status on a fresh target); an older ledger gets its new columns. */
+    public synchronized boolean exists() throws SQLException {
         if (created) {
             return true;
         }
-        try (Connection c = databases.target().getConnection();
-             ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
-            while (rs.next()) {
-                if (schema.equalsIgnoreCase(rs.getString("TABLE_SCHEM")) && "runs".equalsIgnoreCase(rs.getString("TABLE_NAME"))) {
-                    return true;
+        try (Connection c = databases.target().getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            try (ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+                boolean found = false;
+                while (rs.next() && !found) {
+                    found = schema.equalsIgnoreCase(rs.getString("TABLE_SCHEM")) && "runs".equalsIgnoreCase(rs.getString("TABLE_NAME"));
+                }
+                if (!found) {
+                    return false;
                 }
             }
+            addMissingColumns(st);
         }
-        return false;
+        return true;
+    }
+
+    private void addMissingColumns(Statement st) throws SQLException {
+        String quoted = databases.targetDialect().quoteIfNeeded(schema);
+        for (String[] column : ADDED_COLUMNS) {
+            try (ResultSet present = st.executeQuery(column[0].formatted(quoted))) {
+                present.next();
+            } catch (SQLException missing) {
+                // undefined column (42703; H2 42122): a ledger from before the column
+                st.execute(column[1].formatted(quoted));
+            }
+        }
     }
 
     // ---- runs
@@ -173,19 +201,42 @@ public final class Ledger {
         }
     }
 
-    public long startRun(String command, String source) throws SQLException {
+    /**
+     * Records a new run. {@code startedAt} (from {@link #newRunTime()}) also names it: a retry whose
+     * INSERT committed but whose answer was lost with the connection finds its run by it
+     * ({@link #runStartedAt}) instead of recording a second one.
+     */
+    public long startRun(String command, String source, OffsetDateTime startedAt) throws SQLException {
         String sql = "INSERT INTO " + t("runs") + " (command, status, source, started_at, updated_at) VALUES (?, ?, ?, ?, ?)";
         try (Connection c = databases.target().getConnection(); PreparedStatement ps = c.prepareStatement(sql, new String[] {"run_id"})) {
-            OffsetDateTime now = now();
             ps.setString(1, command);
             ps.setString(2, RunRecord.RUNNING);
             ps.setString(3, source);
-            ps.setObject(4, now);
-            ps.setObject(5, now);
+            ps.setObject(4, startedAt);
+            ps.setObject(5, startedAt);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
                 return keys.getLong(1);
+            }
+        }
+    }
+
+    /** A start time for {@link #startRun}, to the microsecond the ledger keeps. */
+    public static OffsetDateTime newRunTime() {
+        return now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
+    /** The run of this command recorded with this start time, if its INSERT committed. */
+    public Optional<RunRecord> runStartedAt(String command, OffsetDateTime startedAt) throws SQLException {
+        String sql = "SELECT run_id, command, status, source, started_at, updated_at, finished_at FROM " + t("runs")
+                + " WHERE command = ? AND started_at = ?";
+        try (Connection c = databases.target().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, command);
+            ps.setObject(2, startedAt);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new RunRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        time(rs, 5), time(rs, 6), time(rs, 7))) : Optional.empty();
             }
         }
     }
@@ -243,12 +294,13 @@ public final class Ledger {
     private Map<String, TableRecord> tables(long runId, String onlyTable) throws SQLException {
         String sql = "SELECT t.table_name, t.target_table, t.plan_order, t.phase, t.status, t.estimated_rows,"
                 + " COALESCE(SUM(CASE WHEN k.status = 'done' THEN k.rows_copied END), 0),"
-                + " t.chunks_total, COUNT(CASE WHEN k.status = 'done' THEN 1 END), t.started_at, t.finished_at, t.error"
+                + " t.chunks_total, COUNT(CASE WHEN k.status = 'done' THEN 1 END), t.started_at, t.finished_at, t.error,"
+                + " t.chunks_total IS NOT NULL, COALESCE(t.rows_before, 0)"
                 + " FROM " + t("tables") + " t LEFT JOIN " + t("chunks") + " k"
                 + " ON k.run_id = t.run_id AND k.table_name = t.table_name"
                 + " WHERE t.run_id = ?" + (onlyTable == null ? "" : " AND t.table_name = ?")
                 + " GROUP BY t.table_name, t.target_table, t.plan_order, t.phase, t.status, t.estimated_rows,"
-                + " t.chunks_total, t.started_at, t.finished_at, t.error"
+                + " t.chunks_total, t.started_at, t.finished_at, t.error, t.rows_before"
                 + " ORDER BY t.plan_order";
         Map<String, TableRecord> result = new LinkedHashMap<>();
         try (Connection c = databases.target().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -260,7 +312,7 @@ public final class Ledger {
                 while (rs.next()) {
                     result.put(rs.getString(1), new TableRecord(rs.getString(1), rs.getString(2), rs.getInt(3),
                             rs.getString(4), rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getInt(8), rs.getInt(9),
-                            time(rs, 10), time(rs, 11), rs.getString(12)));
+                            time(rs, 10), time(rs, 11), rs.getString(12), rs.getBoolean(13), rs.getLong(14)));
                 }
             }
         }
@@ -269,14 +321,16 @@ public final class Ledger {
 
     /**
      * Starts a table in one target transaction: the preparation step (e.g. emptying the target
-     * table) runs, its chunks are recorded and the table is marked running, or none of it happens.
+     * table) runs and answers the rows the table holds after it, its chunks are recorded with
+     * their number (the plan is complete exactly when {@code chunks_total} is set) and the table
+     * is marked running, or none of it happens.
      */
-    public void startTable(long runId, TablePlan table, List<KeyRange> ranges, SqlStep preparation) throws SQLException {
+    public void startTable(long runId, TablePlan table, List<KeyRange> ranges, TableStart preparation) throws SQLException {
         List<String> bounds = ranges.stream().map(Ledger::toJson).toList();
         try (Connection c = databases.target().getConnection()) {
             c.setAutoCommit(false);
             try {
-                preparation.run(c);
+                long rowsBefore = preparation.run(c);
                 String insert = "INSERT INTO " + t("chunks")
                         + " (run_id, table_name, chunk_no, bounds, description, status, attempts) VALUES (?, ?, ?, ?, ?, ?, 0)";
                 try (PreparedStatement ps = c.prepareStatement(insert)) {
@@ -291,11 +345,11 @@ public final class Ledger {
                     }
                     ps.executeBatch();
                 }
-                update(c, "UPDATE " + t("tables") + " SET status = ?, chunks_total = ?, started_at = ?, error = NULL"
-                        + " WHERE run_id = ? AND table_name = ?", TableRecord.RUNNING, ranges.size(), now(), runId, table.id());
+                update(c, "UPDATE " + t("tables") + " SET status = ?, chunks_total = ?, rows_before = ?, started_at = ?, error = NULL"
+                        + " WHERE run_id = ? AND table_name = ?", TableRecord.RUNNING, ranges.size(), rowsBefore, now(), runId, table.id());
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                Databases.rollbackAfter(c, e);
                 throw e;
             }
         }
@@ -452,10 +506,10 @@ public final class Ledger {
         return states;
     }
 
-    /** A piece of SQL work that runs inside a ledger transaction. */
+    /** What a table's start does to the target table in the start's transaction; answers the rows the table holds then. */
     @FunctionalInterface
-    public interface SqlStep {
-        void run(Connection c) throws SQLException;
+    public interface TableStart {
+        long run(Connection c) throws SQLException;
     }
 
     private static String toJson(KeyRange range) {

@@ -38,14 +38,20 @@ public final class StatusReport {
         this.ledger = ledger;
     }
 
-    /** Prints the status and answers the exit status: 0 when the last run finished, 1 otherwise. */
+    /**
+     * Prints the status and answers the exit status: 0 when the last run finished, 1 otherwise.
+     * Everything is read before anything is printed, so a retry after a transient failure
+     * (routes/commands.camel.yaml) prints it once.
+     */
     public int print(RunRequest request) throws Exception {
         // the first contact with the target: an unreachable one is reported as such, not as a ledger error
         String target = databases.describeTarget();
+        Optional<RunRecord> run = ledger.exists() ? ledger.latestRun() : Optional.empty();
+        Map<String, TableRecord> tables = run.isEmpty() ? Map.of() : ledger.tables(run.get().id());
+        List<SyncState> sync = run.isEmpty() ? List.of() : ledger.syncStates();
         if (!request.json()) {
             CONSOLE.info("Target: {}", target);
         }
-        Optional<RunRecord> run = ledger.exists() ? ledger.latestRun() : Optional.empty();
         if (run.isEmpty()) {
             if (request.json()) {
                 System.out.println("{ \"runs\": 0 }");
@@ -54,8 +60,6 @@ public final class StatusReport {
             }
             return 0;
         }
-        Map<String, TableRecord> tables = ledger.tables(run.get().id());
-        List<SyncState> sync = ledger.syncStates();
         if (request.json()) {
             Map<String, Object> root = json(run.get(), tables.values());
             root.put("sync_state", syncJson(sync));

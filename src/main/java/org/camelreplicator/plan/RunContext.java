@@ -12,6 +12,12 @@ public record RunContext(long runId, RunRequest request, List<TablePlan> tables,
 
     public static final String PROPERTY = "replicatorRun";
 
+    /**
+     * The route variable a doCatch keeps a table's failure in for the step that records it: a
+     * retry of that step replaces the exchange's caught exception with its own.
+     */
+    public static final String FAILURE = "failure";
+
     /** The run an exchange belongs to. */
     public static RunContext of(org.apache.camel.Exchange exchange) {
         return exchange.getProperty(PROPERTY, RunContext.class);

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Variable;
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.ForeignKeySpec;
 import org.camelreplicator.config.Databases;
@@ -100,14 +101,7 @@ public final class AfterData {
                 waiting = true;
                 continue;
             }
-            try {
-                execute(targetSchema.foreignKeySql(table, fk, referenced));
-            } catch (SQLException e) {
-                if (!"42710".equals(e.getSQLState())) {
-                    throw e;
-                }
-                // 42710 duplicate_object: created by an earlier attempt
-            }
+            addForeignKey(targetSchema.foreignKeySql(table, fk, referenced), table, referenced);
         }
         if (!waiting) {
             ledger.setPhase(run.runId(), table.id(), FINISHING);
@@ -137,14 +131,18 @@ public final class AfterData {
         ledger.setPhase(run.runId(), table.id(), COMPLETE);
     }
 
-    /** A phase failed for good: the table is recorded as failed with the error; the run exits non-zero. */
-    public void failed(TablePlan table, Exchange exchange) throws SQLException {
+    /**
+     * A phase failed for good: the table is recorded as failed with the error; the run exits
+     * non-zero. {@code failure} is what the phase's doCatch caught (a retry of this step replaces
+     * the exchange's caught exception).
+     */
+    public void failed(TablePlan table, @Variable(RunContext.FAILURE) Throwable failure, Exchange exchange) throws SQLException {
         RunContext run = RunContext.of(exchange);
-        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String phase = ledger.table(run.runId(), table.id()).phase();
-        String message = "building " + phase + " failed: " + Errors.withGrants(Errors.describe(error), databases.grantsFor(error));
-        LOG.error(org.camelreplicator.observe.LogFile.FILE_ONLY, "Table {}: {}", table.id(), message, error);
+        String message = "building " + phase + " failed: " + Errors.withGrants(Errors.describe(failure), databases.grantsFor(failure));
         ledger.failPhase(run.runId(), table.id(), message);
+        // the console has the table's line from the run report; the log file gets the stack trace
+        LOG.error(org.camelreplicator.observe.LogFile.FILE_ONLY, "Table {}: {}", table.id(), message, failure);
         run.report().tableFailedAfterCopy(table.id(), message);
     }
 
@@ -165,6 +163,34 @@ public final class AfterData {
 
     private boolean atPhase(RunContext run, TablePlan table, String phase) throws SQLException {
         return phase.equals(ledger.table(run.runId(), table.id()).phase());
+    }
+
+    /**
+     * Adds one foreign key in its own transaction. ADD FOREIGN KEY locks both tables (SHARE ROW
+     * EXCLUSIVE), the altered one first: two tables whose keys reference each other, built in
+     * parallel, would each hold one table and wait for the other. Taking both locks up front in
+     * one order (by name) makes the second wait for the first instead. An existing constraint
+     * (42710, from an earlier attempt) counts as done.
+     */
+    private void addForeignKey(String sql, TablePlan table, TablePlan referenced) throws SQLException {
+        Dialect target = databases.targetDialect();
+        String lock = target.lockTablesSql(java.util.stream.Stream.of(table, referenced)
+                .map(t -> target.qualifiedTarget(t.targetSchema(), t.targetName())).distinct().sorted().toList());
+        try (Connection c = databases.target().getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+                if (lock != null) {
+                    st.execute(lock);
+                }
+                st.execute(sql);
+                c.commit();
+            } catch (SQLException e) {
+                Databases.rollbackAfter(c, e);
+                if (!"42710".equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private void execute(String sql) throws SQLException {

@@ -153,7 +153,7 @@ public final class DeleteReconciler {
                 c.commit();
                 return deleted;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                Databases.rollbackAfter(c, e);
                 throw e;
             }
         }

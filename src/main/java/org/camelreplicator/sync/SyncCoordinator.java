@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Variable;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
@@ -88,10 +89,11 @@ public final class SyncCoordinator {
 
     /**
      * Opens a sync run and returns its tables. Refused while a load is unfinished: its tables are
-     * half copied, and the load's resume is what completes them.
+     * half copied, and the load's resume is what completes them. Retried from its start on
+     * transient failures; a retry goes on with the run an earlier attempt recorded (found by its
+     * start time) instead of recording another.
      */
     public List<SyncTable> startSync(RunRequest request, Exchange exchange) throws SQLException {
-        slot.take(request, exchange);
         if (!databases.targetDialect().canUpsert()) {
             throw new InvalidSettingException("target.url", "The target (target.url) is " + databases.targetDialect().name()
                     + ", which sync cannot write to yet: it upserts into PostgreSQL and H2 targets. Keep this one in step with load --reset.");
@@ -115,7 +117,8 @@ public final class SyncCoordinator {
                 health.syncedBefore(t.id(), s.syncedAt());
             }
         }
-        long runId = ledger.startRun("sync", databases.describeSource());
+        Optional<RunRecord> opened = slot.openedEarlier("sync", exchange);
+        long runId = opened.isPresent() ? opened.get().id() : slot.open("sync", exchange);
         List<TablePlan> plans = tables.stream().map(SyncTable::plan).toList();
         ledger.recordTables(runId, plans);
         Map<String, Long> estimates = new LinkedHashMap<>();
@@ -203,17 +206,19 @@ public final class SyncCoordinator {
         run.report().tableFinished(table.id(), unchanged ? Outcome.UNCHANGED : Outcome.DONE, null);
     }
 
-    /** The table's sync failed for good: its changes rolled back, its watermark did not move; the others go on. */
-    public void tableFailed(SyncTable table, Exchange exchange) throws SQLException {
+    /**
+     * The table's sync failed for good: its changes rolled back, its watermark did not move; the
+     * others go on. {@code failure} is what the table's doCatch caught.
+     */
+    public void tableFailed(SyncTable table, @Variable(RunContext.FAILURE) Throwable failure, Exchange exchange) throws SQLException {
         RunContext run = RunContext.of(exchange);
-        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (stop.stopping()) {
             LOG.warn("Sync of {} stopped on request; its changes rolled back and the next sync reads them again", table.id());
             return;
         }
-        String message = Errors.withGrants(Errors.describe(error), databases.grantsFor(error));
-        LOG.error(org.camelreplicator.observe.LogFile.FILE_ONLY, "Sync of {} failed: {}", table.id(), message, error);
+        String message = Errors.withGrants(Errors.describe(failure), databases.grantsFor(failure));
         ledger.finishTable(run.runId(), table.id(), TableRecord.FAILED, 0, message);
+        LOG.error(org.camelreplicator.observe.LogFile.FILE_ONLY, "Sync of {} failed: {}", table.id(), message, failure);
         run.report().tableFinished(table.id(), Outcome.FAILED, message);
     }
 

@@ -3,7 +3,12 @@ package org.camelreplicator.schema;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
+import org.camelreplicator.support.Gate;
 import org.camelreplicator.support.Replicator;
 import org.camelreplicator.support.Tables;
 import org.camelreplicator.support.TestPostgres;
@@ -11,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Indexes, foreign keys, identity sequences and ANALYZE after the data, as resumable phases. */
 class AfterDataTest {
@@ -88,6 +94,39 @@ class AfterDataTest {
             assertThat(Tables.rows(t, "SELECT DISTINCT phase FROM replicator.tables")).containsExactly(java.util.List.of("complete"));
             assertThat(Tables.single(t, "SELECT attempts FROM replicator.chunks WHERE table_name = 'public.child'"))
                     .as("the rows were not copied again").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void foreignKeysOfTablesThatReferenceEachOtherAreAddedInParallelWithoutADeadlock() throws Exception {
+        String source = TestPostgres.newDatabase("fk_circle_source");
+        String target = TestPostgres.newDatabase("fk_circle_target");
+        TestPostgres.execute(source, "CREATE TABLE a (id int PRIMARY KEY, b_id int)", "CREATE TABLE b (id int PRIMARY KEY, a_id int)",
+                "INSERT INTO a SELECT g, g FROM generate_series(1, 1000) g", "INSERT INTO b SELECT g, g FROM generate_series(1, 1000) g",
+                "ALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b (id)", "ALTER TABLE b ADD FOREIGN KEY (a_id) REFERENCES a (id)");
+        Replicator replicator = Replicator.between(source, "postgres", target, dir).with("--workers=2");
+        assertThat(replicator.run("schema").exitCode()).isZero();
+
+        // the two foreign keys are added at the same time, and reach their tables in the order that
+        // deadlocks ALTER TABLE a ... REFERENCES b against ALTER TABLE b ... REFERENCES a: both wait at
+        // their first table, b is let go first, then a
+        Replicator.Result result;
+        try (Gate aHeld = Gate.lock(target, "a", "LOCK TABLE a IN ROW EXCLUSIVE MODE");
+             Gate bHeld = Gate.lock(target, "b", "LOCK TABLE b IN ROW EXCLUSIVE MODE")) {
+            CompletableFuture<Replicator.Result> load = CompletableFuture.supplyAsync(() -> replicator.run("load", "--no-truncate"));
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).failFast(load::isDone)
+                    .until(() -> aHeld.waiting() + bHeld.waiting() == 2);
+            bHeld.open();
+            aHeld.awaitWaiting(2, load::isDone);
+            aHeld.open();
+            result = load.get(2, TimeUnit.MINUTES);
+        }
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.all()).doesNotContain("40P01", "deadlock");
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.rows(t, "SELECT conname FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace ORDER BY 1"))
+                    .containsExactly(List.of("a_b_id_fkey"), List.of("b_a_id_fkey"));
         }
     }
 }
