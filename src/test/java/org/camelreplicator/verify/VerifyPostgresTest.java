@@ -75,4 +75,27 @@ class VerifyPostgresTest {
         Replicator.Result status = replicator.run("status");
         assertThat(status.out()).contains("Last verify:").containsPattern("public\\.items\\s+\\S+\\s+3\\s+equal\\s+4 ranges equal");
     }
+
+    @Test
+    void keysLimitTheComparedRowsAndATargetWithoutALoadInTheLedgerIsPlannedAfresh() throws Exception {
+        String source = TestPostgres.newDatabase("verify_pg_keys_source");
+        String target = TestPostgres.newDatabase("verify_pg_keys_target");
+        try (Connection s = TestPostgres.connect(source)) {
+            SampleTables.createItems(s, "items", 10_000);
+        }
+        Replicator replicator = Replicator.between(source, "postgres", target, dir).with("--chunk-rows=2500");
+        assertThat(replicator.run("load").exitCode()).isZero();
+        TestPostgres.execute(target, "UPDATE items SET qty = -1 WHERE id IN (150, 9000)");
+
+        Replicator.Result first = replicator.run("verify", "--keys=100..2000");
+        assertThat(first.exitCode()).as(first.all()).isEqualTo(1);
+        assertThat(first.out()).contains("(id=150): changed (qty)").doesNotContain("(id=9000)");
+        assertThat(replicator.run("verify", "--keys=2001..8999").exitCode()).isZero();
+
+        // another ledger schema knows no load of these tables: the ranges are planned as a load would plan them
+        Replicator.Result fresh = replicator.run("verify", "--replicator.ledger-schema=other_ledger");
+        assertThat(fresh.exitCode()).isEqualTo(1);
+        assertThat(fresh.out()).contains("(id=150): changed (qty)", "(id=9000): changed (qty)")
+                .containsPattern("public\\.items\\s+4\\s+2\\s+2\\s+0\\s+0\\s+2\\s+differs");
+    }
 }
