@@ -447,7 +447,9 @@ record ValueForm(Kind kind, int digits, int scale) {
             sb.append('{');
             boolean first = true;
             for (Map.Entry<String, JsonNode> e : sorted.entrySet()) {
-                sb.append(first ? "" : ",").append(com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getKey())).append(':');
+                sb.append(first ? "" : ",");
+                jsonString(e.getKey(), sb);
+                sb.append(':');
                 canonicalJson(e.getValue(), sb);
                 first = false;
             }
@@ -462,8 +464,26 @@ record ValueForm(Kind kind, int digits, int scale) {
         } else if (node.isNumber()) {
             BigDecimal d = node.decimalValue();
             sb.append(d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString());
+        } else if (node.isTextual()) {
+            jsonString(node.textValue(), sb);
         } else {
-            sb.append(node);
+            sb.append(node.asText());
         }
+    }
+
+    /** A JSON string, quoted and escaped one way (Jackson's writer costs more than the rest of the value). */
+    private static void jsonString(String text, StringBuilder sb) {
+        sb.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20) {
+                sb.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
+            } else {
+                sb.append(c);
+            }
+        }
+        sb.append('"');
     }
 }
