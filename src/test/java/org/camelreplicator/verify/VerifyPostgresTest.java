@@ -74,6 +74,8 @@ class VerifyPostgresTest {
         assertThat(again.out()).contains("Tables: 2 total, 2 equal, 0 differ");
         Replicator.Result status = replicator.run("status");
         assertThat(status.out()).contains("Last verify:").containsPattern("public\\.items\\s+\\S+\\s+3\\s+equal\\s+4 ranges equal");
+        assertThat(replicator.run("status", "--json").out()).containsPattern("\"verify_state\" : \\{\\s+\"public.items\" : \\{\\s+"
+                + "\"verified_at\" : \"[^\"]+\",\\s+\"run_id\" : 3,\\s+\"outcome\" : \"equal\"");
     }
 
     @Test
