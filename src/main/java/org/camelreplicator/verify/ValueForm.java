@@ -168,13 +168,20 @@ record ValueForm(Kind kind, int digits, int scale) {
     }
 
     private String number(Object value) {
-        String text = numberText(value);
+        if ((value instanceof Long || value instanceof Integer || value instanceof Short) && scale <= 0) {
+            return value.toString();
+        }
         BigDecimal d;
-        try {
-            d = new BigDecimal(text);
-        } catch (NumberFormatException notANumber) {
-            // NaN and infinity: the target keeps their names
-            return text.toLowerCase(Locale.ROOT);
+        if (value instanceof BigDecimal b) {
+            d = b;
+        } else {
+            String text = numberText(value);
+            try {
+                d = new BigDecimal(text);
+            } catch (NumberFormatException notANumber) {
+                // NaN and infinity: the target keeps their names
+                return text.toLowerCase(Locale.ROOT);
+            }
         }
         if (scale >= 0 && d.scale() > scale) {
             // numeric(p,s) rounds half away from zero on input
@@ -184,6 +191,12 @@ record ValueForm(Kind kind, int digits, int scale) {
     }
 
     private static String floatText(Object value, boolean single) {
+        if (value instanceof Double d && !single) {
+            return Double.toString(d);
+        }
+        if (value instanceof Float f && single) {
+            return Float.toString(f);
+        }
         String text = numberText(value);
         try {
             return single ? Float.toString(Float.parseFloat(text)) : Double.toString(Double.parseDouble(text));
