@@ -37,7 +37,8 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
         usageHelpAutoWidth = true,
         description = "Replicates a relational database (SQL Server, PostgreSQL, MySQL/MariaDB, SQLite, H2) into PostgreSQL.%n"
                 + "With no source configured it copies a generated demo database; with no target, into an embedded PostgreSQL.",
-        subcommands = {ReplicatorCli.Load.class, ReplicatorCli.Sync.class, ReplicatorCli.Schema.class, ReplicatorCli.Status.class,
+        subcommands = {ReplicatorCli.Load.class, ReplicatorCli.Sync.class, ReplicatorCli.Verify.class, ReplicatorCli.Schema.class,
+                ReplicatorCli.Status.class,
                 ReplicatorCli.Serve.class, ReplicatorCli.Db.class, ReplicatorCli.Help.class},
         footer = "%nSettings: any property of application.properties can be given as --name=value or as an "
                 + "environment variable (source.url -> SOURCE_URL). 'help' lists them all.")
@@ -212,6 +213,49 @@ public final class ReplicatorCli implements Callable<Integer> {
             }
             putSetting("replicator.output", quiet ? "quiet" : json ? "json" : null);
             return new RunRequest("sync", false, false, false, false, dryRun);
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Prove the copy equals the source: per table, range by range (the load's chunks), row counts and content"
+                    + " digests of both sides; a range that differs is narrowed down to the rows that differ (missing, extra, changed"
+                    + " with its columns). Exit status 1 when anything differs. --repair rewrites exactly the ranges that differ.")
+    static final class Verify extends RouteCommand {
+        @Option(names = "--repair", description = "Rewrite each differing range from the source: its rows deleted and copied again,"
+                + " with its ledger mark, in one target transaction (replicator.verify.repair).")
+        boolean repair;
+
+        @Option(names = "--resume", description = "Continue the last verify run that did not end done: finished tables are not compared"
+                + " again; with --repair, the ranges it found differing are repaired without comparing again.")
+        boolean resume;
+
+        @Option(names = "--keys", paramLabel = "FROM..TO", description = "Only this range of the integer key, both ends included,"
+                + " either may be left out (replicator.verify.keys).")
+        String keys;
+
+        @Option(names = "--from", paramLabel = "YYYY-MM", description = "First month to verify of tables split by month (replicator.from).")
+        String from;
+
+        @Option(names = "--to", paramLabel = "YYYY-MM", description = "Last month to verify of tables split by month (replicator.to).")
+        String to;
+
+        @Option(names = "--quiet", description = "Print only the final line (and errors) (replicator.output=quiet).")
+        boolean quiet;
+
+        @Option(names = "--json", description = "Print only the run report, as JSON (replicator.output=json).")
+        boolean json;
+
+        @Override
+        RunRequest request() {
+            if (quiet && json) {
+                throw new UsageException("--quiet and --json contradict each other: choose one");
+            }
+            putSetting("replicator.output", quiet ? "quiet" : json ? "json" : null);
+            putSetting("replicator.verify.repair", repair ? "true" : null);
+            putSetting("replicator.verify.keys", keys);
+            putSetting("replicator.from", from);
+            putSetting("replicator.to", to);
+            return new RunRequest("verify", resume, false, false, false, false);
         }
     }
 

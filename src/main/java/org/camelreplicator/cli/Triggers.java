@@ -42,7 +42,7 @@ public final class Triggers implements GenericFileFilter<Object> {
     private final RunSlot slot;
     private final String scheduledCommand;
 
-    /** @param scheduledCommand what a timer or cron tick runs: load or sync (replicator.serve.command) */
+    /** @param scheduledCommand what a timer or cron tick runs: load, sync or verify (replicator.serve.command) */
     public Triggers(RunSlot slot, String scheduledCommand) {
         this.slot = slot;
         this.scheduledCommand = scheduledCommand;
@@ -55,14 +55,14 @@ public final class Triggers implements GenericFileFilter<Object> {
     public RunRequest scheduled(Exchange exchange) {
         String by = exchange.getFromRouteId();
         if (slot.busy()) {
-            LOG.info("{}: a load is running; this scheduled load is skipped", by);
+            LOG.info("{}: a run is going on; this scheduled {} is skipped", by, scheduledCommand);
             return null;
         }
         return new RunRequest(scheduledCommand, scheduledCommand.equals("load"), false, false, false, false, null, null, "the " + by + " trigger");
     }
 
     /**
-     * A job file: properties {@code command} (load or sync), {@code tables}, {@code exclude} (comma lists),
+     * A job file: properties {@code command} (load, sync or verify), {@code tables}, {@code exclude} (comma lists),
      * {@code resume}, {@code reset}, {@code no-truncate} (true/false). Unknown keys are an error, so
      * a typo does not silently copy everything.
      */
@@ -76,8 +76,8 @@ public final class Triggers implements GenericFileFilter<Object> {
             }
         }
         String command = job.getProperty("command", "load").trim();
-        if (!command.equals("load") && !command.equals("sync")) {
-            throw new IllegalArgumentException("command=" + command + " is not one a job file can run (load or sync)");
+        if (!command.equals("load") && !command.equals("sync") && !command.equals("verify")) {
+            throw new IllegalArgumentException("command=" + command + " is not one a job file can run (load, sync or verify)");
         }
         return new RunRequest(command, flag(job, "resume"), flag(job, "reset"), flag(job, "no-truncate"), false, false,
                 list(job.getProperty("tables")), list(job.getProperty("exclude")), "job file " + name);

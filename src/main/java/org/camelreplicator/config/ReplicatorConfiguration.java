@@ -38,6 +38,7 @@ import org.camelreplicator.sync.SyncPlanner;
 import org.camelreplicator.sync.SyncTransactions;
 import org.camelreplicator.sync.WatermarkAtLoad;
 import org.camelreplicator.sync.Watermarks;
+import org.camelreplicator.verify.VerifyCoordinator;
 
 /**
  * Validates the settings, fills in the zero-setup defaults (demo source, embedded target) when no
@@ -136,7 +137,8 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         // the one run at a time, whose report the meters, the health, the MBean and the HTTP endpoints show
         RunSlot slot = new RunSlot(databases, settings, ledger, stop);
         java.util.function.Supplier<org.camelreplicator.observe.RunReport> current = slot::currentReport;
-        Health health = new Health(current, settings.healthMaxFailedTables(), settings.healthMaxBatchSeconds(), settings.healthMaxSyncLagSeconds());
+        Health health = new Health(current, settings.healthMaxFailedTables(), settings.healthMaxBatchSeconds(), settings.healthMaxSyncLagSeconds(),
+                settings.verify().maxDifferingTables());
         Meters meters = new Meters(current, health);
         registry.bind(METERS, meters);
         if (settings.output() == ReplicatorSettings.Output.NORMAL) {
@@ -169,6 +171,10 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("chunkTransactions", new ChunkTransactions(databases, ledger, stop, settings));
         registry.bind("syncTransactions", new SyncTransactions(databases, ledger, stop, settings));
         registry.bind("deleteReconciler", new DeleteReconciler(databases, chunkReader, settings, stop));
+        VerifyCoordinator verify = new VerifyCoordinator(databases, settings, planner, ledger, slot, stop, meters, health);
+        registry.bind("verifyCoordinator", verify);
+        registry.bind("rangeComparer", verify.rangeComparer(chunkReader));
+        registry.bind("repairTransactions", verify.repairTransactions());
         registry.bind("statusReport", new StatusReport(databases, ledger));
         TransientFaults faults = new TransientFaults(databases, stop, settings);
         registry.bind("transientFaults", faults);

@@ -65,7 +65,8 @@ public record ReplicatorSettings(
         String serveCron,
         Path serveInbox,
         String serveCommand,
-        SyncSettings sync) {
+        SyncSettings sync,
+        VerifySettings verify) {
 
     /** What the console shows of a load. */
     public enum Output {
@@ -221,14 +222,22 @@ public record ReplicatorSettings(
                 r.count("replicator.serve.every", 0, Integer.MAX_VALUE),
                 cron(r.text("replicator.serve.cron", "")),
                 r.path("replicator.serve.inbox"),
-                r.oneOf("replicator.serve.command", "load", List.of("load", "sync")),
+                r.oneOf("replicator.serve.command", "load", List.of("load", "sync", "verify")),
                 new SyncSettings(Map.copyOf(watermarks), Map.copyOf(syncKeys), Map.copyOf(syncDeletes),
                         r.text("replicator.sync.watermark", ""),
                         SyncSettings.deletes("replicator.sync.deletes", r.text("replicator.sync.deletes", "none")),
                         r.count("replicator.sync.overlap-seconds", 300, Integer.MAX_VALUE),
                         r.count("replicator.sync.overlap-ids", 1000, Integer.MAX_VALUE),
                         SyncSettings.Window.parse(r.text(SyncSettings.Window.SETTING, "none")),
-                        r.count("replicator.sync.window-ids", 0, Integer.MAX_VALUE)));
+                        r.count("replicator.sync.window-ids", 0, Integer.MAX_VALUE)),
+                verify(r));
+    }
+
+    private static VerifySettings verify(Reader r) {
+        Long[] keys = VerifySettings.keys(r.text(VerifySettings.KEYS, ""));
+        return new VerifySettings(r.flag("replicator.verify.repair"), r.positiveInt("replicator.verify.max-keys", 100, 1_000_000),
+                r.positiveLong("replicator.verify.leaf-rows", 10_000), keys[0], keys[1],
+                r.count("replicator.health.max-differing-tables", 0, 1_000_000));
     }
 
     /**

@@ -160,6 +160,19 @@ public interface Dialect {
         return ValueReaders.forJdbcType(column);
     }
 
+    /**
+     * A key column in an ORDER BY that sorts its text by code point, as verify merges the keys of
+     * two engines whose collations differ; {@code quotedColumn} is a column of a text type.
+     */
+    default String orderByCodePoint(String quotedColumn) {
+        return quotedColumn;
+    }
+
+    /** The digest of a range of rows this engine computes itself (verify), or empty when rows are hashed as they stream. */
+    default java.util.Optional<ServerDigest> serverDigest() {
+        return java.util.Optional.empty();
+    }
+
     /** The PostgreSQL type that holds every value of this source column without change. */
     default String postgresType(ColumnSpec column) {
         return PostgresTypes.fromJdbc(column);

@@ -456,6 +456,12 @@ public final class MySqlDialect implements Dialect {
         return MySqlType.parse(column.typeName(), column).base().equals("float") ? "(" + c + " * 1E0) AS " + c : c;
     }
 
+    /** The text's UTF-8 bytes, whose order is code point order, whatever the column's character set and collation. */
+    @Override
+    public String orderByCodePoint(String quotedColumn) {
+        return "CAST(CONVERT(" + quotedColumn + " USING utf8mb4) AS BINARY)";
+    }
+
     /**
      * MySQL reads backslashes in string literals as escapes (unless NO_BACKSLASH_ESCAPES), so text
      * with a backslash or a control character is written as a hex string in utf8mb4, which means the

@@ -109,6 +109,43 @@ public final class PostgresDialect implements Dialect {
         return true;
     }
 
+    /** "C" compares the bytes of UTF-8, which is code point order, whatever the column's collation. */
+    @Override
+    public String orderByCodePoint(String quotedColumn) {
+        return quotedColumn + " COLLATE \"C\"";
+    }
+
+    /**
+     * The row's own text form (ROW(...)::text, where NULL and an empty string differ) hashed by
+     * the server with {@code hashtextextended} (PostgreSQL 11 and later) and summed as numeric, which
+     * cannot overflow; the settings that change how values print are fixed for the transaction.
+     */
+    private static final ServerDigest DIGEST = new ServerDigest() {
+        @Override
+        public String name() {
+            return "postgresql:hashtextextended(row::text)";
+        }
+
+        @Override
+        public List<String> sessionSql() {
+            // set_config(..., true) is SET LOCAL; one statement, one round trip
+            return List.of("SELECT set_config('bytea_output', 'hex', true), set_config('extra_float_digits', '3', true),"
+                    + " set_config('IntervalStyle', 'postgres', true), set_config('DateStyle', 'ISO, YMD', true),"
+                    + " set_config('lc_monetary', 'C', true)");
+        }
+
+        @Override
+        public String sql(String qualifiedTable, List<String> columns, String where) {
+            return "SELECT count(*), COALESCE(sum(hashtextextended(ROW(" + String.join(", ", columns) + ")::text, 0)), 0)::text FROM "
+                    + qualifiedTable + (where.isEmpty() ? "" : " WHERE " + where);
+        }
+    };
+
+    @Override
+    public java.util.Optional<ServerDigest> serverDigest() {
+        return java.util.Optional.of(DIGEST);
+    }
+
     @Override
     public boolean isSystemSchema(String schema) {
         return schema.startsWith("pg_") || schema.equals("information_schema");

@@ -532,6 +532,12 @@ public final class SqlServerDialect implements Dialect {
         };
     }
 
+    /** A binary collation compares code points, whatever the column's own collation. */
+    @Override
+    public String orderByCodePoint(String quotedColumn) {
+        return quotedColumn + " COLLATE Latin1_General_100_BIN2";
+    }
+
     /** Values exactly as SQL Server holds them; see docs/TYPES-SQLSERVER.md for the few documented changes. */
     @Override
     public ValueReader reader(ColumnSpec column) {

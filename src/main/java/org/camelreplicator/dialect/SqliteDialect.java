@@ -158,6 +158,12 @@ public final class SqliteDialect implements Dialect {
         return ValueReaders.OBJECT;
     }
 
+    /** BINARY compares the stored UTF-8 bytes: code point order (a column declared NOCASE would not). */
+    @Override
+    public String orderByCodePoint(String quotedColumn) {
+        return quotedColumn + " COLLATE BINARY";
+    }
+
     /** SQLite's type affinity (section 3.1 of "Datatypes In SQLite"), then the declared length or precision. */
     @Override
     public String postgresType(ColumnSpec column) {

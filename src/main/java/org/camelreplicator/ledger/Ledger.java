@@ -98,6 +98,58 @@ public final class Ledger {
             changed_at       timestamp with time zone,
             rows_upserted    bigint NOT NULL,
             rows_deleted     bigint NOT NULL
+        )""",
+        """
+        CREATE TABLE IF NOT EXISTS %s.verify_tables (
+            run_id           bigint NOT NULL REFERENCES %1$s.runs (run_id) ON DELETE CASCADE,
+            table_name       varchar(1000) NOT NULL,
+            target_table     varchar(1000) NOT NULL,
+            status           varchar(16) NOT NULL,
+            ranges_total     integer,
+            ranges_equal     integer,
+            ranges_differing integer,
+            source_rows      bigint,
+            target_rows      bigint,
+            missing_rows     bigint,
+            extra_rows       bigint,
+            changed_rows     bigint,
+            repaired_rows    bigint,
+            started_at       timestamp with time zone,
+            finished_at      timestamp with time zone,
+            error            varchar(8000),
+            PRIMARY KEY (run_id, table_name)
+        )""",
+        """
+        CREATE TABLE IF NOT EXISTS %s.verify_ranges (
+            run_id       bigint NOT NULL,
+            table_name   varchar(1000) NOT NULL,
+            range_no     integer NOT NULL,
+            parent_no    integer,
+            bounds       varchar(100000) NOT NULL,
+            description  varchar(100000) NOT NULL,
+            status       varchar(16) NOT NULL,
+            source_rows  bigint,
+            target_rows  bigint,
+            missing_rows bigint,
+            extra_rows   bigint,
+            changed_rows bigint,
+            deleted_rows bigint,
+            copied_rows  bigint,
+            attempts     integer NOT NULL,
+            checked_at   timestamp with time zone,
+            repaired_at  timestamp with time zone,
+            PRIMARY KEY (run_id, table_name, range_no),
+            FOREIGN KEY (run_id, table_name) REFERENCES %1$s.verify_tables (run_id, table_name) ON DELETE CASCADE
+        )""",
+        """
+        CREATE TABLE IF NOT EXISTS %s.verify_keys (
+            run_id     bigint NOT NULL,
+            table_name varchar(1000) NOT NULL,
+            range_no   integer NOT NULL,
+            kind       varchar(16) NOT NULL,
+            row_key    varchar(8000) NOT NULL,
+            columns    varchar(8000),
+            FOREIGN KEY (run_id, table_name, range_no) REFERENCES %1$s.verify_ranges (run_id, table_name, range_no) ON DELETE CASCADE
         )"""
     };
 
@@ -504,6 +556,185 @@ public final class Ledger {
             }
         }
         return states;
+    }
+
+    // ---- verify
+
+    /** The latest load that recorded this table, if any: where its chunk plan is, and whether its rows are all in. */
+    public Optional<LoadOfTable> latestLoadOf(String table) throws SQLException {
+        String sql = "SELECT t.run_id, t.status, t.phase FROM " + t("tables") + " t JOIN " + t("runs") + " r ON r.run_id = t.run_id"
+                + " WHERE r.command = 'load' AND t.table_name = ? ORDER BY t.run_id DESC";
+        try (Connection c = databases.target().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setMaxRows(1);
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new LoadOfTable(rs.getLong(1), rs.getString(2), rs.getString(3))) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Starts (or starts again) the verification of a table in a run: whatever an earlier attempt
+     * recorded for it goes, the table is running and its ranges pending, in one transaction.
+     */
+    public void startVerifyTable(long runId, String table, String targetTable, List<KeyRange> ranges) throws SQLException {
+        inTransaction(c -> {
+            update(c, "DELETE FROM " + t("verify_keys") + " WHERE run_id = ? AND table_name = ?", runId, table);
+            update(c, "DELETE FROM " + t("verify_ranges") + " WHERE run_id = ? AND table_name = ?", runId, table);
+            update(c, "DELETE FROM " + t("verify_tables") + " WHERE run_id = ? AND table_name = ?", runId, table);
+            update(c, "INSERT INTO " + t("verify_tables") + " (run_id, table_name, target_table, status, ranges_total, started_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)", runId, table, targetTable, VerifyTableRecord.RUNNING, ranges.size(), now());
+            for (int i = 0; i < ranges.size(); i++) {
+                insertVerifyRange(c, runId, table, i, null, ranges.get(i), VerifyRangeRecord.PENDING, null, null);
+            }
+        });
+    }
+
+    /** Runs a piece of ledger work in one target transaction: all of it commits, or none. */
+    public void inTransaction(SqlStep step) throws SQLException {
+        try (Connection c = databases.target().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                step.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** A range of a table's verification: one of the plan, or a part a differing range was narrowed to ({@code parent}). */
+    public void insertVerifyRange(Connection c, long runId, String table, int number, Integer parent, KeyRange range, String status,
+                                  Long sourceRows, Long targetRows) throws SQLException {
+        update(c, "INSERT INTO " + t("verify_ranges") + " (run_id, table_name, range_no, parent_no, bounds, description, status,"
+                + " source_rows, target_rows, attempts, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)", runId, table, number, parent,
+                toJson(range), range.describe(), status, sourceRows, targetRows, sourceRows == null ? null : now());
+    }
+
+    /** What comparing a range found: its status, row counts, and (where its keys were compared) the differing rows by kind. */
+    public void verifiedRange(Connection c, long runId, String table, int number, String status, long sourceRows, long targetRows,
+                              Long missing, Long extra, Long changed) throws SQLException {
+        update(c, "UPDATE " + t("verify_ranges") + " SET status = ?, source_rows = ?, target_rows = ?, missing_rows = ?, extra_rows = ?,"
+                + " changed_rows = ?, checked_at = ? WHERE run_id = ? AND table_name = ? AND range_no = ?",
+                status, sourceRows, targetRows, missing, extra, changed, now(), runId, table, number);
+    }
+
+    /** A row that differs: {@code kind} missing, extra or changed, and for a changed row the columns that differ. */
+    public void differingKey(Connection c, long runId, String table, int number, String kind, String key, String columns) throws SQLException {
+        update(c, "INSERT INTO " + t("verify_keys") + " (run_id, table_name, range_no, kind, row_key, columns) VALUES (?, ?, ?, ?, ?, ?)",
+                runId, table, number, kind, truncate(key), truncate(columns));
+    }
+
+    /** The ranges recorded for a table in a verify run, in number order. */
+    public List<VerifyRangeRecord> verifyRanges(long runId, String table) throws SQLException {
+        String sql = "SELECT range_no, parent_no, bounds, status, source_rows, target_rows FROM " + t("verify_ranges")
+                + " WHERE run_id = ? AND table_name = ? ORDER BY range_no";
+        List<VerifyRangeRecord> result = new ArrayList<>();
+        try (Connection c = databases.target().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, runId);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Integer parent = rs.getObject(2) == null ? null : rs.getInt(2);
+                    KeyRange range;
+                    try {
+                        range = JSON.readValue(rs.getString(3), KeyRange.class);
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException("Ledger verify range " + rs.getInt(1) + " of " + table + " has unreadable bounds "
+                                + rs.getString(3) + "; run verify without --resume", e);
+                    }
+                    result.add(new VerifyRangeRecord(rs.getInt(1), parent, range, rs.getString(4), rs.getLong(5), rs.getLong(6)));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Records an attempt at repairing a range, in its own transaction so it survives the repair's rollback. */
+    public void repairAttempted(long runId, String table, int number) throws SQLException {
+        update("UPDATE " + t("verify_ranges") + " SET attempts = attempts + 1 WHERE run_id = ? AND table_name = ? AND range_no = ?",
+                runId, table, number);
+    }
+
+    /** Marks a range repaired inside the repair's own transaction: its rewritten rows and this mark commit together. */
+    public void rangeRepaired(Connection repair, long runId, String table, int number, long deleted, long copied) throws SQLException {
+        int n = update(repair, "UPDATE " + t("verify_ranges") + " SET status = ?, deleted_rows = ?, copied_rows = ?, repaired_at = ?"
+                + " WHERE run_id = ? AND table_name = ? AND range_no = ? AND status = ?", VerifyRangeRecord.REPAIRED, deleted, copied, now(),
+                runId, table, number, VerifyRangeRecord.DIFFERS);
+        if (n != 1) {
+            // repaired already, by an attempt whose commit was not seen: rolling this one back keeps the rows once
+            throw new IllegalStateException("Range " + number + " of " + table + " is not waiting for a repair in verify run " + runId
+                    + "; this repair is rolled back");
+        }
+    }
+
+    /** Ends a table's verification (or repair) with its outcome and counts. */
+    public void finishVerifyTable(VerifyTableRecord r) throws SQLException {
+        update("UPDATE " + t("verify_tables") + " SET status = ?, ranges_total = ?, ranges_equal = ?, ranges_differing = ?, source_rows = ?,"
+                + " target_rows = ?, missing_rows = ?, extra_rows = ?, changed_rows = ?, repaired_rows = ?, finished_at = ?, error = ?"
+                + " WHERE run_id = ? AND table_name = ?", r.status(), r.rangesTotal(), r.rangesEqual(), r.rangesDiffering(), r.sourceRows(),
+                r.targetRows(), r.missingRows(), r.extraRows(), r.changedRows(), r.repairedRows(), now(), truncate(r.error()), r.runId(), r.table());
+    }
+
+    /** The tables of a verify run, by table. */
+    public Map<String, VerifyTableRecord> verifyTables(long runId) throws SQLException {
+        Map<String, VerifyTableRecord> result = new LinkedHashMap<>();
+        for (VerifyTableRecord r : verifyTables(" WHERE v.run_id = ?", runId)) {
+            result.put(r.table(), r);
+        }
+        return result;
+    }
+
+    /** Each table's last finished verification, for status; empty when the ledger predates verify. */
+    public List<VerifyTableRecord> lastVerified() throws SQLException {
+        if (!hasTable("verify_tables")) {
+            return List.of();
+        }
+        return verifyTables(" WHERE v.finished_at IS NOT NULL AND v.run_id = (SELECT MAX(w.run_id) FROM " + t("verify_tables")
+                + " w WHERE w.table_name = v.table_name AND w.finished_at IS NOT NULL) ORDER BY v.table_name");
+    }
+
+    private List<VerifyTableRecord> verifyTables(String where, Object... params) throws SQLException {
+        String sql = "SELECT v.run_id, v.table_name, v.target_table, v.status, v.ranges_total, v.ranges_equal, v.ranges_differing,"
+                + " v.source_rows, v.target_rows, v.missing_rows, v.extra_rows, v.changed_rows, v.repaired_rows, v.started_at,"
+                + " v.finished_at, v.error FROM " + t("verify_tables") + " v" + where;
+        List<VerifyTableRecord> result = new ArrayList<>();
+        try (Connection c = databases.target().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(new VerifyTableRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                            rs.getInt(6), rs.getInt(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
+                            rs.getLong(13), time(rs, 14), time(rs, 15), rs.getString(16)));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Whether a ledger table exists (a ledger created by an older version lacks the newer ones until a run creates them). */
+    private boolean hasTable(String name) throws SQLException {
+        if (created) {
+            return true;
+        }
+        try (Connection c = databases.target().getConnection();
+             ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                if (schema.equalsIgnoreCase(rs.getString("TABLE_SCHEM")) && name.equalsIgnoreCase(rs.getString("TABLE_NAME"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A piece of SQL work that runs inside a ledger transaction. */
+    @FunctionalInterface
+    public interface SqlStep {
+        void run(Connection c) throws SQLException;
     }
 
     /** What a table's start does to the target table in the start's transaction; answers the rows the table holds then. */

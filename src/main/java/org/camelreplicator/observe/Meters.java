@@ -20,7 +20,8 @@ import io.micrometer.core.instrument.Clock;
  * The replicator's Micrometer meters, published over JMX (domain {@code metrics}) and in
  * Prometheus format (the HTTP endpoint). Per table: rows and bytes committed, chunk duration,
  * failures; per batch: rows, bytes, write time; retries by error class (SQLState); run duration;
- * sync: tables by outcome, rows deleted, lag; and gauges of the current run (rows/s, ETA, tables
+ * sync: tables by outcome, rows deleted, lag; verify: ranges by outcome, rows compared, differing and
+ * repaired, tables that differ; and gauges of the current run (rows/s, ETA, tables
  * failed and running, health).
  */
 public final class Meters implements AutoCloseable {
@@ -51,6 +52,8 @@ public final class Meters implements AutoCloseable {
                 .register(registry);
         Gauge.builder("replicator.sync.lag.seconds", health::syncLagSeconds)
                 .description("Seconds since the table synced longest ago was last synced (0 before the first sync)").register(registry);
+        Gauge.builder("replicator.verify.tables.differing", health::differingTables)
+                .description("Tables whose last verify found rows that differ from the source (and were not repaired)").register(registry);
         Gauge.builder("replicator.health", () -> health.healthy() ? 1 : 0).description("1 when healthy, 0 when a threshold is crossed")
                 .register(registry);
     }
@@ -92,6 +95,23 @@ public final class Meters implements AutoCloseable {
 
     public void rowsDeleted(String table, long rows) {
         Counter.builder("replicator.rows.deleted").tag("table", table).register(registry).increment(rows);
+    }
+
+    /** verify: a range compared, equal or not, and the source rows it holds. */
+    public void rangeVerified(String table, boolean equal, long rows) {
+        Counter.builder("replicator.verify.ranges").tag("table", table).tag("outcome", equal ? "equal" : "differs")
+                .register(registry).increment();
+        Counter.builder("replicator.verify.rows.compared").tag("table", table).register(registry).increment(rows);
+    }
+
+    /** verify: rows found missing on the target, extra on it, or changed ({@code kind}). */
+    public void rowsDiffering(String table, String kind, long rows) {
+        Counter.builder("replicator.verify.rows.differing").tag("table", table).tag("kind", kind).register(registry).increment(rows);
+    }
+
+    /** verify --repair: rows a repair wrote again from the source. */
+    public void rowsRepaired(String table, long rows) {
+        Counter.builder("replicator.repair.rows").tag("table", table).register(registry).increment(rows);
     }
 
     public void runFinished(double seconds) {

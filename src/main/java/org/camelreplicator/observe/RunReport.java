@@ -36,7 +36,15 @@ public final class RunReport {
     public enum Outcome {
         PENDING, RUNNING, DONE, FAILED, SKIPPED,
         /** sync: the probe found nothing changed, nothing was read */
-        UNCHANGED;
+        UNCHANGED,
+        /** verify: every range has the same rows on both sides */
+        EQUAL,
+        /** verify: rows differ (a failure of the run: it exits 1) */
+        DIFFERS,
+        /** verify --repair: the ranges that differed were rewritten from the source */
+        REPAIRED,
+        /** verify: the load did not finish this table, so there is nothing to compare yet */
+        NOT_LOADED;
 
         /** Whether the table is finished with, however it ended. */
         public boolean finished() {
@@ -59,6 +67,18 @@ public final class RunReport {
     private volatile String lastError;
     private volatile long endNanos;
     private volatile List<NotCarried> notCarried = List.of();
+    private volatile Details details;
+
+    /** A section a kind of run adds to the summary and to the JSON report (verify: ranges and differing rows). */
+    public interface Details {
+        /** The key of the section in the JSON report. */
+        String name();
+
+        Object json();
+
+        /** Lines printed after the table of the summary; empty for none. */
+        String text();
+    }
 
     /**
      * @param estimatedRows the run's tables in plan order, with the source's row estimate (-1: none)
@@ -85,6 +105,11 @@ public final class RunReport {
 
     public long runId() {
         return runId;
+    }
+
+    /** Adds the run's own section to the summary and the JSON report. */
+    public void details(Details section) {
+        this.details = section;
     }
 
     public void tableStarted(String table) {
@@ -207,7 +232,17 @@ public final class RunReport {
 
     public boolean failed() {
         return tables.values().stream().anyMatch(t -> t.outcome == Outcome.FAILED || t.outcome == Outcome.PENDING
-                || t.outcome == Outcome.RUNNING);
+                || t.outcome == Outcome.RUNNING || t.outcome == Outcome.DIFFERS);
+    }
+
+    /** done, failed, or for a verify whose only trouble is rows that differ: differs. */
+    private String outcomeWord() {
+        if (!failed()) {
+            return "done";
+        }
+        boolean onlyDiffers = tables.values().stream().allMatch(t -> t.outcome != Outcome.FAILED && t.outcome != Outcome.PENDING
+                && t.outcome != Outcome.RUNNING);
+        return onlyDiffers ? "differs" : "failed";
     }
 
     public long totalRows() {
@@ -304,7 +339,7 @@ public final class RunReport {
         root.put("command", kind.toLowerCase(Locale.ROOT));
         root.put("started_at", java.time.Instant.ofEpochMilli(startMillis).toString());
         root.put("seconds", round(seconds()));
-        root.put("status", !finished() ? "running" : failed() ? "failed" : "done");
+        root.put("status", !finished() ? "running" : outcomeWord());
         Map<String, Object> totals = new LinkedHashMap<>();
         totals.put("tables", tables.size());
         totals.put("completed", count(Outcome.DONE));
@@ -338,6 +373,10 @@ public final class RunReport {
         }
         root.put("tables", perTable);
         root.put("not_carried", notCarriedMap(notCarried));
+        Details section = details;
+        if (section != null) {
+            root.put(section.name(), section.json());
+        }
         return root;
     }
 
@@ -363,12 +402,16 @@ public final class RunReport {
             sb.append(String.format(Locale.ROOT, "Tables: %d total, %d synced, %d unchanged, %d failed, %d not finished%n",
                     tables.size(), count(Outcome.DONE), count(Outcome.UNCHANGED), count(Outcome.FAILED),
                     count(Outcome.PENDING) + count(Outcome.RUNNING)));
+        } else if (kind.equals("Verify")) {
+            sb.append(String.format(Locale.ROOT, "Tables: %d total, %d equal, %d differ, %d repaired, %d not loaded, %d failed, %d not finished%n",
+                    tables.size(), count(Outcome.EQUAL), count(Outcome.DIFFERS), count(Outcome.REPAIRED), count(Outcome.NOT_LOADED),
+                    count(Outcome.FAILED), count(Outcome.PENDING) + count(Outcome.RUNNING)));
         } else {
             sb.append(String.format(Locale.ROOT, "Tables: %d total, %d completed, %d failed, %d skipped, %d not finished%n",
                     tables.size(), count(Outcome.DONE), count(Outcome.FAILED), count(Outcome.SKIPPED),
                     count(Outcome.PENDING) + count(Outcome.RUNNING)));
         }
-        sb.append("Total rows synced: ").append(number(totalRows())).append('\n');
+        sb.append(kind.equals("Verify") ? "Rows compared: " : "Total rows synced: ").append(number(totalRows())).append('\n');
         long rejected = tables.values().stream().mapToLong(t -> t.rejected.get()).sum();
         if (rejected > 0) {
             sb.append("Rejected rows: ").append(number(rejected)).append(" (");
@@ -388,10 +431,14 @@ public final class RunReport {
         if (!notCarried.isEmpty()) {
             sb.append(rule).append('\n').append(notCarriedText(notCarried));
         }
+        Details section = details;
+        String detailText = section == null ? "" : section.text();
+        if (!detailText.isEmpty()) {
+            sb.append(rule).append('\n').append(detailText.stripTrailing()).append('\n');
+        }
         if (!failed.isEmpty() || failed()) {
-            sb.append(rule).append('\n');
             if (!failed.isEmpty()) {
-                sb.append("Failed tables:\n");
+                sb.append(rule).append('\n').append("Failed tables:\n");
                 for (TableProgress t : failed) {
                     sb.append("  ").append(t.id).append(": ").append(t.error).append('\n');
                 }
@@ -471,9 +518,12 @@ public final class RunReport {
     public String oneLine() {
         String counts = kind.equals("Sync")
                 ? String.format(Locale.ROOT, "%d synced, %d unchanged, %d failed", count(Outcome.DONE), count(Outcome.UNCHANGED), count(Outcome.FAILED))
+                : kind.equals("Verify")
+                ? String.format(Locale.ROOT, "%d equal, %d differ, %d repaired, %d not loaded, %d failed", count(Outcome.EQUAL),
+                        count(Outcome.DIFFERS), count(Outcome.REPAIRED), count(Outcome.NOT_LOADED), count(Outcome.FAILED))
                 : String.format(Locale.ROOT, "%d completed, %d failed, %d skipped", count(Outcome.DONE), count(Outcome.FAILED), count(Outcome.SKIPPED));
         return String.format(Locale.ROOT, "%s run %d %s: %d tables (%s), %s rows in %.1f s (%s rows/s)%s",
-                kind, runId, failed() ? "failed" : "done", tables.size(), counts, number(totalRows()), seconds(), number(rowsPerSecond()),
+                kind, runId, outcomeWord(), tables.size(), counts, number(totalRows()), seconds(), number(rowsPerSecond()),
                 failed() ? "; resume with: " + resumeCommand : "");
     }
 
@@ -486,7 +536,7 @@ public final class RunReport {
     }
 
     private static String label(Outcome outcome) {
-        return outcome.name().toLowerCase(Locale.ROOT);
+        return outcome.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     static String number(long n) {

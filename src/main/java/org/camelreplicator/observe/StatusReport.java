@@ -16,6 +16,7 @@ import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.RunRecord;
 import org.camelreplicator.ledger.SyncState;
 import org.camelreplicator.ledger.TableRecord;
+import org.camelreplicator.ledger.VerifyTableRecord;
 import org.camelreplicator.plan.KeyValues;
 import org.camelreplicator.plan.RunRequest;
 
@@ -24,7 +25,8 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
 /**
  * The {@code status} command: the latest run in the ledger as a table, or with {@code --json} in
  * the shape of the seed scripts' {@code data_sync_progress.json}; then each tracked table's sync
- * state (its watermark, when it last synced and last changed).
+ * state (its watermark, when it last synced and last changed), and when each table was last verified
+ * and what that found.
  */
 public final class StatusReport {
 
@@ -46,11 +48,20 @@ public final class StatusReport {
     public int print(RunRequest request) throws Exception {
         // the first contact with the target: an unreachable one is reported as such, not as a ledger error
         String target = databases.describeTarget();
-        Optional<RunRecord> run = ledger.exists() ? ledger.latestRun() : Optional.empty();
+        Optional<RunRecord> run = ledger.exists() ? latestCopy() : Optional.empty();
+        List<VerifyTableRecord> verified = ledger.exists() ? ledger.lastVerified() : List.of();
         Map<String, TableRecord> tables = run.isEmpty() ? Map.of() : ledger.tables(run.get().id());
         List<SyncState> sync = run.isEmpty() ? List.of() : ledger.syncStates();
         if (!request.json()) {
             CONSOLE.info("Target: {}", target);
+        }
+        if (run.isEmpty() && !verified.isEmpty()) {
+            if (request.json()) {
+                System.out.println(JSON.writeValueAsString(Map.of("verify_state", verifyJson(verified))));
+            } else {
+                CONSOLE.info("No load or sync recorded in the ledger." + verifyText(verified));
+            }
+            return 0;
         }
         if (run.isEmpty()) {
             if (request.json()) {
@@ -63,11 +74,58 @@ public final class StatusReport {
         if (request.json()) {
             Map<String, Object> root = json(run.get(), tables.values());
             root.put("sync_state", syncJson(sync));
+            root.put("verify_state", verifyJson(verified));
             System.out.println(JSON.writeValueAsString(root));
         } else {
-            CONSOLE.info(text(run.get(), tables.values()) + syncText(sync));
+            CONSOLE.info(text(run.get(), tables.values()) + syncText(sync) + verifyText(verified));
         }
         return run.get().finished() ? 0 : 1;
+    }
+
+    /** The latest load or sync: what status is about (verify runs have a section of their own). */
+    private Optional<RunRecord> latestCopy() throws SQLException {
+        Optional<RunRecord> load = ledger.latestRun("load");
+        Optional<RunRecord> sync = ledger.latestRun("sync");
+        return load.isEmpty() ? sync : sync.isEmpty() || load.get().id() > sync.get().id() ? load : sync;
+    }
+
+    /** When each table was last verified and what that found. */
+    static Map<String, Object> verifyJson(List<VerifyTableRecord> verified) {
+        Map<String, Object> perTable = new LinkedHashMap<>();
+        for (VerifyTableRecord v : verified) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("verified_at", iso(v.finishedAt()));
+            m.put("run_id", v.runId());
+            m.put("outcome", v.status());
+            m.put("ranges", v.rangesTotal());
+            m.put("ranges_differing", v.rangesDiffering());
+            m.put("source_rows", v.sourceRows());
+            m.put("missing_rows", v.missingRows());
+            m.put("extra_rows", v.extraRows());
+            m.put("changed_rows", v.changedRows());
+            m.put("repaired_rows", v.repairedRows());
+            m.put("error", v.error());
+            perTable.put(v.table(), m);
+        }
+        return perTable;
+    }
+
+    static String verifyText(List<VerifyTableRecord> verified) {
+        if (verified.isEmpty()) {
+            return "";
+        }
+        int width = Math.max(28, verified.stream().mapToInt(v -> v.table().length()).max().orElse(0));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n%nLast verify:%n"));
+        sb.append(String.format(Locale.ROOT, "%-" + width + "s %-20s %6s %-10s %s%n", "Table", "Verified", "Run", "Outcome", "Ranges differing, rows"));
+        for (VerifyTableRecord v : verified) {
+            String detail = v.rangesDiffering() == 0 ? v.rangesTotal() + " ranges equal"
+                    : String.format(Locale.ROOT, "%d of %d ranges: %,d missing, %,d extra, %,d changed%s", v.rangesDiffering(), v.rangesTotal(),
+                    v.missingRows(), v.extraRows(), v.changedRows(),
+                    v.repairedRows() > 0 ? String.format(Locale.ROOT, "; %,d rows copied again", v.repairedRows()) : "");
+            sb.append(String.format(Locale.ROOT, "%-" + width + "s %-20s %6d %-10s %s%n", v.table(), toTheSecond(v.finishedAt()), v.runId(),
+                    v.status(), v.error() != null ? v.error() : detail));
+        }
+        return sb.toString().stripTrailing();
     }
 
     static Map<String, Object> json(RunRecord run, Collection<TableRecord> tables) {

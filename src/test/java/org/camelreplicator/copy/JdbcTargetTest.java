@@ -35,5 +35,10 @@ class JdbcTargetTest {
             assertThat(Tables.single(t, "SELECT COUNT(*) FROM \"replicator\".CHUNKS WHERE STATUS = 'done'"))
                     .isGreaterThanOrEqualTo(11 + 8);
         }
+        // verify reads the H2 copy by its own types: every table equal to the source
+        Replicator.Result verify = Replicator.execute("verify", "--source.url=jdbc:sqlite:" + Chinook.sqlite(), "--source.username=",
+                "--target.url=" + target, "--target.username=sa", "--replicator.data-dir=" + dir, "--replicator.target-schema=PUBLIC");
+        assertThat(verify.exitCode()).as(verify.all()).isZero();
+        assertThat(verify.out()).contains("Tables: 11 total, 11 equal");
     }
 }
