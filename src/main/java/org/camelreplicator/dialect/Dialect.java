@@ -178,6 +178,11 @@ public interface Dialect {
         return null;
     }
 
+    /** Session settings for building a key or an index over loaded rows (memory for the sort, parallel workers). */
+    default List<String> keyBuildSettings() {
+        return List.of();
+    }
+
     /** Refreshes the planner statistics of a loaded table, or null. */
     default String analyzeSql(String qualifiedTable) {
         return null;

@@ -79,7 +79,9 @@ public final class TargetSchema {
             ensureSchema(schema);
         }
         for (TablePlan table : tables) {
-            ensureTable(table);
+            if (!tablesExist()) {
+                create(table, true);
+            }
             CONSOLE.info("{} -> {}", table.id(), table.targetQualifiedName());
         }
         CONSOLE.info("{} tables in place on the target (indexes and foreign keys are built by load, after the data)", tables.size());
@@ -161,13 +163,63 @@ public final class TargetSchema {
         }
     }
 
+    /**
+     * Creates a table for the load, if it does not exist, without its primary key: the key is built
+     * once over the loaded rows ({@link #addPrimaryKey}, after the data), which is much cheaper than
+     * maintaining its index row by row. Exactly-once does not rest on the key: a chunk's rows and its
+     * done mark commit together. With replicator.on-bad-row=reject the key is there from the start,
+     * so a row that repeats a key is rejected like any other refused row.
+     */
     public void ensureTable(TablePlan table) throws SQLException {
         if (!tablesExist()) {
-            for (String prerequisite : prerequisites(table)) {
-                execute(prerequisite);
-            }
-            execute(createTableSql(table));
+            create(table, settings.onBadRow() == ReplicatorSettings.BadRows.REJECT);
         }
+    }
+
+    private void create(TablePlan table, boolean withPrimaryKey) throws SQLException {
+        for (String prerequisite : prerequisites(table)) {
+            execute(prerequisite);
+        }
+        execute(createTableSql(table, withPrimaryKey));
+    }
+
+    /**
+     * After the data: adds the source's primary key to a table of the load that has none (a table
+     * the load created, or one whose key build a crash interrupted); a table that has one keeps it.
+     * Tables that existed before the run (--data-only, --ddl-in) are left as their creator made them.
+     *
+     * @return whether a key was built
+     */
+    public boolean addPrimaryKey(TablePlan table) throws SQLException {
+        if (tablesExist() || table.source().primaryKey().isEmpty()) {
+            return false;
+        }
+        Dialect target = databases.targetDialect();
+        try (Connection c = databases.target().getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            if (hasPrimaryKey(c, table)) {
+                return false;
+            }
+            for (String setting : target.keyBuildSettings()) {
+                st.execute(setting);
+            }
+            List<String> key = table.source().primaryKey().stream().map(k -> target.quoteIfNeeded(table.targetColumn(k))).toList();
+            st.execute("ALTER TABLE " + target.qualifiedTarget(table.targetSchema(), table.targetName())
+                    + " ADD PRIMARY KEY (" + String.join(", ", key) + ")");
+            return true;
+        }
+    }
+
+    private static boolean hasPrimaryKey(Connection c, TablePlan table) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        for (String[] name : candidates(table)) {
+            try (ResultSet rs = md.getPrimaryKeys(null, name[0], name[1])) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The source's own types the table needs, when the target is the same kind of engine. */
@@ -193,7 +245,12 @@ public final class TargetSchema {
         return ddl;
     }
 
+    /** The table with its primary key, as the schema command and --ddl-out give it. */
     public String createTableSql(TablePlan table) {
+        return createTableSql(table, true);
+    }
+
+    private String createTableSql(TablePlan table, boolean withPrimaryKey) {
         Dialect source = databases.sourceDialect();
         Dialect target = databases.targetDialect();
         List<String> lines = new ArrayList<>();
@@ -222,7 +279,7 @@ public final class TargetSchema {
             }
             lines.add(line.toString());
         }
-        if (!table.source().primaryKey().isEmpty()) {
+        if (withPrimaryKey && !table.source().primaryKey().isEmpty()) {
             List<String> key = table.source().primaryKey().stream().map(k -> target.quoteIfNeeded(table.targetColumn(k))).toList();
             lines.add("    PRIMARY KEY (" + String.join(", ", key) + ")");
         }
