@@ -52,11 +52,25 @@ public final class ChunkTransactions {
         RunContext run = RunContext.of(exchange);
         long rejectedBefore = tx.rejectedRows();
         long start = System.nanoTime();
-        long bytes = rejectBadRows ? writeRejecting(tx, batch, run) : writeOnce(tx, batch);
+        long bytes = rejectBadRows ? writeRejecting(tx, batch, run) : writeInChunk(tx, batch);
         long written = batch.size() - (tx.rejectedRows() - rejectedBefore);
         tx.wrote(written, bytes);
         run.report().rowsWritten(tx.chunk().table().id(), written, bytes);
         run.report().batchWritten(tx.chunk().table().id(), written, bytes, System.nanoTime() - start);
+    }
+
+    /** The batch goes into the chunk's one write (a COPY opened by its first batch, ended by {@link #commit}). */
+    private long writeInChunk(RouteTransaction tx, Batch batch) {
+        if (tx.write() == null) {
+            tx.write(databases.targetDialect().batchWriter().open(tx.connection(), tx.chunk().table(), options));
+        }
+        try {
+            long bytes = tx.write().write(batch);
+            tx.sent(batch);
+            return bytes;
+        } catch (SQLException e) {
+            throw tx.refused(batch, e);
+        }
     }
 
     private long writeOnce(RouteTransaction tx, Batch batch) {
@@ -98,6 +112,13 @@ public final class ChunkTransactions {
 
     public void commit(Exchange exchange) throws SQLException {
         RouteTransaction tx = RouteTransaction.of(exchange, PROPERTY);
+        if (tx.write() != null) {
+            try {
+                tx.write().finish();
+            } catch (SQLException e) {
+                throw tx.refused(null, e);
+            }
+        }
         ledger.markChunkDone(tx.connection(), tx.chunk(), tx.rows(), tx.rejectedRows());
         tx.commit();
         RunContext.of(exchange).report().chunkEnded(tx.chunk().table().id(), tx.chunk().id(), true, tx.rows(), tx.bytes());

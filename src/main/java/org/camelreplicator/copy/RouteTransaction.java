@@ -24,6 +24,12 @@ public final class RouteTransaction {
     private long bytes;
     private long rejected;
     private boolean committed;
+    private BatchWriter.ChunkWrite write;
+    private long rowsSent;
+    private Batch lastBatch;
+    private long lastBatchFirstRow;
+    private Batch previousBatch;
+    private long previousBatchFirstRow;
 
     private RouteTransaction(Chunk chunk, Connection connection) {
         this.chunk = chunk;
@@ -64,6 +70,9 @@ public final class RouteTransaction {
         if (tx == null) {
             return null;
         }
+        if (tx.write != null && !tx.committed) {
+            tx.write.cancel();
+        }
         try (Connection c = tx.connection) {
             if (!tx.committed) {
                 c.rollback();
@@ -78,6 +87,47 @@ public final class RouteTransaction {
     public void commit() throws SQLException {
         connection.commit();
         committed = true;
+    }
+
+    /** The chunk's open write (one COPY for all its batches), or null before the first batch. */
+    public BatchWriter.ChunkWrite write() {
+        return write;
+    }
+
+    public void write(BatchWriter.ChunkWrite write) {
+        this.write = write;
+    }
+
+    /** Rows sent into the open write so far: where the next batch's line numbers start. */
+    public long rowsSent() {
+        return rowsSent;
+    }
+
+    /**
+     * A batch went into the open write. The target reports a refused row a little later (at a later
+     * batch, or when the write ends), so the last two batches are kept to name the row's key.
+     */
+    public void sent(Batch batch) {
+        previousBatch = lastBatch;
+        previousBatchFirstRow = lastBatchFirstRow;
+        lastBatch = batch;
+        lastBatchFirstRow = rowsSent;
+        rowsSent += batch.size();
+    }
+
+    /** Why the open write failed, naming the refused row's key when it is in {@code batch} or one of the last two batches sent. */
+    public ChunkWriteException refused(Batch batch, SQLException cause) {
+        long line = ChunkWriteException.line(cause);
+        if (line > 0 && lastBatch != null && batch != lastBatch) {
+            if (line > lastBatchFirstRow && line <= lastBatchFirstRow + lastBatch.size()) {
+                return ChunkWriteException.of(chunk, lastBatch, lastBatchFirstRow, cause);
+            }
+            if (previousBatch != null && line > previousBatchFirstRow && line <= previousBatchFirstRow + previousBatch.size()) {
+                return ChunkWriteException.of(chunk, previousBatch, previousBatchFirstRow, cause);
+            }
+        }
+        return batch == null ? ChunkWriteException.of(chunk, lastBatch, lastBatchFirstRow, cause)
+                : ChunkWriteException.of(chunk, batch, rowsSent, cause);
     }
 
     /** A batch went in: its rows (those not rejected) and bytes. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.camelreplicator.catalog.ColumnSpec;
@@ -56,9 +57,34 @@ public final class PostgresDialect implements Dialect {
         return true;
     }
 
+    /** Built-in types whose binary form holds only the value; a type modifier such as (12,2) or (3) does not change it. */
+    private static final Set<String> BINARY_COPY_TYPES = Set.of("smallint", "integer", "bigint", "numeric", "real",
+            "double precision", "boolean", "text", "character varying", "character", "date", "timestamp without time zone",
+            "timestamp with time zone", "time without time zone", "time with time zone", "interval", "uuid", "bytea",
+            "json", "jsonb");
+
+    @Override
+    public boolean copiesBinary(String postgresType) {
+        return BINARY_COPY_TYPES.contains(postgresType.replaceAll("\\(\\d+(,\\d+)?\\)", ""));
+    }
+
     @Override
     public boolean isSystemSchema(String schema) {
         return schema.startsWith("pg_") || schema.equals("information_schema");
+    }
+
+    @Override
+    public Map<String, String> columnTypes(Connection c, String qualifiedTable) throws SQLException {
+        Map<String, String> types = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(COLUMNS_SQL)) {
+            ps.setString(1, qualifiedTable);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    types.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return types;
     }
 
     /** Replaces the driver's short type names (int4, _text) with format_type's exact ones (integer, text[]). */

@@ -210,6 +210,28 @@ public final class TargetSchema {
         }
     }
 
+    /**
+     * Whether every target column has the source column's own type, as the target table is now (a
+     * cast, an edited table or --data-only may differ), and both ends store it in the same binary
+     * form: rows can then pass between two PostgreSQL servers in binary COPY format.
+     */
+    public boolean sameTypes(TablePlan table) throws SQLException {
+        Dialect source = databases.sourceDialect();
+        Dialect target = databases.targetDialect();
+        Map<String, String> actual;
+        try (Connection c = databases.target().getConnection()) {
+            actual = target.columnTypes(c, target.qualifiedTarget(table.targetSchema(), table.targetName()));
+        }
+        List<ColumnSpec> columns = table.source().columns();
+        for (int i = 0; i < columns.size(); i++) {
+            String type = source.postgresType(columns.get(i));
+            if (!target.copiesBinary(type) || !type.equals(actual.get(table.targetColumns().get(i)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean hasPrimaryKey(Connection c, TablePlan table) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
         for (String[] name : candidates(table)) {

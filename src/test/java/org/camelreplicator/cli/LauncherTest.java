@@ -53,7 +53,9 @@ class LauncherTest {
     void withoutAHeapSettingTheCommandRunsInAWorkerWithTheBoundedHeap() throws Exception {
         Process launcher = launch("load", "--workers=1");
         ProcessHandle worker = worker(launcher);
-        assertThat(worker.info().arguments().map(List::of).orElse(List.of())).contains(Launcher.HEAP);
+        // the worker's command line shows once its exec is through
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(worker.info().arguments().map(List::of).orElse(List.of())).contains(Launcher.HEAP));
 
         assertThat(launcher.waitFor(180, TimeUnit.SECONDS)).as(output()).isTrue();
         assertThat(launcher.exitValue()).as(output()).isZero();
