@@ -2,6 +2,8 @@ package org.camelreplicator.copy;
 
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.List;
 
 import org.apache.camel.Exchange;
 import org.camelreplicator.config.Databases;
@@ -44,7 +46,15 @@ public final class ChunkTransactions {
         stop.check(chunk);
         ledger.markChunkRunning(chunk);
         RunContext.of(exchange).report().chunkStarted(chunk.id());
-        RouteTransaction.begin(exchange, PROPERTY, chunk, databases.target().getConnection());
+        RouteTransaction tx = RouteTransaction.begin(exchange, PROPERTY, chunk, databases.target().getConnection());
+        List<String> settings = databases.targetDialect().chunkTransactionSettings();
+        if (!settings.isEmpty()) {
+            try (Statement st = tx.connection().createStatement()) {
+                for (String setting : settings) {
+                    st.execute(setting);
+                }
+            }
+        }
     }
 
     public void write(Batch batch, Exchange exchange) throws SQLException {

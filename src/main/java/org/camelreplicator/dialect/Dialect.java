@@ -192,8 +192,13 @@ public interface Dialect {
         return null;
     }
 
-    /** Session settings for building a key or an index over loaded rows (memory for the sort, parallel workers). */
+    /** Settings for the transaction that builds a key or an index over loaded rows (memory for the sort). */
     default List<String> keyBuildSettings() {
+        return List.of();
+    }
+
+    /** Settings for the transaction of a load's chunk, whose rows and done mark commit together. */
+    default List<String> chunkTransactionSettings() {
         return List.of();
     }
 

@@ -218,6 +218,24 @@ public final class PostgresDialect implements Dialect {
                 + quoteIfNeeded(column) + "), 0) + 1, false) FROM " + qualifiedTable;
     }
 
+    /**
+     * As pgcopydb sets for its index builds: the default 64 MB makes the sort of a few million keys
+     * spill to disk. Per build, for its transaction only.
+     */
+    @Override
+    public List<String> keyBuildSettings() {
+        return List.of("SET LOCAL maintenance_work_mem = '512MB'");
+    }
+
+    /**
+     * A chunk's commit need not wait for its WAL to reach the disk: if the server crashes first,
+     * the chunk's rows and its done mark are lost together, and a resumed run copies it again.
+     */
+    @Override
+    public List<String> chunkTransactionSettings() {
+        return List.of("SET LOCAL synchronous_commit = off");
+    }
+
     @Override
     public String analyzeSql(String qualifiedTable) {
         return "ANALYZE " + qualifiedTable;

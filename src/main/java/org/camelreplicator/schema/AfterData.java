@@ -77,7 +77,7 @@ public final class AfterData {
         // tables that existed before the run (--data-only, --ddl-in) keep the indexes their creator gave them
         if (!targetSchema.tablesExist()) {
             for (String sql : targetSchema.indexSql(table)) {
-                execute(sql);
+                targetSchema.build(sql);
             }
         }
         ledger.setPhase(run.runId(), table.id(), FOREIGN_KEYS);

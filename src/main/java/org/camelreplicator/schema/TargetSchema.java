@@ -195,18 +195,35 @@ public final class TargetSchema {
             return false;
         }
         Dialect target = databases.targetDialect();
-        try (Connection c = databases.target().getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = databases.target().getConnection()) {
             c.setAutoCommit(true);
             if (hasPrimaryKey(c, table)) {
                 return false;
             }
-            for (String setting : target.keyBuildSettings()) {
-                st.execute(setting);
+        }
+        List<String> key = table.source().primaryKey().stream().map(k -> target.quoteIfNeeded(table.targetColumn(k))).toList();
+        build("ALTER TABLE " + target.qualifiedTarget(table.targetSchema(), table.targetName())
+                + " ADD PRIMARY KEY (" + String.join(", ", key) + ")");
+        return true;
+    }
+
+    /**
+     * Builds a key or an index over loaded rows in a transaction of its own, with the target's
+     * settings for such builds (PostgreSQL: memory to sort in), which end with it.
+     */
+    public void build(String ddl) throws SQLException {
+        try (Connection c = databases.target().getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+                for (String setting : databases.targetDialect().keyBuildSettings()) {
+                    st.execute(setting);
+                }
+                st.execute(ddl);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
-            List<String> key = table.source().primaryKey().stream().map(k -> target.quoteIfNeeded(table.targetColumn(k))).toList();
-            st.execute("ALTER TABLE " + target.qualifiedTarget(table.targetSchema(), table.targetName())
-                    + " ADD PRIMARY KEY (" + String.join(", ", key) + ")");
-            return true;
         }
     }
 
