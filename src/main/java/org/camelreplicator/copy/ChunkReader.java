@@ -247,7 +247,13 @@ public final class ChunkReader {
 
         ReadAhead(BatchIterator source) {
             super(source.chunk);
-            reader = CompletableFuture.runAsync(() -> read(source), readers);
+            try {
+                reader = CompletableFuture.runAsync(() -> read(source), readers);
+            } catch (RuntimeException e) {
+                // no reader thread (the process is stopping): the connection goes back now
+                source.close();
+                throw e;
+            }
         }
 
         private void read(BatchIterator source) {

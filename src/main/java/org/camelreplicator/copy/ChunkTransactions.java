@@ -76,7 +76,7 @@ public final class ChunkTransactions {
         }
         try {
             long bytes = tx.write().write(batch);
-            tx.sent(batch);
+            tx.sent(batch, bytes);
             return bytes;
         } catch (SQLException e) {
             throw tx.refused(batch, e);

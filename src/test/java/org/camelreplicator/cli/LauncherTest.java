@@ -53,9 +53,11 @@ class LauncherTest {
     void withoutAHeapSettingTheCommandRunsInAWorkerWithTheBoundedHeap() throws Exception {
         Process launcher = launch("load", "--workers=1");
         ProcessHandle worker = worker(launcher);
-        // the worker's command line shows once its exec is through
+        // the worker's command line (read from /proc: ProcessHandle.Info leaves out very long ones) shows once its exec is through
+        Path cmdline = Path.of("/proc", String.valueOf(worker.pid()), "cmdline");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(worker.info().arguments().map(List::of).orElse(List.of())).contains(Launcher.HEAP));
+                assertThat(new String(Files.readAllBytes(cmdline), java.nio.charset.StandardCharsets.UTF_8).split("\0"))
+                        .contains(Launcher.HEAP, "-Dreplicator.launcher.parent=" + launcher.pid()));
 
         assertThat(launcher.waitFor(180, TimeUnit.SECONDS)).as(output()).isTrue();
         assertThat(launcher.exitValue()).as(output()).isZero();
