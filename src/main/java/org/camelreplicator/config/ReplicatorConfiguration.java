@@ -165,8 +165,10 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
                 throw new IllegalStateException("Cannot start the HTTP endpoints: " + e.getMessage(), e);
             }
         }
-        ChunkReader chunkReader = new ChunkReader(databases, stop, settings.batchRows(), settings.batchMinRows(), settings.batchBytes(), settings.fetchSize(),
-                settings.onBadRow() == ReplicatorSettings.BadRows.REJECT);
+        ChunkReader chunkReader = new ChunkReader(databases, stop, settings.batchRows(), settings.batchMinRows(), settings.batchBytes(),
+                settings.fetchSize(), targetSchema, new org.camelreplicator.copy.WriteOptions(settings.textNul()),
+                settings.onBadRow() == ReplicatorSettings.BadRows.REJECT,
+                context.getExecutorServiceManager().newCachedThreadPool(this, "chunk-reader"));
         registry.bind("chunkReader", chunkReader);
         registry.bind("chunkTransactions", new ChunkTransactions(databases, ledger, stop, settings));
         registry.bind("syncTransactions", new SyncTransactions(databases, ledger, stop, settings));

@@ -5,7 +5,7 @@ package org.camelreplicator.copy;
  * rows, either as values ({@link RowBatch}) or already in PostgreSQL's COPY text format
  * ({@link CopyTextBatch}) when source and target both speak it.
  */
-public sealed interface Batch permits RowBatch, CopyTextBatch {
+public sealed interface Batch permits RowBatch, CopyTextBatch, CopyBinaryBatch {
 
     /** Rows in the batch. */
     int size();

@@ -2,6 +2,8 @@ package org.camelreplicator.copy;
 
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.List;
 
 import org.apache.camel.Exchange;
 import org.camelreplicator.config.Databases;
@@ -44,7 +46,15 @@ public final class ChunkTransactions {
         stop.check(chunk);
         ledger.markChunkRunning(chunk);
         RunContext.of(exchange).report().chunkStarted(chunk.id());
-        RouteTransaction.begin(exchange, PROPERTY, chunk, databases.target().getConnection());
+        RouteTransaction tx = RouteTransaction.begin(exchange, PROPERTY, chunk, databases.target().getConnection());
+        List<String> settings = databases.targetDialect().chunkTransactionSettings();
+        if (!settings.isEmpty()) {
+            try (Statement st = tx.connection().createStatement()) {
+                for (String setting : settings) {
+                    st.execute(setting);
+                }
+            }
+        }
     }
 
     public void write(Batch batch, Exchange exchange) throws SQLException {
@@ -58,11 +68,25 @@ public final class ChunkTransactions {
         }
         long rejectedBefore = tx.rejectedRows();
         long start = System.nanoTime();
-        long bytes = rejectBadRows ? writeRejecting(tx, batch, run) : writeOnce(tx, batch);
+        long bytes = rejectBadRows ? writeRejecting(tx, batch, run) : writeInChunk(tx, batch);
         long written = batch.size() - (tx.rejectedRows() - rejectedBefore);
         tx.wrote(written, bytes);
         run.report().rowsWritten(tx.chunk().table().id(), written, bytes);
         run.report().batchWritten(tx.chunk().table().id(), written, bytes, System.nanoTime() - start);
+    }
+
+    /** The batch goes into the chunk's one write (a COPY opened by its first batch, ended by {@link #commit}). */
+    private long writeInChunk(RouteTransaction tx, Batch batch) {
+        if (tx.write() == null) {
+            tx.write(databases.targetDialect().batchWriter().open(tx.connection(), tx.chunk().table(), options));
+        }
+        try {
+            long bytes = tx.write().write(batch);
+            tx.sent(batch, bytes);
+            return bytes;
+        } catch (SQLException e) {
+            throw tx.refused(batch, e);
+        }
     }
 
     private long writeOnce(RouteTransaction tx, Batch batch) {
@@ -116,6 +140,13 @@ public final class ChunkTransactions {
 
     public void commit(Exchange exchange) throws SQLException {
         RouteTransaction tx = RouteTransaction.of(exchange, PROPERTY);
+        if (tx.write() != null) {
+            try {
+                tx.write().finish();
+            } catch (SQLException e) {
+                throw tx.refused(null, e);
+            }
+        }
         ledger.markChunkDone(tx.connection(), tx.chunk(), tx.rows(), tx.rejectedRows());
         tx.commit();
         RunContext.of(exchange).report().chunkEnded(tx.chunk().table().id(), tx.chunk().id(), true, tx.rows(), tx.bytes());

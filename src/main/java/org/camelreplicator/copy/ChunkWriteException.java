@@ -28,14 +28,24 @@ public class ChunkWriteException extends RuntimeException {
     }
 
     public static ChunkWriteException of(Chunk chunk, Batch batch, SQLException cause) {
+        return of(chunk, batch, 0, cause);
+    }
+
+    /**
+     * @param firstRow the line of the write (one COPY for a whole chunk) at which {@code batch} starts,
+     *                 counted from 0: the target numbers the lines of the whole write
+     */
+    public static ChunkWriteException of(Chunk chunk, Batch batch, long firstRow, SQLException cause) {
         StringBuilder message = new StringBuilder("Writing ").append(chunk).append(" to the target failed");
+        long line = -1;
         int row = -1;
         String column = null;
         ServerErrorMessage server = cause instanceof PSQLException p ? p.getServerErrorMessage() : null;
         if (server != null && server.getWhere() != null) {
             Matcher m = COPY_LINE.matcher(server.getWhere());
             if (m.find()) {
-                row = Integer.parseInt(m.group(1)) - 1;
+                line = Long.parseLong(m.group(1));
+                row = (int) Math.max(-1, Math.min(Integer.MAX_VALUE, line - 1 - firstRow));
                 column = m.group(2);
             }
         }
@@ -45,12 +55,27 @@ public class ChunkWriteException extends RuntimeException {
         if (column != null) {
             message.append(", column ").append(column.strip());
         }
-        String key = row >= 0 && row < batch.size() ? rowKey(chunk.table().source(), batch, row) : null;
+        boolean inBatch = batch != null && row >= 0 && row < batch.size();
+        String key = inBatch ? rowKey(chunk.table().source(), batch, row) : null;
         if (key != null) {
             message.append(", row ").append(key);
+        } else if (line > 0 && firstRow > 0) {
+            message.append(", row ").append(line).append(" of the chunk");
         }
         message.append(": ").append(cause.getMessage());
-        return new ChunkWriteException(message.toString(), row, cause);
+        return new ChunkWriteException(message.toString(), inBatch ? row : -1, cause);
+    }
+
+    /** The line of its COPY (from 1) at which the target refused a row, or -1 when it did not say. */
+    static long line(SQLException cause) {
+        ServerErrorMessage server = cause instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        if (server != null && server.getWhere() != null) {
+            Matcher m = COPY_LINE.matcher(server.getWhere());
+            if (m.find()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        return -1;
     }
 
     /** The position in the batch of the row the target refused, or -1 when it did not say. */
@@ -66,6 +91,9 @@ public class ChunkWriteException extends RuntimeException {
     static String rowKey(TableSpec table, Batch batch, int row) {
         if (batch instanceof RowBatch rows) {
             return BadValueException.rowKey(table, rows.rows().get(row));
+        }
+        if (batch instanceof CopyBinaryBatch binary) {
+            return BadValueException.rowKey(table, binary.values(row, table.columns()));
         }
         String[] fields = batch.rowText(row).split("\t", -1);
         List<String> key = table.primaryKey().isEmpty() ? table.columns().stream().map(c -> c.name()).toList() : table.primaryKey();

@@ -59,19 +59,41 @@ final class CopyTextEncoder {
     int row(Object[] values) {
         int start = len;
         for (int i = 0; i < values.length; i++) {
-            if (i > 0) {
-                put((byte) '\t');
-            }
-            try {
-                value(values[i]);
-            } catch (IllegalArgumentException e) {
+            if (!field(i, values[i])) {
                 len = start;
-                problem = e.getMessage();
                 return i;
             }
         }
-        put((byte) '\n');
+        endRow();
         return -1;
+    }
+
+    /**
+     * Appends column {@code i} of the row being written, straight from the reader: no row array.
+     *
+     * @return false when the value cannot be written ({@link #problem()} says why); the caller then
+     *         drops the row with {@link #truncate}
+     */
+    boolean field(int i, Object value) {
+        if (i > 0) {
+            put((byte) '\t');
+        }
+        try {
+            value(value);
+            return true;
+        } catch (IllegalArgumentException e) {
+            problem = e.getMessage();
+            return false;
+        }
+    }
+
+    void endRow() {
+        put((byte) '\n');
+    }
+
+    /** Drops what was written after {@code length} (a row that cannot be written). */
+    void truncate(int length) {
+        len = length;
     }
 
     /** Why the last rejected value could not be written. */

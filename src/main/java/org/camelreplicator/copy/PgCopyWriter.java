@@ -13,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a batch with one {@code COPY ... FROM STDIN} through pgjdbc's CopyManager, the fastest way
- * rows enter PostgreSQL. Values are encoded to COPY text and handed to the server in slices of
- * {@value #FLUSH_BYTES} bytes, so a batch of wide rows never needs one large buffer; batches that
- * are already COPY text go through untouched.
+ * Writes rows with {@code COPY ... FROM STDIN} through pgjdbc's CopyManager, the fastest way rows
+ * enter PostgreSQL: a load sends each chunk as one COPY ({@link #open}), a sync or a rejecting load
+ * one COPY per batch ({@link #write}). Values are encoded to COPY text and handed to the server in
+ * slices of {@value #FLUSH_BYTES} bytes, so a batch of wide rows never needs one large buffer;
+ * batches that are already COPY text or binary go through untouched.
  */
 public final class PgCopyWriter implements BatchWriter {
 
@@ -30,22 +31,79 @@ public final class PgCopyWriter implements BatchWriter {
         this.dialect = dialect;
     }
 
+    /** The binary format's trailer: a field count of -1. */
+    private static final byte[] BINARY_TRAILER = {(byte) 0xFF, (byte) 0xFF};
+
     @Override
     public long write(Connection target, TablePlan table, Batch batch, WriteOptions options) throws SQLException {
-        CopyIn copy = target.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table));
+        ChunkCopy copy = new ChunkCopy(target, table, options);
         try {
-            long bytes;
-            if (batch instanceof CopyTextBatch text) {
-                copy.writeToCopy(text.data(), 0, text.length());
-                bytes = text.length();
-            } else {
-                bytes = encode(copy, table, (RowBatch) batch, options);
-            }
-            copy.endCopy();
+            long bytes = copy.write(batch);
+            copy.finish();
             return bytes;
         } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
+            copy.cancel();
+        }
+    }
+
+    @Override
+    public ChunkWrite open(Connection target, TablePlan table, WriteOptions options) {
+        return new ChunkCopy(target, table, options);
+    }
+
+    /** One COPY FROM STDIN, opened by the first batch in the format that batch comes in. */
+    private final class ChunkCopy implements ChunkWrite {
+
+        private final Connection target;
+        private final TablePlan table;
+        private final WriteOptions options;
+        private CopyIn copy;
+        private boolean binary;
+
+        ChunkCopy(Connection target, TablePlan table, WriteOptions options) {
+            this.target = target;
+            this.table = table;
+            this.options = options;
+        }
+
+        @Override
+        public long write(Batch batch) throws SQLException {
+            if (copy == null) {
+                binary = batch instanceof CopyBinaryBatch;
+                copy = target.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table) + (binary ? " (FORMAT binary)" : ""));
+            } else if (binary != batch instanceof CopyBinaryBatch) {
+                throw new IllegalStateException("A chunk's batches come in one COPY format; got " + batch.getClass().getSimpleName());
+            }
+            if (batch instanceof CopyTextBatch text) {
+                copy.writeToCopy(text.data(), 0, text.length());
+                return text.length();
+            }
+            if (batch instanceof CopyBinaryBatch rows) {
+                copy.writeToCopy(rows.data(), 0, rows.length());
+                return rows.length();
+            }
+            return encode(copy, table, (RowBatch) batch, options);
+        }
+
+        @Override
+        public void finish() throws SQLException {
+            if (copy != null) {
+                if (binary) {
+                    copy.writeToCopy(BINARY_TRAILER, 0, BINARY_TRAILER.length);
+                }
+                copy.endCopy();
+            }
+        }
+
+        @Override
+        public void cancel() {
+            if (copy != null && copy.isActive()) {
+                try {
+                    copy.cancelCopy();
+                } catch (SQLException e) {
+                    // the transaction is rolled back next; a broken connection is discarded by the pool
+                    LOG.debug("Cancelling the COPY into {} failed: {}", table.id(), e.getMessage());
+                }
             }
         }
     }

@@ -18,12 +18,19 @@ public final class RouteTransaction {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteTransaction.class);
 
+    /** Bytes of recent batches kept to name a refused row (per chunk being written). */
+    private static final long RECENT_BYTES = 2 * 1024 * 1024;
+
     private final Chunk chunk;
     private final Connection connection;
     private long rows;
     private long bytes;
     private long rejected;
     private boolean committed;
+    private BatchWriter.ChunkWrite write;
+    private long rowsSent;
+    private final java.util.ArrayDeque<Sent> recent = new java.util.ArrayDeque<>();
+    private long recentBytes;
 
     private RouteTransaction(Chunk chunk, Connection connection) {
         this.chunk = chunk;
@@ -64,6 +71,9 @@ public final class RouteTransaction {
         if (tx == null) {
             return null;
         }
+        if (tx.write != null && !tx.committed) {
+            tx.write.cancel();
+        }
         try (Connection c = tx.connection) {
             if (!tx.committed) {
                 c.rollback();
@@ -78,6 +88,54 @@ public final class RouteTransaction {
     public void commit() throws SQLException {
         connection.commit();
         committed = true;
+    }
+
+    /** The chunk's open write (one COPY for all its batches), or null before the first batch. */
+    public BatchWriter.ChunkWrite write() {
+        return write;
+    }
+
+    public void write(BatchWriter.ChunkWrite write) {
+        this.write = write;
+    }
+
+    /** Rows sent into the open write so far: where the next batch's line numbers start. */
+    public long rowsSent() {
+        return rowsSent;
+    }
+
+    /** A batch in the open write, and the line of the write it starts at (from 0). */
+    private record Sent(Batch batch, long firstRow, long bytes) {
+    }
+
+    /**
+     * A batch went into the open write. The target reports a refused row a little later (at a later
+     * batch, or when the write ends), so the batches of about the last {@value #RECENT_BYTES} bytes
+     * (at least two) are kept to name the row's key.
+     */
+    public void sent(Batch batch, long bytesSent) {
+        // a writer that cannot tell its bytes (0) is counted at 100 bytes a row, so the kept batches stay bounded
+        long bytes = Math.max(bytesSent, 100L * batch.size());
+        recent.addLast(new Sent(batch, rowsSent, bytes));
+        recentBytes += bytes;
+        rowsSent += batch.size();
+        while (recent.size() > 2 && recentBytes - recent.peekFirst().bytes() >= RECENT_BYTES) {
+            recentBytes -= recent.removeFirst().bytes();
+        }
+    }
+
+    /** Why the open write failed, naming the refused row's key when it is in {@code batch} or a recent batch. */
+    public ChunkWriteException refused(Batch batch, SQLException cause) {
+        long line = ChunkWriteException.line(cause);
+        for (Sent s : recent) {
+            if (line > s.firstRow() && line <= s.firstRow() + s.batch().size()) {
+                return ChunkWriteException.of(chunk, s.batch(), s.firstRow(), cause);
+            }
+        }
+        if (batch == null && !recent.isEmpty()) {
+            return ChunkWriteException.of(chunk, recent.peekLast().batch(), recent.peekLast().firstRow(), cause);
+        }
+        return ChunkWriteException.of(chunk, batch, rowsSent, cause);
     }
 
     /** A batch went in: its rows (those not rejected) and bytes. */

@@ -156,6 +156,20 @@ public interface Dialect {
         return false;
     }
 
+    /**
+     * Whether values of this PostgreSQL type (as format_type writes it) can be copied into this engine
+     * in PostgreSQL's binary COPY format between two databases: built-in types whose binary form
+     * names no database-specific object (an enum's or an array's element type id would).
+     */
+    default boolean copiesBinary(String postgresType) {
+        return false;
+    }
+
+    /** The exact types of a table's columns by column name (PostgreSQL: as format_type writes them), or none when the engine does not say. */
+    default java.util.Map<String, String> columnTypes(Connection c, String qualifiedTable) throws SQLException {
+        return java.util.Map.of();
+    }
+
     default ValueReader reader(ColumnSpec column) {
         return ValueReaders.forJdbcType(column);
     }
@@ -226,6 +240,16 @@ public interface Dialect {
     /** Moves a column's identity sequence past the largest copied value, or null when the engine needs nothing. */
     default String resetIdentitySql(String qualifiedTable, String column) {
         return null;
+    }
+
+    /** Settings for the transaction that builds a key or an index over loaded rows (memory for the sort). */
+    default List<String> keyBuildSettings() {
+        return List.of();
+    }
+
+    /** Settings for the transaction of a load's chunk, whose rows and done mark commit together. */
+    default List<String> chunkTransactionSettings() {
+        return List.of();
     }
 
     /** Refreshes the planner statistics of a loaded table, or null. */

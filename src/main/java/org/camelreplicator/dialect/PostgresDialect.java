@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.camelreplicator.catalog.ColumnSpec;
@@ -146,9 +147,34 @@ public final class PostgresDialect implements Dialect {
         return java.util.Optional.of(DIGEST);
     }
 
+    /** Built-in types whose binary form holds only the value; a type modifier such as (12,2) or (3) does not change it. */
+    private static final Set<String> BINARY_COPY_TYPES = Set.of("smallint", "integer", "bigint", "numeric", "real",
+            "double precision", "boolean", "text", "character varying", "character", "date", "timestamp without time zone",
+            "timestamp with time zone", "time without time zone", "time with time zone", "interval", "uuid", "bytea",
+            "json", "jsonb");
+
+    @Override
+    public boolean copiesBinary(String postgresType) {
+        return BINARY_COPY_TYPES.contains(postgresType.replaceAll("\\(\\d+(,\\d+)?\\)", ""));
+    }
+
     @Override
     public boolean isSystemSchema(String schema) {
         return schema.startsWith("pg_") || schema.equals("information_schema");
+    }
+
+    @Override
+    public Map<String, String> columnTypes(Connection c, String qualifiedTable) throws SQLException {
+        Map<String, String> types = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(COLUMNS_SQL)) {
+            ps.setString(1, qualifiedTable);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    types.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return types;
     }
 
     /** Replaces the driver's short type names (int4, _text) with format_type's exact ones (integer, text[]). */
@@ -315,6 +341,24 @@ public final class PostgresDialect implements Dialect {
     public String resetIdentitySql(String qualifiedTable, String column) {
         return "SELECT setval(pg_get_serial_sequence(" + literal(qualifiedTable) + ", " + literal(column) + "), COALESCE(MAX("
                 + quoteIfNeeded(column) + "), 0) + 1, false) FROM " + qualifiedTable;
+    }
+
+    /**
+     * As pgcopydb sets for its index builds: the default 64 MB makes the sort of a few million keys
+     * spill to disk. Per build, for its transaction only.
+     */
+    @Override
+    public List<String> keyBuildSettings() {
+        return List.of("SET LOCAL maintenance_work_mem = '512MB'");
+    }
+
+    /**
+     * A chunk's commit need not wait for its WAL to reach the disk: if the server crashes first,
+     * the chunk's rows and its done mark are lost together, and a resumed run copies it again.
+     */
+    @Override
+    public List<String> chunkTransactionSettings() {
+        return List.of("SET LOCAL synchronous_commit = off");
     }
 
     @Override

@@ -82,7 +82,9 @@ public final class TargetSchema {
             ensureSchema(schema);
         }
         for (TablePlan table : tables) {
-            ensureTable(table);
+            if (!tablesExist()) {
+                create(table, true);
+            }
             CONSOLE.info("{} -> {}", table.id(), table.targetQualifiedName());
         }
         CONSOLE.info("{} tables in place on the target (indexes and foreign keys are built by load, after the data)", tables.size());
@@ -165,20 +167,107 @@ public final class TargetSchema {
     }
 
     /**
-     * Creates the table if it does not exist. One table at a time: PostgreSQL names the array type of
-     * a table {@code _<table>} cut to 63 bytes, so two tables whose names share their first 62 bytes
-     * created at once would claim the same type name, and one would fail (pg_type_typname_nsp_index);
-     * one after the other, the second gets a free name.
+     * Creates a table for the load, if it does not exist, without its primary key: the key is built
+     * once over the loaded rows ({@link #addPrimaryKey}, after the data), which is much cheaper than
+     * maintaining its index row by row. Exactly-once does not rest on the key: a chunk's rows and its
+     * done mark commit together. With replicator.on-bad-row=reject the key is there from the start,
+     * so a row that repeats a key is rejected like any other refused row.
+     * One table at a time: PostgreSQL names the array type of a table {@code _<table>} cut to 63
+     * bytes, so two tables whose names share their first 62 bytes created at once would claim the
+     * same type name, and one would fail (pg_type_typname_nsp_index); one after the other, the
+     * second gets a free name.
      */
     public void ensureTable(TablePlan table) throws SQLException {
         if (!tablesExist()) {
             synchronized (creating) {
-                for (String prerequisite : prerequisites(table)) {
-                    execute(prerequisite);
-                }
-                execute(createTableSql(table));
+                create(table, settings.onBadRow() == ReplicatorSettings.BadRows.REJECT);
             }
         }
+    }
+
+    private void create(TablePlan table, boolean withPrimaryKey) throws SQLException {
+        for (String prerequisite : prerequisites(table)) {
+            execute(prerequisite);
+        }
+        execute(createTableSql(table, withPrimaryKey));
+    }
+
+    /**
+     * After the data: adds the source's primary key to a table of the load that has none (a table
+     * the load created, or one whose key build a crash interrupted); a table that has one keeps it.
+     * Tables that existed before the run (--data-only, --ddl-in) are left as their creator made them.
+     *
+     * @return whether a key was built
+     */
+    public boolean addPrimaryKey(TablePlan table) throws SQLException {
+        if (tablesExist() || table.source().primaryKey().isEmpty()) {
+            return false;
+        }
+        Dialect target = databases.targetDialect();
+        try (Connection c = databases.target().getConnection()) {
+            c.setAutoCommit(true);
+            if (hasPrimaryKey(c, table)) {
+                return false;
+            }
+        }
+        List<String> key = table.source().primaryKey().stream().map(k -> target.quoteIfNeeded(table.targetColumn(k))).toList();
+        build("ALTER TABLE " + target.qualifiedTarget(table.targetSchema(), table.targetName())
+                + " ADD CONSTRAINT " + target.quoteIfNeeded(table.names().primaryKey()) + " PRIMARY KEY (" + String.join(", ", key) + ")");
+        return true;
+    }
+
+    /**
+     * Builds a key or an index over loaded rows in a transaction of its own, with the target's
+     * settings for such builds (PostgreSQL: memory to sort in), which end with it.
+     */
+    public void build(String ddl) throws SQLException {
+        try (Connection c = databases.target().getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+                for (String setting : databases.targetDialect().keyBuildSettings()) {
+                    st.execute(setting);
+                }
+                st.execute(ddl);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Whether every target column has the source column's own type, as the target table is now (a
+     * cast, an edited table or --data-only may differ), and both ends store it in the same binary
+     * form: rows can then pass between two PostgreSQL servers in binary COPY format.
+     */
+    public boolean sameTypes(TablePlan table) throws SQLException {
+        Dialect source = databases.sourceDialect();
+        Dialect target = databases.targetDialect();
+        Map<String, String> actual;
+        try (Connection c = databases.target().getConnection()) {
+            actual = target.columnTypes(c, target.qualifiedTarget(table.targetSchema(), table.targetName()));
+        }
+        List<ColumnSpec> columns = table.source().columns();
+        for (int i = 0; i < columns.size(); i++) {
+            String type = source.postgresType(columns.get(i));
+            if (!target.copiesBinary(type) || !type.equals(actual.get(table.targetColumns().get(i)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hasPrimaryKey(Connection c, TablePlan table) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        for (String[] name : candidates(table)) {
+            try (ResultSet rs = md.getPrimaryKeys(null, name[0], name[1])) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The source's own types the table needs, when the target is the same kind of engine. */
@@ -206,7 +295,12 @@ public final class TargetSchema {
         return ddl;
     }
 
+    /** The table with its primary key, as the schema command and --ddl-out give it. */
     public String createTableSql(TablePlan table) {
+        return createTableSql(table, true);
+    }
+
+    private String createTableSql(TablePlan table, boolean withPrimaryKey) {
         Dialect source = databases.sourceDialect();
         Dialect target = databases.targetDialect();
         List<String> lines = new ArrayList<>();
@@ -236,7 +330,7 @@ public final class TargetSchema {
             }
             lines.add(line.toString());
         }
-        if (!table.source().primaryKey().isEmpty()) {
+        if (withPrimaryKey && !table.source().primaryKey().isEmpty()) {
             List<String> key = table.source().primaryKey().stream().map(k -> target.quoteIfNeeded(table.targetColumn(k))).toList();
             lines.add("    CONSTRAINT " + target.quoteIfNeeded(table.names().primaryKey()) + " PRIMARY KEY (" + String.join(", ", key) + ")");
         }
