@@ -305,7 +305,13 @@ public final class ChunkReader {
         Batch fill() throws SQLException {
             Object item;
             try {
-                item = queue.take();
+                // a reader that ended without a last item (its thread pool shut down) must not hang the route
+                while ((item = queue.poll(100, TimeUnit.MILLISECONDS)) == null) {
+                    if (reader.isDone() && queue.isEmpty()) {
+                        throw new IllegalStateException("The reader of " + chunk + " ended before the chunk's last row;"
+                                + " the chunk rolls back and is copied again by load --resume");
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while waiting for the rows of " + chunk, e);

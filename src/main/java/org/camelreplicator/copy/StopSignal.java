@@ -38,14 +38,14 @@ public final class StopSignal {
 
     /** Throws when a stop was requested, naming what was interrupted. */
     public void check(Chunk chunk) {
-        if (stopping) {
+        if (stopping()) {
             throw new RunStoppedException("Stopped on request during " + chunk + "; it rolled back and is copied again by load --resume");
         }
     }
 
     /** Throws when a stop was requested before a table's sync began. */
     public void check(String syncedTable) {
-        if (stopping) {
+        if (stopping()) {
             throw new RunStoppedException("Stopped on request before the sync of " + syncedTable + "; the next sync reads its changes");
         }
     }

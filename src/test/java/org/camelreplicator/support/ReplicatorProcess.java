@@ -107,10 +107,28 @@ public final class ReplicatorProcess {
 
     public int waitFor(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            String threads = threadDump();
             process.destroyForcibly().waitFor();
-            throw new IllegalStateException("The replicator did not finish within " + seconds + " s; its output:\n" + output());
+            throw new IllegalStateException("The replicator did not finish within " + seconds + " s; its output:\n" + output()
+                    + "\nits threads:\n" + threads);
         }
         return process.exitValue();
+    }
+
+    /** Where a process that does not end is stuck: jstack's dump of its threads. */
+    private String threadDump() {
+        try {
+            Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                    Long.toString(process.pid())).redirectErrorStream(true).start();
+            String dump = new String(jstack.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            jstack.waitFor(30, TimeUnit.SECONDS);
+            return dump;
+        } catch (IOException e) {
+            return "(jstack failed: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
     }
 
     public int exitValue() {
