@@ -598,7 +598,7 @@ public final class Ledger {
                 step.run(c);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                Databases.rollbackAfter(c, e);
                 throw e;
             }
         }

@@ -230,7 +230,7 @@ public final class TargetSchema {
                 st.execute(ddl);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                Databases.rollbackAfter(c, e);
                 throw e;
             }
         }

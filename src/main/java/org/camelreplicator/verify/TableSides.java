@@ -100,12 +100,16 @@ final class TableSides {
             }
             try (PreparedStatement ps = c.prepareStatement(digest.sql(table(t, side), expressions, where(t, side, range)))) {
                 bind(ps, side, range);
+                Digest result;
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return new Digest(rs.getLong(1), rs.getString(2));
+                    result = new Digest(rs.getLong(1), rs.getString(2));
                 }
-            } finally {
                 c.rollback();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                Databases.rollbackAfter(c, e);
+                throw e;
             }
         }
     }

@@ -63,15 +63,15 @@ class PrimaryKeyAfterDataTest {
             assertThat(primaryKeys()).as("the rows go into a table without its key").isZero();
 
             awaitOrFail(() -> single("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                    + " AND query LIKE 'ALTER TABLE%ADD PRIMARY KEY%'") == 1, first);
+                    + " AND query LIKE 'ALTER TABLE%ADD CONSTRAINT%PRIMARY KEY%'") == 1, first);
             assertThat(single("SELECT COUNT(*) FROM replicator.chunks WHERE status <> 'done'")).isZero();
             assertThat(first.kill()).isEqualTo(137);
             // the server has not yet noticed its client is gone; it would end the orphaned statement
             // when it does: do that now, before the lock goes
-            st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'ALTER TABLE%ADD PRIMARY KEY%'"
+            st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'ALTER TABLE%ADD CONSTRAINT%PRIMARY KEY%'"
                     + " AND pid <> pg_backend_pid()");
             await().atMost(Duration.ofSeconds(30)).until(() -> single("SELECT COUNT(*) FROM pg_stat_activity"
-                    + " WHERE query LIKE 'ALTER TABLE%ADD PRIMARY KEY%'") == 0);
+                    + " WHERE query LIKE 'ALTER TABLE%ADD CONSTRAINT%PRIMARY KEY%'") == 0);
             reader.rollback();
         }
         assertThat(primaryKeys()).as("killed before the key was built").isZero();
