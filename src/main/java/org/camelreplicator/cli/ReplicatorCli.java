@@ -170,6 +170,9 @@ public final class ReplicatorCli implements Callable<Integer> {
         @Option(names = "--data-only", description = "Load into target tables that exist already, matching columns by name (replicator.data-only).")
         boolean dataOnly;
 
+        @Option(names = "--copy-views", description = "Create the source's views on the target after the tables; PostgreSQL to PostgreSQL only (replicator.copy-views).")
+        boolean copyViews;
+
         @Option(names = "--ddl-in", paramLabel = "FILE", description = "Run this (hand-edited) DDL file instead of creating tables, then load into them (replicator.ddl-in).")
         String ddlIn;
 
@@ -182,6 +185,7 @@ public final class ReplicatorCli implements Callable<Integer> {
             putSetting("replicator.from", from);
             putSetting("replicator.to", to);
             putSetting("replicator.data-only", dataOnly ? "true" : null);
+            putSetting(org.camelreplicator.schema.Views.SETTING, copyViews ? "true" : null);
             if (quiet && json) {
                 throw new UsageException("--quiet and --json contradict each other: choose one");
             }
@@ -264,6 +268,9 @@ public final class ReplicatorCli implements Callable<Integer> {
     static final class Schema extends RouteCommand {
         @Option(names = "--ddl-out", paramLabel = "FILE", description = "Write the target DDL (tables, indexes, foreign keys) to FILE; execute nothing (replicator.ddl-out).")
         String ddlOut;
+
+        @Option(names = "--copy-views", description = "Create the source's views on the target after the tables; PostgreSQL to PostgreSQL only (replicator.copy-views).")
+        boolean copyViews;
 
         @Option(names = "--ddl-in", paramLabel = "FILE", description = "Run this (hand-edited) DDL file instead of the generated DDL (replicator.ddl-in).")
         String ddlIn;

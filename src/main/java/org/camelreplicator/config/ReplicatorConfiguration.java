@@ -170,6 +170,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
                 settings.onBadRow() == ReplicatorSettings.BadRows.REJECT,
                 context.getExecutorServiceManager().newCachedThreadPool(this, "chunk-reader"));
         registry.bind("chunkReader", chunkReader);
+        registry.bind("views", new org.camelreplicator.schema.Views(databases, settings));
         registry.bind("chunkTransactions", new ChunkTransactions(databases, ledger, stop, settings));
         registry.bind("syncTransactions", new SyncTransactions(databases, ledger, stop, settings));
         registry.bind("deleteReconciler", new DeleteReconciler(databases, chunkReader, settings, stop));

@@ -85,6 +85,7 @@ public final class LoadCoordinator {
         // what refuses the command comes before anything is written: a refused command leaves no run behind
         List<TablePlan> planned = planner.planTables(request);
         startIndex(planned);
+        org.camelreplicator.schema.Views.requireSupported(databases, settings);
         databases.requireTargetPrivileges("load", privilegesNeeded(planned));
         ledger.ensureCreated();
         Optional<RunRecord> opened = slot.openedEarlier("load", exchange);

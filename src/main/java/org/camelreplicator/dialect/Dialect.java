@@ -97,6 +97,19 @@ public interface Dialect {
     }
 
     /**
+     * The plain views of a schema with their SQL as this engine writes it, in the order they were
+     * created, for replicator.copy-views; null when the engine's view SQL is not portable to a
+     * PostgreSQL target (only a PostgreSQL source's is).
+     */
+    default List<ViewSpec> views(Connection c, String schema) throws SQLException {
+        return null;
+    }
+
+    /** A view of the source: its name and the query that defines it, with the schema's own tables unqualified. */
+    record ViewSpec(String name, String query) {
+    }
+
+    /**
      * A PostGIS geometry of this column's stored value on a PostgreSQL target, for a spatial index
      * over it, or null when the source stores no geometry this way.
      *

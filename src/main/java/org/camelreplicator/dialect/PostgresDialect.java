@@ -263,6 +263,49 @@ public final class PostgresDialect implements Dialect {
         return NotCarriedQuery.readAll(this, c, schema, NOT_CARRIED);
     }
 
+    /**
+     * The schema's plain views (materialized ones are data, left out) not owned by an extension, by
+     * oid (creation order, so a view comes after the views it reads). The schema goes first on the
+     * search path while the definitions are written, so its own tables come unqualified and resolve
+     * in the target schema; other schemas' tables keep their schema's name.
+     */
+    @Override
+    public List<ViewSpec> views(Connection c, String schema) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            try (PreparedStatement ps = c.prepareStatement("SELECT set_config('search_path', quote_ident(?), true)")) {
+                ps.setString(1, schema);
+                ps.execute();
+            }
+            List<ViewSpec> views = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT c.relname, pg_get_viewdef(c.oid, true) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = ? AND c.relkind = 'v'
+                       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+                     ORDER BY c.oid
+                    """)) {
+                ps.setString(1, schema);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        views.add(new ViewSpec(rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
+            c.rollback();
+            c.setAutoCommit(autoCommit);
+            return views;
+        } catch (SQLException | RuntimeException e) {
+            // a connection lost with the failure cannot roll back: the failure says why, not the rollback
+            try {
+                c.rollback();
+            } catch (SQLException lost) {
+                e.addSuppressed(lost);
+            }
+            throw e;
+        }
+    }
+
     /** pgjdbc only streams with a fetch size inside a transaction; otherwise it reads the whole result. */
     @Override
     public void prepareForStreaming(Connection c) throws SQLException {

@@ -67,6 +67,8 @@ public final class RunReport {
     private volatile String lastError;
     private volatile long endNanos;
     private volatile List<NotCarried> notCarried = List.of();
+    /** Views replicator.copy-views could not create, with why. */
+    private final Map<String, String> failedViews = new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile Details details;
 
     /** A section a kind of run adds to the summary and to the JSON report (verify: ranges and differing rows). */
@@ -212,6 +214,14 @@ public final class RunReport {
         FAILURES.info("Table {} failed: {}", table, error);
     }
 
+    /** A view replicator.copy-views could not create: the run fails, its tables stay complete. */
+    public void viewFailed(String view, String error) {
+        failedViews.put(view, error);
+        lastError = "view " + view + ": " + error;
+        CONSOLE.info("failed view {}: {}", view, error);
+        FAILURES.info("View {} failed: {}", view, error);
+    }
+
     /** What the run does not carry to the target (views, triggers, ..., indexes left out), for the summary and the report. */
     public void notCarried(List<NotCarried> items) {
         notCarried = List.copyOf(items);
@@ -231,7 +241,7 @@ public final class RunReport {
     }
 
     public boolean failed() {
-        return tables.values().stream().anyMatch(t -> t.outcome == Outcome.FAILED || t.outcome == Outcome.PENDING
+        return !failedViews.isEmpty() || tables.values().stream().anyMatch(t -> t.outcome == Outcome.FAILED || t.outcome == Outcome.PENDING
                 || t.outcome == Outcome.RUNNING || t.outcome == Outcome.DIFFERS);
     }
 
@@ -240,7 +250,7 @@ public final class RunReport {
         if (!failed()) {
             return "done";
         }
-        boolean onlyDiffers = tables.values().stream().allMatch(t -> t.outcome != Outcome.FAILED && t.outcome != Outcome.PENDING
+        boolean onlyDiffers = failedViews.isEmpty() && tables.values().stream().allMatch(t -> t.outcome != Outcome.FAILED && t.outcome != Outcome.PENDING
                 && t.outcome != Outcome.RUNNING);
         return onlyDiffers ? "differs" : "failed";
     }
@@ -373,6 +383,9 @@ public final class RunReport {
         }
         root.put("tables", perTable);
         root.put("not_carried", notCarriedMap(notCarried));
+        if (!failedViews.isEmpty()) {
+            root.put("failed_views", Map.copyOf(failedViews));
+        }
         Details section = details;
         if (section != null) {
             root.put(section.name(), section.json());
@@ -442,6 +455,10 @@ public final class RunReport {
                 for (TableProgress t : failed) {
                     sb.append("  ").append(t.id).append(": ").append(t.error).append('\n');
                 }
+            }
+            if (!failedViews.isEmpty()) {
+                sb.append(rule).append('\n').append("Views not created (replicator.copy-views):\n");
+                failedViews.forEach((view, error) -> sb.append("  ").append(view).append(": ").append(error).append('\n'));
             }
             long unfinished = count(Outcome.PENDING) + count(Outcome.RUNNING);
             if (unfinished > 0) {
