@@ -171,8 +171,8 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
                 context.getExecutorServiceManager().newCachedThreadPool(this, "chunk-reader"));
         registry.bind("chunkReader", chunkReader);
         registry.bind("views", new org.camelreplicator.schema.Views(databases, settings));
-        registry.bind("chunkTransactions", new ChunkTransactions(databases, ledger, stop, settings));
-        registry.bind("syncTransactions", new SyncTransactions(databases, ledger, stop, settings));
+        registry.bind("chunkTransactions", new ChunkTransactions(databases, ledger, stop, settings, slot));
+        registry.bind("syncTransactions", new SyncTransactions(databases, ledger, stop, settings, targetSchema, slot));
         registry.bind("deleteReconciler", new DeleteReconciler(databases, chunkReader, settings, stop));
         VerifyCoordinator verify = new VerifyCoordinator(databases, settings, planner, ledger, slot, stop, meters, health);
         registry.bind("verifyCoordinator", verify);

@@ -31,10 +31,12 @@ public final class ChunkTransactions {
     private final Databases databases;
     private final Ledger ledger;
     private final StopSignal stop;
+    private final RunSlot slot;
     private final WriteOptions options;
     private final boolean rejectBadRows;
 
-    public ChunkTransactions(Databases databases, Ledger ledger, StopSignal stop, ReplicatorSettings settings) {
+    public ChunkTransactions(Databases databases, Ledger ledger, StopSignal stop, ReplicatorSettings settings, RunSlot slot) {
+        this.slot = slot;
         this.databases = databases;
         this.ledger = ledger;
         this.stop = stop;
@@ -44,6 +46,7 @@ public final class ChunkTransactions {
 
     public void begin(Chunk chunk, Exchange exchange) throws SQLException {
         stop.check(chunk);
+        slot.ensureLocked();
         ledger.markChunkRunning(chunk);
         RunContext.of(exchange).report().chunkStarted(chunk.id());
         RouteTransaction tx = RouteTransaction.begin(exchange, PROPERTY, chunk, databases.target().getConnection());

@@ -52,6 +52,8 @@ public final class RunSlot {
     private volatile RunContext current;
     /** The target session that holds the ledger's lock for the run, or null. */
     private volatile Connection lockSession;
+    /** The run that holds (or must hold again) the ledger's lock, while it runs on a target that has one. */
+    private volatile RunRequest lockedFor;
     private ConsoleProgress console;
 
     public RunSlot(Databases databases, ReplicatorSettings settings, Ledger ledger, StopSignal stop) {
@@ -84,8 +86,11 @@ public final class RunSlot {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                unlock(lockSession);
-                lockSession = null;
+                synchronized (RunSlot.this) {
+                    lockedFor = null;
+                    unlock(lockSession);
+                    lockSession = null;
+                }
                 synchronized (RunSlot.this) {
                     busy.set(false);
                     RunSlot.this.notifyAll();
@@ -101,8 +106,11 @@ public final class RunSlot {
      * keeps the lock an earlier attempt took.
      */
     public void lock(RunRequest request) throws SQLException {
-        if (lockSession == null) {
-            lockSession = lockLedger(request);
+        synchronized (this) {
+            if (lockSession == null) {
+                lockSession = lockLedger(request);
+                lockedFor = lockSession == null ? null : request;
+            }
         }
         String source = databases.describeSource();
         String target = databases.describeTarget();
@@ -162,6 +170,29 @@ public final class RunSlot {
             c.close();
             throw e;
         }
+    }
+
+    /**
+     * Before each chunk: the session that holds the ledger's lock is still there, or the lock is
+     * taken again on a new one. A terminated session (a failover, an administrator, a pooler) drops
+     * its lock with it, and a run that went on without it could meet a second process on the same
+     * chunks. When another process took the lock meanwhile, this refuses the chunk, naming it.
+     */
+    public synchronized void ensureLocked() throws SQLException {
+        RunRequest request = lockedFor;
+        if (request == null || (lockSession != null && lockSession.isValid(5))) {
+            return;
+        }
+        if (lockSession != null) {
+            LOG.warn("The target session that held the ledger's lock is gone (terminated, or the connection dropped); taking the lock again");
+            try {
+                lockSession.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing the lost lock session failed: {}", e.getMessage());
+            }
+            lockSession = null;
+        }
+        lockSession = lockLedger(request);
     }
 
     private long ledgerLockKey() {

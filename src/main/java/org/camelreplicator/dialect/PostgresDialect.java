@@ -379,11 +379,16 @@ public final class PostgresDialect implements Dialect {
         return "substring(" + column + ", 1, " + length + ")";
     }
 
-    /** setval(..., max + 1, false): the next value handed out is one past the largest copied. */
+    /**
+     * setval(..., max + 1, false): the next value handed out is one past the largest in the table,
+     * or the sequence's own next one when that is further (never backwards). No sequence: nothing.
+     */
     @Override
     public String resetIdentitySql(String qualifiedTable, String column) {
-        return "SELECT setval(pg_get_serial_sequence(" + literal(qualifiedTable) + ", " + literal(column) + "), COALESCE(MAX("
-                + quoteIfNeeded(column) + "), 0) + 1, false) FROM " + qualifiedTable;
+        String sequence = "pg_get_serial_sequence(" + literal(qualifiedTable) + ", " + literal(column) + ")";
+        return "SELECT setval(s, GREATEST(COALESCE(m, 0) + 1, COALESCE(pg_sequence_last_value(s::regclass) + 1, 1)), false)"
+                + " FROM (SELECT " + sequence + " AS s, MAX(" + quoteIfNeeded(column) + ") AS m FROM " + qualifiedTable + ") x"
+                + " WHERE s IS NOT NULL";
     }
 
     /**

@@ -10,7 +10,6 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Variable;
-import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.ForeignKeySpec;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.dialect.Dialect;
@@ -119,14 +118,8 @@ public final class AfterData {
         }
         Dialect target = databases.targetDialect();
         String qualified = target.qualifiedTarget(table.targetSchema(), table.targetName());
-        for (int i = 0; i < table.source().columns().size(); i++) {
-            ColumnSpec c = table.source().columns().get(i);
-            if (c.autoIncrement() && targetSchema.columnType(table, c).matches("smallint|integer|bigint")) {
-                String sql = target.resetIdentitySql(qualified, table.targetColumns().get(i));
-                if (sql != null) {
-                    execute(sql);
-                }
-            }
+        for (String sql : targetSchema.identityResets(table)) {
+            execute(sql);
         }
         String analyze = target.analyzeSql(qualified);
         if (analyze != null) {

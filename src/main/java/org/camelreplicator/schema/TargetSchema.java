@@ -345,6 +345,27 @@ public final class TargetSchema {
      * A cast changes the column's type, not the values: they are written in their usual text form,
      * which the chosen type must accept (text for varchar, bigint for int, timestamptz for timestamp).
      */
+    /**
+     * The statements that move the table's identity sequences past the largest value it holds,
+     * never backwards (rows the target's own writers added keep theirs): after a load and after
+     * each sync transaction that wrote rows, the target's next insert gets a key of its own.
+     */
+    public List<String> identityResets(TablePlan table) {
+        Dialect target = databases.targetDialect();
+        String qualified = target.qualifiedTarget(table.targetSchema(), table.targetName());
+        List<String> result = new ArrayList<>();
+        for (int i = 0; i < table.source().columns().size(); i++) {
+            ColumnSpec c = table.source().columns().get(i);
+            if (c.autoIncrement() && columnType(table, c).matches("smallint|integer|bigint")) {
+                String sql = target.resetIdentitySql(qualified, table.targetColumns().get(i));
+                if (sql != null) {
+                    result.add(sql);
+                }
+            }
+        }
+        return result;
+    }
+
     public String columnType(TablePlan table, ColumnSpec column) {
         String own = table.settings().columnCasts().get(column.name());
         if (own != null) {

@@ -11,6 +11,7 @@ import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.copy.Batch;
 import org.camelreplicator.copy.ChunkWriteException;
 import org.camelreplicator.copy.RouteTransaction;
+import org.camelreplicator.copy.RunSlot;
 import org.camelreplicator.copy.StopSignal;
 import org.camelreplicator.copy.WriteOptions;
 import org.camelreplicator.ledger.Ledger;
@@ -19,6 +20,7 @@ import org.camelreplicator.plan.Chunk;
 import org.camelreplicator.plan.KeyRange;
 import org.camelreplicator.plan.RunContext;
 import org.camelreplicator.plan.TablePlan;
+import org.camelreplicator.schema.TargetSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +44,14 @@ public final class SyncTransactions {
     private final Ledger ledger;
     private final StopSignal stop;
     private final WriteOptions options;
+    private final TargetSchema targetSchema;
+    private final RunSlot slot;
 
-    public SyncTransactions(Databases databases, Ledger ledger, StopSignal stop, ReplicatorSettings settings) {
+    public SyncTransactions(Databases databases, Ledger ledger, StopSignal stop, ReplicatorSettings settings, TargetSchema targetSchema,
+                            RunSlot slot) {
+        this.slot = slot;
         this.databases = databases;
+        this.targetSchema = targetSchema;
         this.ledger = ledger;
         this.stop = stop;
         this.options = new WriteOptions(settings.textNul());
@@ -52,6 +59,7 @@ public final class SyncTransactions {
 
     public void begin(Chunk changes, Exchange exchange) throws SQLException {
         stop.check(changes);
+        slot.ensureLocked();
         TablePlan table = changes.table();
         // from here the route's doFinally (end) rolls back and returns the connection, also when staging fails
         RouteTransaction tx = RouteTransaction.begin(exchange, PROPERTY, changes, databases.target().getConnection());
@@ -93,6 +101,12 @@ public final class SyncTransactions {
                         table.plan().targetColumns(), table.targetKey()));
             } catch (SQLException e) {
                 throw UpsertException.of(table, e);
+            }
+            // rows with new identity values: the target's own next insert must not collide with them
+            try (Statement st = tx.connection().createStatement()) {
+                for (String sql : targetSchema.identityResets(table.plan())) {
+                    st.execute(sql);
+                }
             }
         }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);

@@ -74,6 +74,60 @@ class TwoProcessesTest {
         assertThat(syncAfter.exitCode()).as("the lock was released when the load ended: " + syncAfter.all()).isZero();
     }
 
+    @Test
+    void aLedgerLockLostWithItsSessionIsTakenAgainAtTheNextChunkAndStillRefusesASecondProcess() throws Exception {
+        String source = TestPostgres.newDatabase("lock_lost_source");
+        String target = TestPostgres.newDatabase("lock_lost_target");
+        try (Connection c = TestPostgres.connect(source)) {
+            SampleTables.createItems(c, "items", 200_000);
+        }
+        List<String> settings = List.of("--source.url=" + source, "--source.username=postgres", "--target.url=" + target,
+                "--target.username=postgres", "--replicator.data-dir=" + dir, "--workers=1", "--chunk-rows=10000", "--batch-rows=1000");
+        ReplicatorProcess first = ReplicatorProcess.start(dir.resolve("first.log"), concat(List.of("load"), settings));
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+                .failFast("the load ended before it was seen running", () -> !first.alive())
+                .until(() -> rowsCopied(target) > 0);
+        long lockKey = org.camelreplicator.copy.RunSlot.ledgerLockKey("replicator");
+        String holder = "SELECT l.pid FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = " + (lockKey >>> 32)
+                + " AND l.objid::bigint = " + (lockKey & 0xFFFFFFFFL) + " AND l.objsubid = 1";
+
+        // the load waits at its next ledger write while the session holding its lock is terminated
+        try (Connection blocker = TestPostgres.connect(target); java.sql.Statement st = blocker.createStatement()) {
+            blocker.setAutoCommit(false);
+            st.execute("LOCK TABLE replicator.chunks IN EXCLUSIVE MODE");
+            assertThat(Tables.single(blocker, "SELECT COUNT(*) FROM replicator.chunks WHERE status <> 'done'")).as("chunks to go").isPositive();
+            long lost = Tables.single(blocker, holder);
+            assertThat(Tables.single(blocker, "SELECT COUNT(pg_terminate_backend(pid)) FROM (" + holder + ") h")).isEqualTo(1);
+            blocker.rollback();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                    .failFast("the load ended before it took the lock again:\n" + first.output(), () -> !first.alive())
+                    .until(() -> {
+                        try (Connection t = TestPostgres.connect(target)) {
+                            return Tables.single(t, holder) != lost;
+                        }
+                    });
+        }
+
+        // held again: a second process is still refused
+        Connection blocker = TestPostgres.connect(target);
+        blocker.setAutoCommit(false);
+        try (java.sql.Statement st = blocker.createStatement()) {
+            st.execute("LOCK TABLE replicator.chunks IN EXCLUSIVE MODE");
+        }
+        Replicator.Result second = Replicator.execute(concat(List.of("load", "--resume", "--replicator.lock-wait-seconds=0"), settings)
+                .toArray(String[]::new));
+        blocker.rollback();
+        blocker.close();
+
+        assertThat(second.exitCode()).as(second.all()).isEqualTo(2);
+        assertThat(second.err()).contains("Another process is running a load or sync with the ledger replicator");
+        assertThat(first.waitFor(120)).as(first.output()).isZero();
+        assertThat(first.output()).contains("The target session that held the ledger's lock is gone");
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.contentHash(t, "items", "id")).isEqualTo(Tables.contentHash(s, "items", "id"));
+        }
+    }
+
     /** Rows the running load has committed so far, as its ledger says. */
     private static long rowsCopied(String target) throws Exception {
         try (Connection t = TestPostgres.connect(target)) {
