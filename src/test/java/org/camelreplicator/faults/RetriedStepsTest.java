@@ -129,6 +129,31 @@ class RetriedStepsTest {
                 + " target database .*57P01");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"schema, schema", "load-plan, load --dry-run", "sync-plan, sync --dry-run", "status, status"})
+    void theCommandsThatOnlyReadOrCreateAreTriedAgainWhenTheirFirstConnectionIsTerminated(String step, String command) throws Exception {
+        String target = TestPostgres.newDatabase("steps_command");
+        List<String> settings = List.of("--tables=parent", "--replicator.retry.initial-delay=50", "--replicator.sync.watermark=updated_at");
+        // sync's dry run reads what a load recorded; status reads the ledger
+        assertThat(Replicator.between(source, "postgres", target, dir).with(settings.toArray(String[]::new)).run("load").exitCode()).isZero();
+        Replicator gated = Replicator.between(source, "postgres", target, dir).with(settings.toArray(String[]::new))
+                .with("--camel.beans.target.connectionInitSql=SELECT pg_advisory_xact_lock_shared(4300)");
+        String[] words = command.split(" ");
+
+        Replicator.Result result;
+        try (Gate setUp = Gate.advisoryLock(target, 4300)) {
+            CompletableFuture<Replicator.Result> run = CompletableFuture.supplyAsync(() -> gated.run(words[0],
+                    java.util.Arrays.copyOfRange(words, 1, words.length)));
+            setUp.awaitWaiting(1, run::isDone);
+            assertThat(setUp.terminateWaiting()).isPositive();
+            setUp.open();
+            result = run.get(2, TimeUnit.MINUTES);
+        }
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.err()).containsPattern("Retrying step " + step + " \\(attempt 2\\) after a transient failure: .*57P01");
+    }
+
     @Test
     void aFailedTableIsRecordedWithItsOwnErrorWhenRecordingItIsTriedAgain() throws Exception {
         String target = TestPostgres.newDatabase("steps_failed");
