@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  */
 public final class CommonOptions {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Read settings from FILE instead of ./application.properties.")
+    @Option(names = "--config", paramLabel = "FILE", description = "Read settings from FILE on top of application.properties: it holds only what this job changes.")
     Path config;
 
     @Option(names = "--tables", paramLabel = "LIST", description = "Only these tables, comma-separated, as table or schema.table (replicator.tables).")

@@ -2,6 +2,8 @@ package org.camelreplicator.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -34,7 +36,7 @@ public final class ReplicatorRuntime implements AutoCloseable {
      * Starts Camel.
      *
      * @param overrides  properties given on the command line; they win over the file and the environment
-     * @param configFile a properties file to use instead of ./application.properties, or null
+     * @param configFile a properties file whose settings win over application.properties, or null
      */
     public static ReplicatorRuntime start(Map<String, String> overrides, Path configFile) throws Exception {
         Main main = new Main();
@@ -75,16 +77,26 @@ public final class ReplicatorRuntime implements AutoCloseable {
         server.registerMBean(progress, name);
     }
 
+    /**
+     * The settings in layers, a later one winning: the built-in application.properties (defaults and
+     * the Camel and HikariCP plumbing), ./application.properties when there is one, then the
+     * --config file, which so holds only the settings it changes.
+     */
     static String propertiesLocation(Path configFile) {
+        // Camel answers a key from the first location that has it: the most specific layer goes first
+        List<String> locations = new ArrayList<>();
         if (configFile != null) {
             if (!Files.isRegularFile(configFile)) {
                 throw new UsageException("--config=" + configFile + ": no such file (" + configFile.toAbsolutePath().normalize()
-                        + "). Give the path of a properties file, such as a copy of application.properties.");
+                        + "). Give the path of a properties file with the settings this job changes.");
             }
-            return "file:" + configFile.toAbsolutePath();
+            locations.add("file:" + configFile.toAbsolutePath());
         }
-        return Files.isRegularFile(Path.of("application.properties"))
-                ? "file:application.properties" : "classpath:application.properties";
+        if (Files.isRegularFile(Path.of("application.properties"))) {
+            locations.add("file:application.properties");
+        }
+        locations.add("classpath:application.properties");
+        return String.join(",", locations);
     }
 
     public CamelContext context() {

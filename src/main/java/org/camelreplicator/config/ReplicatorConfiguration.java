@@ -1,7 +1,10 @@
 package org.camelreplicator.config;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
@@ -76,14 +79,27 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
     /** Binds the beans into a context; camel-main calls it, and so can a test that builds its own context. */
     public void configure(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
+        Map<String, String> files = SettingsFiles.read(properties.getLocations());
         Map<String, String> listed = new TreeMap<>();
-        properties.loadProperties(ReplicatorConfiguration::listed).forEach((k, v) -> listed.put(k.toString(), v.toString()));
+        files.forEach((k, v) -> {
+            if (listed(k)) {
+                listed.put(k, v);
+            }
+        });
         commandLine.forEach((k, v) -> {
             if (listed(k)) {
                 listed.put(k, v);
             }
         });
-        ReplicatorSettings settings = ReplicatorSettings.from(properties::resolveProperty, listed);
+        Set<String> read = new HashSet<>();
+        ReplicatorSettings settings = ReplicatorSettings.from(key -> {
+            read.add(key);
+            return properties.resolveProperty(key);
+        }, listed);
+        Set<String> given = new TreeSet<>(commandLine.keySet());
+        given.addAll(files.keySet());
+        UnknownSettings.refuseUnknown(given, read);
+        UnknownSettings.refuseUnknownEnvironment(System.getenv().keySet(), read);
         LogFile.open(settings.dataDir().resolve("logs"));
         Registry registry = context.getRegistry();
         for (String url : new String[] {"source.url", "target.url"}) {

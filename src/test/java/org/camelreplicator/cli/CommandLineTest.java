@@ -77,9 +77,8 @@ class CommandLineTest {
     void aConfigFileReplacesApplicationProperties() throws Exception {
         String target = TestPostgres.newDatabase("cli_config");
         Path config = dataDir.resolve("other.properties");
-        String defaults = Files.readString(Path.of("application.properties"));
-        Files.writeString(config, defaults.replace("replicator.naming=snake", "replicator.naming=preserve")
-                .replace("replicator.tables=", "replicator.tables=MediaType"));
+        // a job file holds only what it changes: the rest comes from application.properties
+        Files.writeString(config, "replicator.naming=preserve\nreplicator.tables=MediaType\n");
         Replicator.Result r = chinookInto(target).run("load", "--config=" + config);
         assertThat(r.exitCode()).as(r.all()).isZero();
         try (Connection t = TestPostgres.connect(target)) {
@@ -248,6 +247,20 @@ class CommandLineTest {
         assertThat(process.waitFor(120)).as(process.output()).isZero();
         try (Connection t = TestPostgres.connect(target)) {
             assertThat(Tables.tableNames(t, "public")).containsExactly("Genre", "MediaType");
+        }
+    }
+
+    @Test
+    void aMisspelledEnvironmentVariableIsRefusedWithTheNearestSetting() throws Exception {
+        String target = TestPostgres.newDatabase("cli_environment_typo");
+        ReplicatorProcess process = ReplicatorProcess.start(dataDir.resolve("env-typo.log"), List.of("load"), Map.of(
+                "SOURCE_URL", "jdbc:sqlite:" + Chinook.sqlite(), "TARGET_URL", target, "TARGET_USERNAME", "postgres",
+                "REPLICATOR_WORKER", "2", "REPLICATOR_DATA_DIR", dataDir.toString()));
+        assertThat(process.waitFor(120)).as(process.output()).isEqualTo(2);
+        assertThat(process.output()).contains("Unknown setting in the environment: REPLICATOR_WORKER.",
+                "Did you mean REPLICATOR_WORKERS (replicator.workers)?");
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.tableNames(t, "public")).as("nothing written").isEmpty();
         }
     }
 

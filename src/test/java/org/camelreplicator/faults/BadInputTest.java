@@ -51,6 +51,25 @@ class BadInputTest {
     }
 
     @Test
+    void aMisspelledSettingIsRefusedWithTheNearestOneNotIgnored() throws Exception {
+        String target = TestPostgres.newDatabase("bad_setting_name");
+        Replicator.Result typo = load("jdbc:sqlite:" + Chinook.sqlite(), target, "--replicator.chunk-row=1000");
+        assertThat(typo.exitCode()).as(typo.all()).isEqualTo(2);
+        assertThat(typo.err()).contains("Unknown setting replicator.chunk-row. Did you mean replicator.chunk-rows?");
+
+        java.nio.file.Path job = dir.resolve("job.properties");
+        java.nio.file.Files.writeString(job, "source.usernme=postgres\n");
+        Replicator.Result inFile = load("jdbc:sqlite:" + Chinook.sqlite(), target, "--config=" + job);
+        assertThat(inFile.exitCode()).as(inFile.all()).isEqualTo(2);
+        assertThat(inFile.err()).contains("Unknown setting source.usernme. Did you mean source.username?");
+
+        try (java.sql.Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.single(t, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN ('public', 'replicator')"))
+                    .as("nothing written").isZero();
+        }
+    }
+
+    @Test
     void anUnknownDatabaseIsNamed() {
         Replicator.Result r = load("jdbc:sqlite:" + Chinook.sqlite(), TestPostgres.url("no_such_database"));
         assertThat(r.exitCode()).isEqualTo(3);
