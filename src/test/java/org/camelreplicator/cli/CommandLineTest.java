@@ -74,15 +74,16 @@ class CommandLineTest {
     }
 
     @Test
-    void aConfigFileReplacesApplicationProperties() throws Exception {
+    void aConfigFileHoldsOnlyWhatTheJobChangesPerTableSettingsIncluded() throws Exception {
         String target = TestPostgres.newDatabase("cli_config");
         Path config = dataDir.resolve("other.properties");
         // a job file holds only what it changes: the rest comes from application.properties
-        Files.writeString(config, "replicator.naming=preserve\nreplicator.tables=MediaType\n");
+        Files.writeString(config, "replicator.naming=preserve\nreplicator.tables=MediaType,Genre\n"
+                + "replicator.table.Genre.target-name=Kinds\n");
         Replicator.Result r = chinookInto(target).run("load", "--config=" + config);
         assertThat(r.exitCode()).as(r.all()).isZero();
         try (Connection t = TestPostgres.connect(target)) {
-            assertThat(Tables.tableNames(t, "public")).containsExactly("MediaType");
+            assertThat(Tables.tableNames(t, "public")).containsExactlyInAnyOrder("MediaType", "Kinds");
             assertThat(Tables.columns(t, "public", "MediaType")).containsExactly("MediaTypeId", "Name");
         }
     }
