@@ -21,6 +21,8 @@ public final class Databases {
 
     private final CamelContext context;
     private volatile Runnable beforeFirstSourceUse = () -> { };
+    /** Where HikariCP's own meters go (active, idle, pending connections, timeouts, usage), or null. */
+    private volatile Object poolMeters;
     private volatile DataSource source;
     private volatile DataSource target;
     private volatile Dialect sourceDialect;
@@ -241,11 +243,21 @@ public final class Databases {
         }
     }
 
+    /** HikariCP's meters of both pools go to this Micrometer registry (set before the pools start). */
+    public void poolMeters(Object meterRegistry) {
+        this.poolMeters = meterRegistry;
+    }
+
     private DataSource lookup(String name) {
         DataSource ds = context.getRegistry().lookupByNameAndType(name, DataSource.class);
         if (ds == null) {
             throw new InvalidSettingException(name + ".url", "No '" + name + "' datasource is configured. Declare it in "
                     + "application.properties as camel.beans." + name + " = #class:com.zaxxer.hikari.HikariDataSource");
+        }
+        // a pool starts with its first connection: until then it takes a meter registry
+        if (poolMeters != null && ds instanceof com.zaxxer.hikari.HikariDataSource hikari && hikari.getHikariPoolMXBean() == null
+                && hikari.getMetricRegistry() == null && hikari.getMetricsTrackerFactory() == null) {
+            hikari.setMetricRegistry(poolMeters);
         }
         return ds;
     }

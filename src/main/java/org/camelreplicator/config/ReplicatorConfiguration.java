@@ -157,6 +157,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
                 settings.verify().maxDifferingTables());
         Meters meters = new Meters(current, health);
         registry.bind(METERS, meters);
+        databases.poolMeters(meters.registry());
         if (settings.output() == ReplicatorSettings.Output.NORMAL) {
             slot.console(new ConsoleProgress(context.getExecutorServiceManager()
                     .newSingleThreadScheduledExecutor(this, "progress"), settings.progressIntervalMillis(), System.console() != null));

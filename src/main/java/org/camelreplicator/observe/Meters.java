@@ -32,10 +32,18 @@ public final class Meters implements AutoCloseable {
     private final DistributionSummary batchRows;
     private final DistributionSummary batchBytes;
     private final Timer batchWrite;
+    private final io.micrometer.core.instrument.binder.jvm.JvmGcMetrics gc = new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics();
 
     public Meters(Supplier<RunReport> current, Health health) {
         registry.add(jmx);
         registry.add(prometheus);
+        // the process itself: memory, GC, threads, classes, CPU, uptime
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
         batchRows = DistributionSummary.builder("replicator.batch.rows").description("Rows per batch written")
                 .publishPercentiles(0.5, 0.99).register(registry);
         batchBytes = DistributionSummary.builder("replicator.batch.bytes").baseUnit("bytes").description("Bytes per batch written")
@@ -125,6 +133,7 @@ public final class Meters implements AutoCloseable {
 
     @Override
     public void close() {
+        gc.close();
         registry.close();
         jmx.close();
         prometheus.close();

@@ -65,6 +65,10 @@ class MetricsAndHealthTest {
                         && get(port, "/metrics").body().contains("replicator_rows_copied_total{table=\"public.items\"}"));
 
         String metrics = get(port, "/metrics").body();
+        assertThat(metrics).as("the process's and the pools' own meters").contains("jvm_memory_used_bytes{", "jvm_gc_", "jvm_threads_live_threads",
+                "jvm_classes_loaded_classes", "process_cpu_usage", "process_uptime_seconds", "hikaricp_connections_active{pool=\"target\"}",
+                "hikaricp_connections_idle{pool=\"source\"}", "hikaricp_connections_pending{pool=\"target\"}",
+                "hikaricp_connections_timeout_total{pool=\"target\"}", "hikaricp_connections_usage_seconds_count{pool=\"target\"}");
         assertThat(metrics).contains("replicator_failures_total{table=\"public.bad\"} 1.0", "replicator_batch_rows_count",
                 "replicator_batch_write_seconds_count", "replicator_chunk_duration_seconds_count{table=\"public.items\"}",
                 "replicator_health 0.0");
