@@ -1,6 +1,7 @@
 package org.camelreplicator.config;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -98,8 +99,11 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         }, listed);
         Set<String> given = new TreeSet<>(commandLine.keySet());
         given.addAll(files.keySet());
-        UnknownSettings.refuseUnknown(given, read);
-        UnknownSettings.refuseUnknownEnvironment(System.getenv().keySet(), read);
+        Set<String> known = new TreeSet<>(read);
+        known.addAll(SettingsFiles.read(List.of("classpath:application.properties")).keySet());
+        UnknownSettings.refuseUnknown(given, known);
+        UnknownSettings.refuseUnknownEnvironment(System.getenv().keySet(), known);
+        checkPoolSizes(properties, settings.workers());
         LogFile.open(settings.dataDir().resolve("logs"));
         Registry registry = context.getRegistry();
         for (String url : new String[] {"source.url", "target.url"}) {
@@ -214,6 +218,30 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
     }
 
     /** Settings whose names carry a table, column or type: found by listing, not by name. */
+    /**
+     * Each worker holds a source connection (its chunk's reader) and a target one (its writer); the
+     * planner, the ledger and the ledger's lock need one more of the source and two more of the
+     * target. A smaller pool makes workers wait for connections until they time out.
+     */
+    private static void checkPoolSizes(PropertiesComponent properties, int workers) {
+        for (String[] pool : new String[][] {{"source", "1"}, {"target", "2"}}) {
+            String key = pool[0] + ".pool-size";
+            String raw = properties.resolveProperty(key).map(String::strip).orElse("");
+            int size;
+            try {
+                size = Integer.parseInt(raw);
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(key, raw, "is not a whole number");
+            }
+            int needed = workers + Integer.parseInt(pool[1]);
+            if (size < needed) {
+                throw new InvalidSettingException(key, key + "=" + size + " is too small for replicator.workers=" + workers
+                        + ": each worker holds a " + pool[0] + " connection, and the run needs " + pool[1] + " more. Set " + key + "="
+                        + needed + " or more, or lower replicator.workers (--workers).");
+            }
+        }
+    }
+
     private static boolean listed(String key) {
         return key.startsWith(ReplicatorSettings.TABLE_PREFIX) || key.startsWith(ReplicatorSettings.CAST_PREFIX);
     }

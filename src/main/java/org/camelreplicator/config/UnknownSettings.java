@@ -12,11 +12,9 @@ import java.util.TreeSet;
  */
 final class UnknownSettings {
 
-    /** Names the application sets for itself (serve's triggers) or reads outside the settings record. */
+    /** Names the application sets for itself (serve's triggers); the built-in application.properties declares the rest. */
     private static final Set<String> INTERNAL = Set.of("replicator.serving", "replicator.serve.timer-on", "replicator.serve.cron-on",
-            "replicator.serve.cron-expression", "replicator.serve.inbox-on", "replicator.serve.inbox-dir",
-            "source.url", "source.username", "source.password", "source.pool-size",
-            "target.url", "target.username", "target.password", "target.pool-size");
+            "replicator.serve.cron-expression", "replicator.serve.inbox-on", "replicator.serve.inbox-dir");
 
     private UnknownSettings() {
     }
@@ -30,10 +28,10 @@ final class UnknownSettings {
      * Refuses the first given name of ours that nothing read.
      *
      * @param given the names set on the command line and in the properties files
-     * @param read  the names the settings looked up
+     * @param known the names the settings looked up and those the built-in application.properties declares
      */
-    static void refuseUnknown(Set<String> given, Set<String> read) {
-        Set<String> known = new TreeSet<>(read);
+    static void refuseUnknown(Set<String> given, Set<String> known) {
+        known = new TreeSet<>(known);
         known.addAll(INTERNAL);
         for (String key : given) {
             if (!ours(key) || known.contains(key) || key.startsWith(ReplicatorSettings.TABLE_PREFIX)
@@ -52,8 +50,8 @@ final class UnknownSettings {
      * ({@code REPLICATOR_CHUNK_ROW}). {@code SOURCE_*} and {@code TARGET_*} are left alone: other
      * tools use such names too. Per-table and cast settings have no environment form to check.
      */
-    static void refuseUnknownEnvironment(Set<String> environment, Set<String> read) {
-        Set<String> known = new TreeSet<>(read);
+    static void refuseUnknownEnvironment(Set<String> environment, Set<String> known) {
+        known = new TreeSet<>(known);
         known.addAll(INTERNAL);
         Map<String, String> byVariable = new java.util.HashMap<>();
         known.forEach(k -> byVariable.put(variable(k), k));

@@ -42,6 +42,13 @@ class CommandLineTest {
     }
 
     @Test
+    void aPoolTooSmallForTheWorkersIsRefusedNamingBoth() {
+        Replicator.Result small = chinookInto(TestPostgres.newDatabase("cli_small_pool")).run("load", "--workers=12");
+        assertThat(small.exitCode()).as(small.all()).isEqualTo(2);
+        assertThat(small.err()).contains("source.pool-size=10 is too small for replicator.workers=12", "Set source.pool-size=13 or more");
+    }
+
+    @Test
     void aMalformedNumberNamesTheSettingAndExitsWithStatus2() {
         Replicator.Result r = chinookInto(TestPostgres.newDatabase("cli_bad_number")).run("load", "--replicator.workers=abc");
         assertThat(r.exitCode()).isEqualTo(2);

@@ -57,7 +57,8 @@ class MetricsAndHealthTest {
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
         ObjectName progress = new ObjectName(ReplicatorRuntime.PROGRESS_MBEAN);
         CompletableFuture<Replicator.Result> load = CompletableFuture.supplyAsync(() -> replicator.run("load",
-                "--replicator.http.port=" + port, "--workers=2", "--chunk-rows=20000", "--batch-rows=1000"));
+                "--replicator.http.port=" + port, "--workers=2", "--chunk-rows=20000", "--batch-rows=1000",
+                "--target.pool-size=9", "--target.pool-min-idle=3"));
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
                 .failFast("the load ended first", load::isDone)
@@ -68,7 +69,8 @@ class MetricsAndHealthTest {
         assertThat(metrics).as("the process's and the pools' own meters").contains("jvm_memory_used_bytes{", "jvm_gc_", "jvm_threads_live_threads",
                 "jvm_classes_loaded_classes", "process_cpu_usage", "process_uptime_seconds", "hikaricp_connections_active{pool=\"target\"}",
                 "hikaricp_connections_idle{pool=\"source\"}", "hikaricp_connections_pending{pool=\"target\"}",
-                "hikaricp_connections_timeout_total{pool=\"target\"}", "hikaricp_connections_usage_seconds_count{pool=\"target\"}");
+                "hikaricp_connections_timeout_total{pool=\"target\"}", "hikaricp_connections_usage_seconds_count{pool=\"target\"}",
+                "hikaricp_connections_max{pool=\"target\"} 9.0", "hikaricp_connections_min{pool=\"target\"} 3.0");
         assertThat(metrics).contains("replicator_failures_total{table=\"public.bad\"} 1.0", "replicator_batch_rows_count",
                 "replicator_batch_write_seconds_count", "replicator_chunk_duration_seconds_count{table=\"public.items\"}",
                 "replicator_health 0.0");
