@@ -170,6 +170,10 @@ public final class ReplicatorCli implements Callable<Integer> {
         @Option(names = "--data-only", description = "Load into target tables that exist already, matching columns by name (replicator.data-only).")
         boolean dataOnly;
 
+        @Option(names = "--skip", paramLabel = "LIST", description = "Mark these tables skipped, with why, instead of copying them:"
+                + " a table that keeps failing no longer holds back the end of the run (replicator.skip).")
+        String skip;
+
         @Option(names = "--copy-views", description = "Create the source's views on the target after the tables; PostgreSQL to PostgreSQL only (replicator.copy-views).")
         boolean copyViews;
 
@@ -186,6 +190,7 @@ public final class ReplicatorCli implements Callable<Integer> {
             putSetting("replicator.to", to);
             putSetting("replicator.data-only", dataOnly ? "true" : null);
             putSetting(org.camelreplicator.schema.Views.SETTING, copyViews ? "true" : null);
+            putSetting("replicator.skip", skip);
             if (quiet && json) {
                 throw new UsageException("--quiet and --json contradict each other: choose one");
             }
@@ -268,6 +273,10 @@ public final class ReplicatorCli implements Callable<Integer> {
     static final class Schema extends RouteCommand {
         @Option(names = "--ddl-out", paramLabel = "FILE", description = "Write the target DDL (tables, indexes, foreign keys) to FILE; execute nothing (replicator.ddl-out).")
         String ddlOut;
+
+        @Option(names = "--skip", paramLabel = "LIST", description = "Mark these tables skipped, with why, instead of copying them:"
+                + " a table that keeps failing no longer holds back the end of the run (replicator.skip).")
+        String skip;
 
         @Option(names = "--copy-views", description = "Create the source's views on the target after the tables; PostgreSQL to PostgreSQL only (replicator.copy-views).")
         boolean copyViews;

@@ -134,10 +134,16 @@ public final class LoadCoordinator {
                     RunReport.notCarriedCounts(report.notCarried()));
         }
         int startAt = startIndex(plans);
+        java.util.Set<String> skip = planner.skipped(plans);
         List<TablePlan> todo = new ArrayList<>();
         for (TablePlan plan : plans) {
             TableRecord r = recorded.get(plan.id());
-            if (TableRecord.DONE.equals(r.status()) || TableRecord.SKIPPED.equals(r.status())) {
+            if (skip.contains(plan.id()) && !TableRecord.DONE.equals(r.status()) && !TableRecord.SKIPPED.equals(r.status())) {
+                String why = "skipped by --skip (replicator.skip)" + (r.error() == null ? "" : "; it had failed: " + r.error());
+                ledger.finishTable(runId, plan.id(), TableRecord.SKIPPED, r.rowsCopied(), why);
+                report.tableFinished(plan.id(), Outcome.SKIPPED, why);
+                CONSOLE.info("Skipped {}: {}", plan.id(), why);
+            } else if (TableRecord.DONE.equals(r.status()) || TableRecord.SKIPPED.equals(r.status())) {
                 report.rowsAlreadyCopied(plan.id(), r.rowsCopied());
                 report.tableFinished(plan.id(), Outcome.SKIPPED, null);
             } else if (plan.order() < startAt) {

@@ -449,6 +449,11 @@ public final class RunReport {
         if (!detailText.isEmpty()) {
             sb.append(rule).append('\n').append(detailText.stripTrailing()).append('\n');
         }
+        List<TableProgress> skippedWithReason = tables.values().stream().filter(t -> t.outcome == Outcome.SKIPPED && t.error != null).toList();
+        if (!skippedWithReason.isEmpty()) {
+            sb.append(rule).append('\n').append("Skipped tables:\n");
+            skippedWithReason.forEach(t -> sb.append("  ").append(t.id).append(": ").append(t.error).append('\n'));
+        }
         if (!failed.isEmpty() || failed()) {
             if (!failed.isEmpty()) {
                 sb.append(rule).append('\n').append("Failed tables:\n");

@@ -105,6 +105,16 @@ public final class LoadPlanner {
                         + " (see load --dry-run).")));
     }
 
+    /**
+     * The tables replicator.skip (--skip) names: a run marks them skipped, with why, instead of
+     * copying them, so a table that keeps failing does not hold back the end of the run.
+     */
+    public Set<String> skipped(List<TablePlan> plans) {
+        List<TableSpec> specs = plans.stream().map(TablePlan::source).toList();
+        Set<TableSpec> named = pick(specs, settings.skip(), "replicator.skip");
+        return plans.stream().filter(p -> named.contains(p.source())).map(TablePlan::id).collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
     /** Applies replicator.tables and replicator.exclude; a name that matches no table is an error that names it. */
     List<TableSpec> select(List<TableSpec> all, List<String> tables, String tablesSetting, List<String> exclude, String excludeSetting) {
         List<TableSpec> chosen = tables.isEmpty() ? new ArrayList<>(all) : new ArrayList<>(pick(all, tables, tablesSetting));
