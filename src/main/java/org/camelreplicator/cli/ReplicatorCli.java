@@ -295,7 +295,7 @@ public final class ReplicatorCli implements Callable<Integer> {
     @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Show the last run recorded in the target's ledger: tables done, failed, running and left.")
     static final class Status extends RouteCommand {
-        @Option(names = "--json", description = "Print the status as JSON (the shape of data_sync_progress.json).")
+        @Option(names = "--json", description = "Print the status as JSON: the ledger's totals and tables, sync and verify state (the progress files are replicator.progress-dir's).")
         boolean json;
 
         @Override

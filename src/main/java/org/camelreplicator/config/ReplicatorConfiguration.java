@@ -162,6 +162,11 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         Meters meters = new Meters(current, health);
         registry.bind(METERS, meters);
         databases.poolMeters(meters.registry());
+        org.camelreplicator.observe.ProgressFiles progressFiles = new org.camelreplicator.observe.ProgressFiles(settings.progressDir(),
+                context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "progress-files"), settings.progressIntervalMillis());
+        slot.progressFiles(progressFiles);
+        targetSchema.progressFiles(progressFiles);
+        registry.bind("progressFiles", progressFiles);
         if (settings.output() == ReplicatorSettings.Output.NORMAL) {
             slot.console(new ConsoleProgress(context.getExecutorServiceManager()
                     .newSingleThreadScheduledExecutor(this, "progress"), settings.progressIntervalMillis(), System.console() != null));

@@ -55,12 +55,18 @@ public final class RunSlot {
     /** The run that holds (or must hold again) the ledger's lock, while it runs on a target that has one. */
     private volatile RunRequest lockedFor;
     private ConsoleProgress console;
+    private org.camelreplicator.observe.ProgressFiles progressFiles;
 
     public RunSlot(Databases databases, ReplicatorSettings settings, Ledger ledger, StopSignal stop) {
         this.databases = databases;
         this.settings = settings;
         this.ledger = ledger;
         this.stop = stop;
+    }
+
+    /** The progress files of loads and syncs (set once Camel's scheduler exists). */
+    public void progressFiles(org.camelreplicator.observe.ProgressFiles files) {
+        this.progressFiles = files;
     }
 
     /** The live console (set once Camel's scheduler exists); off for --quiet and --json. */
@@ -239,6 +245,13 @@ public final class RunSlot {
         if (console != null) {
             console.start(this::currentReport);
         }
+        if (progressFiles != null && writesProgressFiles(run)) {
+            progressFiles.start(this::currentReport);
+        }
+    }
+
+    private static boolean writesProgressFiles(RunContext run) {
+        return run.request().command().equals("load") || run.request().command().equals("sync");
     }
 
     /**
@@ -253,6 +266,9 @@ public final class RunSlot {
             console.stop();
         }
         run.report().finish();
+        if (progressFiles != null && writesProgressFiles(run)) {
+            progressFiles.stop(run.report());
+        }
         String json = RunReportFile.json(run.report(), settings, databases.describeSource(), databases.describeTarget());
         Path file = RunReportFile.write(json, run.runId(), settings.reportDir());
         exchange.setProperty(REPORT_FILE, file);

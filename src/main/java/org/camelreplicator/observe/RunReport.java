@@ -117,6 +117,7 @@ public final class RunReport {
     public void tableStarted(String table) {
         TableProgress t = table(table);
         t.startNanos = System.nanoTime();
+        t.startedAt = java.time.LocalDateTime.now();
         t.outcome = Outcome.RUNNING;
     }
 
@@ -176,6 +177,7 @@ public final class RunReport {
     public void tableFinished(String table, Outcome outcome, String error) {
         TableProgress t = table(table);
         t.endNanos = System.nanoTime();
+        t.endedAt = java.time.LocalDateTime.now();
         if (t.startNanos == 0) {
             t.startNanos = t.endNanos;
         }
@@ -393,6 +395,26 @@ public final class RunReport {
         return root;
     }
 
+    /** When the run started, in local time (the progress files' session_start). */
+    public java.time.LocalDateTime startedAt() {
+        return java.time.LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(startMillis), java.time.ZoneId.systemDefault());
+    }
+
+    /** A table as the progress files show it: only tables that started (or were skipped) have one. */
+    public record TableState(String table, Outcome outcome, java.time.LocalDateTime startedAt, java.time.LocalDateTime endedAt,
+                             long rows, String error) {
+    }
+
+    public List<TableState> tableStates() {
+        List<TableState> states = new ArrayList<>();
+        for (TableProgress t : tables.values()) {
+            if (t.outcome != Outcome.PENDING) {
+                states.add(new TableState(t.id, t.outcome, t.startedAt != null ? t.startedAt : t.endedAt, t.endedAt, t.totalRows(), t.error));
+            }
+        }
+        return states;
+    }
+
     /** The final summary in the layout of the seed scripts' progress report. */
     public String summary() {
         double seconds = seconds();
@@ -586,6 +608,9 @@ public final class RunReport {
         volatile long previousRows;
         volatile long startNanos;
         volatile long endNanos;
+        /** Wall-clock start and end, for the progress files. */
+        volatile java.time.LocalDateTime startedAt;
+        volatile java.time.LocalDateTime endedAt;
         volatile Outcome outcome = Outcome.PENDING;
         volatile String error;
 

@@ -24,7 +24,7 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
 
 /**
  * The {@code status} command: the latest run in the ledger as a table, or with {@code --json} in
- * the shape of the seed scripts' {@code data_sync_progress.json}; then each tracked table's sync
+ * JSON of its own (the seed scripts' shape is the progress files', {@link ProgressFiles}); then each tracked table's sync
  * state (its watermark, when it last synced and last changed), and when each table was last verified
  * and what that found.
  */

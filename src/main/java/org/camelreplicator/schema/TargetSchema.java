@@ -24,6 +24,7 @@ import org.camelreplicator.catalog.IndexSpec;
 import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.config.Databases;
+import org.camelreplicator.observe.ProgressFiles;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.dialect.Dialect;
@@ -48,6 +49,7 @@ public final class TargetSchema {
     private static final Set<String> INTEGERS = Set.of("smallint", "integer", "bigint");
 
     private final Databases databases;
+    private volatile ProgressFiles progressFiles;
     private final ReplicatorSettings settings;
     private final Object creating = new Object();
 
@@ -81,12 +83,29 @@ public final class TargetSchema {
         for (String schema : tables.stream().map(TablePlan::targetSchema).distinct().toList()) {
             ensureSchema(schema);
         }
+        java.time.LocalDateTime sessionStart = java.time.LocalDateTime.now();
+        Map<String, Map<String, Object>> progress = new java.util.LinkedHashMap<>();
+        long written = 0;
         for (TablePlan table : tables) {
-            if (!tablesExist()) {
-                create(table, true);
+            java.time.LocalDateTime started = java.time.LocalDateTime.now();
+            try {
+                if (!tablesExist()) {
+                    create(table, true);
+                }
+            } catch (SQLException | RuntimeException e) {
+                progress.put(table.id(), ProgressFiles.schemaEntry("failed", started, java.time.LocalDateTime.now(),
+                        org.camelreplicator.observe.Errors.describe(e)));
+                writeProgress(sessionStart, progress);
+                throw e;
+            }
+            progress.put(table.id(), ProgressFiles.schemaEntry("completed", started, java.time.LocalDateTime.now(), null));
+            if (System.currentTimeMillis() - written >= settings.progressIntervalMillis()) {
+                writeProgress(sessionStart, progress);
+                written = System.currentTimeMillis();
             }
             CONSOLE.info("{} -> {}", table.id(), table.targetQualifiedName());
         }
+        writeProgress(sessionStart, progress);
         CONSOLE.info("{} tables in place on the target (indexes and foreign keys are built by load, after the data)", tables.size());
         return 0;
     }
@@ -190,6 +209,17 @@ public final class TargetSchema {
             execute(prerequisite);
         }
         execute(createTableSql(table, withPrimaryKey));
+    }
+
+    /** The schema command's progress file (schema_replication_progress.json), when one is kept. */
+    public void progressFiles(ProgressFiles files) {
+        this.progressFiles = files;
+    }
+
+    private void writeProgress(java.time.LocalDateTime sessionStart, Map<String, Map<String, Object>> progress) {
+        if (progressFiles != null) {
+            progressFiles.writeSchema(sessionStart, progress);
+        }
     }
 
     /**
