@@ -38,10 +38,13 @@ public final class Launcher {
         if (parent != null) {
             haltWhenGone(Long.parseLong(parent));
         } else if (!heapChosen(jvm)) {
-            Process worker = startWorker(jvm, args);
+            ClassDataSharing sharing = ClassDataSharing.forJar(System.getProperty("java.class.path"), args);
+            Process worker = startWorker(jvm, args, sharing.flags());
             if (worker != null) {
                 passSignalsTo(worker);
-                System.exit(worker.waitFor());
+                int status = worker.waitFor();
+                sharing.keepArchive();
+                System.exit(status);
             }
         }
         ReplicatorCli.main(args);
@@ -53,10 +56,11 @@ public final class Launcher {
     }
 
     /** The same java, arguments and class path with the bounded heap; null when it cannot start (then this JVM does the work). */
-    private static Process startWorker(List<String> jvm, String[] args) {
+    private static Process startWorker(List<String> jvm, String[] args, List<String> sharing) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add(HEAP);
+        command.addAll(sharing);
         command.addAll(jvm);
         command.add("-D" + PARENT + "=" + ProcessHandle.current().pid());
         command.add("-cp");

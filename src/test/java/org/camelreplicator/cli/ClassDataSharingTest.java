@@ -1,0 +1,56 @@
+package org.camelreplicator.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The launcher's class-data sharing: a first load writes an archive of its own, which the launcher
+ * keeps once the worker is done; later runs map it; help archives nothing; a rebuilt jar gets an
+ * archive of its own; classes run from folders get no option at all.
+ */
+class ClassDataSharingTest {
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void defaultCache() {
+        System.clearProperty("replicator.cds-dir");
+    }
+
+    @Test
+    void theFirstLoadArchivesTheClassesAndLaterRunsMapThem() throws Exception {
+        System.setProperty("replicator.cds-dir", dir.resolve("cache").toString());
+        Path jar = Files.writeString(dir.resolve("camel-replicator.jar"), "a jar");
+
+        assertThat(ClassDataSharing.forJar(jar.toString(), new String[] {"help"}).flags()).as("help archives nothing").isEmpty();
+
+        ClassDataSharing first = ClassDataSharing.forJar(jar.toString(), new String[] {"load", "--resume"});
+        List<String> writing = first.flags();
+        assertThat(writing).contains("-Xlog:cds=off,cds+dynamic=off").anyMatch(f -> f.startsWith("-XX:ArchiveClassesAtExit="));
+        // the worker JVM writes its archive at exit
+        Files.writeString(Path.of(writing.get(1).substring("-XX:ArchiveClassesAtExit=".length())), "classes");
+        first.keepArchive();
+
+        List<String> mapping = ClassDataSharing.forJar(jar.toString(), new String[] {"status"}).flags();
+        assertThat(mapping).anyMatch(f -> f.startsWith("-XX:SharedArchiveFile="));
+        Path archive = Path.of(mapping.get(1).substring("-XX:SharedArchiveFile=".length()));
+        assertThat(Files.readString(archive)).isEqualTo("classes");
+        try (var left = Files.list(dir.resolve("cache"))) {
+            assertThat(left.filter(p -> p.toString().endsWith(".tmp"))).as("no temporary archive left").isEmpty();
+        }
+
+        Files.writeString(jar, "a rebuilt jar");
+        assertThat(ClassDataSharing.forJar(jar.toString(), new String[] {"load"}).flags())
+                .as("another jar, another archive").anyMatch(f -> f.startsWith("-XX:ArchiveClassesAtExit="));
+        assertThat(ClassDataSharing.forJar("target/classes" + java.io.File.pathSeparator + jar, new String[] {"load"}).flags())
+                .as("classes from folders").isEmpty();
+    }
+}
