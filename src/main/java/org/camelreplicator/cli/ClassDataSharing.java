@@ -22,6 +22,7 @@ final class ClassDataSharing {
     /** Commands that start Camel and the databases: their classes are the ones worth archiving. */
     private static final Set<String> ARCHIVED_BY = Set.of("load", "sync", "verify", "schema", "status", "serve");
     private static final List<String> QUIET = List.of("-Xlog:cds=off,cds+dynamic=off");
+    private static final int KEPT = 3;
 
     private final Path archive;
     private final Path writing;
@@ -55,6 +56,26 @@ final class ClassDataSharing {
         }
     }
 
+    /** Every rebuilt jar gets an archive of about 40 MB: the newest {@value #KEPT} stay, older ones go. */
+    private static void dropOldArchives(Path cache) throws IOException {
+        List<Path> archives;
+        try (var files = Files.list(cache)) {
+            archives = files.filter(f -> f.getFileName().toString().matches("camel-replicator-.*\\.jsa"))
+                    .sorted(java.util.Comparator.comparing(ClassDataSharing::modified).reversed()).toList();
+        }
+        for (Path old : archives.subList(Math.min(KEPT, archives.size()), archives.size())) {
+            Files.deleteIfExists(old);
+        }
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return java.nio.file.attribute.FileTime.fromMillis(0);
+        }
+    }
+
     private static Path cacheFolder() {
         String configured = System.getProperty("replicator.cds-dir");
         if (configured != null) {
@@ -85,6 +106,7 @@ final class ClassDataSharing {
                 Files.delete(writing);
             } else {
                 Files.move(writing, archive, StandardCopyOption.ATOMIC_MOVE);
+                dropOldArchives(archive.getParent());
             }
         } catch (IOException e) {
             try {

@@ -50,6 +50,16 @@ class ClassDataSharingTest {
         Files.writeString(jar, "a rebuilt jar");
         assertThat(ClassDataSharing.forJar(jar.toString(), new String[] {"load"}).flags())
                 .as("another jar, another archive").anyMatch(f -> f.startsWith("-XX:ArchiveClassesAtExit="));
+        // builds come and go: the newest three archives stay
+        for (int build = 0; build < 4; build++) {
+            Files.writeString(jar, "build " + "x".repeat(build));
+            ClassDataSharing next = ClassDataSharing.forJar(jar.toString(), new String[] {"load"});
+            Files.writeString(Path.of(next.flags().get(1).substring("-XX:ArchiveClassesAtExit=".length())), "classes " + build);
+            next.keepArchive();
+        }
+        try (var left = Files.list(dir.resolve("cache"))) {
+            assertThat(left.filter(p -> p.toString().endsWith(".jsa"))).hasSize(3);
+        }
         assertThat(ClassDataSharing.forJar("target/classes" + java.io.File.pathSeparator + jar, new String[] {"load"}).flags())
                 .as("classes from folders").isEmpty();
     }
