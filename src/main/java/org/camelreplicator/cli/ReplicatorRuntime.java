@@ -39,7 +39,7 @@ public final class ReplicatorRuntime implements AutoCloseable {
      * @param configFile a properties file whose settings win over application.properties, or null
      */
     /** The route files the jar carries (routes/*.camel.yaml), by name; a test keeps the list and the folder in step. */
-    static final List<String> BUILT_IN_ROUTES = List.of("commands", "errors", "load", "sync", "triggers", "verify");
+    static final List<String> BUILT_IN_ROUTES = List.of("alerts", "commands", "errors", "load", "sync", "triggers", "verify");
 
     public static ReplicatorRuntime start(Map<String, String> overrides, Path configFile) throws Exception {
         Main main = new Main();

@@ -243,6 +243,17 @@ public final class Databases {
         }
     }
 
+    /** Threads waiting for a connection, in both pools together (0 for a pool not started). */
+    public int poolPending() {
+        int pending = 0;
+        for (DataSource ds : new DataSource[] {source, target}) {
+            if (ds instanceof com.zaxxer.hikari.HikariDataSource hikari && hikari.getHikariPoolMXBean() != null) {
+                pending += hikari.getHikariPoolMXBean().getThreadsAwaitingConnection();
+            }
+        }
+        return pending;
+    }
+
     /** HikariCP's meters of both pools go to this Micrometer registry (set before the pools start). */
     public void poolMeters(Object meterRegistry) {
         this.poolMeters = meterRegistry;

@@ -159,6 +159,10 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         java.util.function.Supplier<org.camelreplicator.observe.RunReport> current = slot::currentReport;
         Health health = new Health(current, settings.healthMaxFailedTables(), settings.healthMaxBatchSeconds(), settings.healthMaxSyncLagSeconds(),
                 settings.verify().maxDifferingTables());
+        health.rules(settings.alerts(), databases::poolPending);
+        registry.bind("alerts", new org.camelreplicator.observe.Alerts(health, settings.alerts().remindMinutes()));
+        // the end of each run is checked at once: a process that exits then would not see its next tick
+        slot.atEnd(() -> context.createFluentProducerTemplate().to("direct:send-alerts").send());
         Meters meters = new Meters(current, health);
         registry.bind(METERS, meters);
         databases.poolMeters(meters.registry());

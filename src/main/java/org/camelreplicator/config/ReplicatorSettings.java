@@ -69,7 +69,8 @@ public record ReplicatorSettings(
         Path serveInbox,
         String serveCommand,
         SyncSettings sync,
-        VerifySettings verify) {
+        VerifySettings verify,
+        AlertSettings alerts) {
 
     /** What the console shows of a load. */
     public enum Output {
@@ -236,7 +237,14 @@ public record ReplicatorSettings(
                         r.count("replicator.sync.overlap-ids", 1000, Integer.MAX_VALUE),
                         SyncSettings.Window.parse(r.text(SyncSettings.Window.SETTING, "none")),
                         r.count("replicator.sync.window-ids", 0, Integer.MAX_VALUE)),
-                verify(r));
+                verify(r),
+                new AlertSettings(r.text("replicator.alerts.uri", "log:replicator.alerts?level=WARN&showExchangePattern=false&showBodyType=false"),
+                        r.positiveLong("replicator.alerts.check-interval", 10_000), r.positiveLong("replicator.alerts.remind-minutes", 60),
+                        r.count("replicator.health.max-heap-percent", 0, 100), r.count("replicator.health.max-cpu-percent", 0, 100),
+                        r.count("replicator.health.max-pool-pending", 0, 1_000_000),
+                        r.count("replicator.health.max-run-seconds", 0, Integer.MAX_VALUE),
+                        r.count("replicator.health.min-rows-per-second", 0, Integer.MAX_VALUE),
+                        r.positiveLong("replicator.health.min-rows-minutes", 5)));
     }
 
     private static VerifySettings verify(Reader r) {

@@ -56,12 +56,18 @@ public final class RunSlot {
     private volatile RunRequest lockedFor;
     private ConsoleProgress console;
     private org.camelreplicator.observe.ProgressFiles progressFiles;
+    private volatile Runnable atEnd = () -> { };
 
     public RunSlot(Databases databases, ReplicatorSettings settings, Ledger ledger, StopSignal stop) {
         this.databases = databases;
         this.settings = settings;
         this.ledger = ledger;
         this.stop = stop;
+    }
+
+    /** What every run does last (the alerts' check). */
+    public void atEnd(Runnable last) {
+        this.atEnd = last;
     }
 
     /** The progress files of loads and syncs (set once Camel's scheduler exists). */
@@ -268,6 +274,11 @@ public final class RunSlot {
         run.report().finish();
         if (progressFiles != null && writesProgressFiles(run)) {
             progressFiles.stop(run.report());
+        }
+        try {
+            atEnd.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Checking the alert rules at the end of run {} failed: {}", run.runId(), e.getMessage());
         }
         String json = RunReportFile.json(run.report(), settings, databases.describeSource(), databases.describeTarget());
         Path file = RunReportFile.write(json, run.runId(), settings.reportDir());
