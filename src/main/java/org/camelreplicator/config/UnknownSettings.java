@@ -16,6 +16,9 @@ final class UnknownSettings {
     private static final Set<String> INTERNAL = Set.of("replicator.serving", "replicator.serve.timer-on", "replicator.serve.cron-on",
             "replicator.serve.cron-expression", "replicator.serve.inbox-on", "replicator.serve.inbox-dir");
 
+    /** Variables read from the environment alone, not settings: the log level of logback.xml. */
+    private static final Set<String> ENVIRONMENT_ONLY = Set.of("REPLICATOR_LOG_LEVEL");
+
     private UnknownSettings() {
     }
 
@@ -57,7 +60,7 @@ final class UnknownSettings {
         known.forEach(k -> byVariable.put(variable(k), k));
         for (String name : environment) {
             if (!name.startsWith("REPLICATOR_") || byVariable.containsKey(name) || name.startsWith("REPLICATOR_TABLE_")
-                    || name.startsWith("REPLICATOR_CAST_")) {
+                    || name.startsWith("REPLICATOR_CAST_") || ENVIRONMENT_ONLY.contains(name)) {
                 continue;
             }
             String nearest = byVariable.keySet().stream().min(Comparator.comparingInt(v -> distance(v, name))).orElseThrow();

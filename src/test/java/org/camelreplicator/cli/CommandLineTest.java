@@ -251,7 +251,8 @@ class CommandLineTest {
         String target = TestPostgres.newDatabase("cli_environment");
         ReplicatorProcess process = ReplicatorProcess.start(dataDir.resolve("env.log"), List.of("load"), Map.of(
                 "SOURCE_URL", "jdbc:sqlite:" + Chinook.sqlite(), "TARGET_URL", target, "TARGET_USERNAME", "postgres",
-                "REPLICATOR_TABLES", "Genre,MediaType", "REPLICATOR_NAMING", "preserve", "REPLICATOR_DATA_DIR", dataDir.toString()));
+                "REPLICATOR_TABLES", "Genre,MediaType", "REPLICATOR_NAMING", "preserve", "REPLICATOR_DATA_DIR", dataDir.toString(),
+                "REPLICATOR_LOG_LEVEL", "INFO"));
         assertThat(process.waitFor(120)).as(process.output()).isZero();
         try (Connection t = TestPostgres.connect(target)) {
             assertThat(Tables.tableNames(t, "public")).containsExactly("Genre", "MediaType");
