@@ -154,8 +154,12 @@ public final class Health {
                         r.runId(), rate, a.minRowsMinutes(), a.minRowsPerSecond())));
             }
         } else {
-            samples.clear();
+            clearSamples();
         }
+    }
+
+    private synchronized void clearSamples() {
+        samples.clear();
     }
 
     /** Rows per second of the run over the last {@code window} ms, or -1 until the run has lasted that long. */

@@ -56,8 +56,12 @@ public final class Views {
 
     /** Creates the views of the run's source schemas in the schemas their tables went to. */
     public void copy(@ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException {
-        if (!settings.copyViews() || run.report().failed()) {
-            // a view over a table that is not complete would show it incomplete: views wait for the resumed run
+        if (!settings.copyViews()) {
+            return;
+        }
+        if (run.report().failed()) {
+            // a view over a table that is not complete would show it incomplete
+            RunReport.CONSOLE.info("Views wait for the tables that did not complete: load --resume creates them");
             return;
         }
         Map<String, String> targetSchemas = new LinkedHashMap<>();
