@@ -162,7 +162,8 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         health.rules(settings.alerts(), databases::poolPending);
         registry.bind("alerts", new org.camelreplicator.observe.Alerts(health, settings.alerts().remindMinutes()));
         // the end of each run is checked at once: a process that exits then would not see its next tick
-        slot.atEnd(() -> context.createFluentProducerTemplate().to("direct:send-alerts").send());
+        java.util.concurrent.atomic.AtomicReference<org.apache.camel.FluentProducerTemplate> sender = new java.util.concurrent.atomic.AtomicReference<>();
+        slot.atEnd(() -> sender.updateAndGet(t -> t != null ? t : context.createFluentProducerTemplate()).to("direct:send-alerts").send());
         Meters meters = new Meters(current, health);
         registry.bind(METERS, meters);
         databases.poolMeters(meters.registry());
@@ -226,7 +227,6 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         return "Load started (it resumes an unfinished run, if there is one)";
     }
 
-    /** Settings whose names carry a table, column or type: found by listing, not by name. */
     /**
      * Each worker holds a source connection (its chunk's reader) and a target one (its writer); the
      * planner, the ledger and the ledger's lock need one more of the source and two more of the
@@ -251,6 +251,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         }
     }
 
+    /** Settings whose names carry a table, column or type: found by listing, not by name. */
     private static boolean listed(String key) {
         return key.startsWith(ReplicatorSettings.TABLE_PREFIX) || key.startsWith(ReplicatorSettings.CAST_PREFIX);
     }
