@@ -30,6 +30,9 @@ public final class ChunkTransactions {
 
     private final Databases databases;
     private final Ledger ledger;
+    /** Set by begin when the chunk is done already: the route copies nothing. */
+    public static final String COMMITTED_EARLIER = "replicatorChunkCommittedEarlier";
+
     private final StopSignal stop;
     private final RunSlot slot;
     private final WriteOptions options;
@@ -47,7 +50,16 @@ public final class ChunkTransactions {
     public void begin(Chunk chunk, Exchange exchange) throws SQLException {
         stop.check(chunk);
         slot.ensureLocked();
-        ledger.markChunkRunning(chunk);
+        if (!ledger.markChunkRunning(chunk)) {
+            // an earlier attempt committed, and its answer was lost with its connection: its rows are there once
+            long rows = ledger.chunkRows(chunk);
+            LOG.info("{} was committed by an earlier attempt whose answer was lost ({} rows); it is not copied again", chunk, rows);
+            RunContext.of(exchange).report().rowsWritten(chunk.table().id(), rows, 0);
+            RunContext.of(exchange).report().chunkEnded(chunk.table().id(), chunk.id(), true, rows, 0);
+            exchange.setProperty(COMMITTED_EARLIER, true);
+            return;
+        }
+        exchange.removeProperty(COMMITTED_EARLIER);
         RunContext.of(exchange).report().chunkStarted(chunk.id());
         RouteTransaction tx = RouteTransaction.begin(exchange, PROPERTY, chunk, databases.target().getConnection());
         List<String> settings = databases.targetDialect().chunkTransactionSettings();

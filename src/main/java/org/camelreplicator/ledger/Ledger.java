@@ -476,11 +476,28 @@ public final class Ledger {
         }
     }
 
-    /** Records an attempt at a chunk, in its own transaction so it survives the chunk's rollback. */
-    public void markChunkRunning(Chunk chunk) throws SQLException {
-        update("UPDATE " + t("chunks") + " SET status = ?, attempts = attempts + 1, started_at = ?, error = NULL"
-                + " WHERE run_id = ? AND table_name = ? AND chunk_no = ?",
-                ChunkRecord.RUNNING, now(), chunk.runId(), chunk.table().id(), chunk.number());
+    /**
+     * Records an attempt at a chunk, in its own transaction so it survives the chunk's rollback.
+     * A chunk that is done stays done: an attempt whose commit went through while its answer was
+     * lost with the connection is not to be copied again. Answers whether the attempt may go on.
+     */
+    public boolean markChunkRunning(Chunk chunk) throws SQLException {
+        return update("UPDATE " + t("chunks") + " SET status = ?, attempts = attempts + 1, started_at = ?, error = NULL"
+                + " WHERE run_id = ? AND table_name = ? AND chunk_no = ? AND status <> ?",
+                ChunkRecord.RUNNING, now(), chunk.runId(), chunk.table().id(), chunk.number(), ChunkRecord.DONE) == 1;
+    }
+
+    /** The rows a done chunk committed. */
+    public long chunkRows(Chunk chunk) throws SQLException {
+        String sql = "SELECT rows_copied FROM " + t("chunks") + " WHERE run_id = ? AND table_name = ? AND chunk_no = ?";
+        try (Connection c = databases.target().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, chunk.runId());
+            ps.setString(2, chunk.table().id());
+            ps.setInt(3, chunk.number());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
     }
 
     /** Marks a chunk done inside the chunk's own transaction: its rows and this mark commit together. */
@@ -503,13 +520,16 @@ public final class Ledger {
 
     /** A chunk interrupted by a stop goes back to pending: it rolled back and nothing is wrong with it. */
     public void markChunkPending(Chunk chunk) throws SQLException {
-        update("UPDATE " + t("chunks") + " SET status = ?, finished_at = NULL WHERE run_id = ? AND table_name = ? AND chunk_no = ?",
-                ChunkRecord.PENDING, chunk.runId(), chunk.table().id(), chunk.number());
+        // a done chunk stays done (see markChunkRunning)
+        update("UPDATE " + t("chunks") + " SET status = ?, finished_at = NULL WHERE run_id = ? AND table_name = ? AND chunk_no = ?"
+                + " AND status <> ?", ChunkRecord.PENDING, chunk.runId(), chunk.table().id(), chunk.number(), ChunkRecord.DONE);
     }
 
     public void markChunkFailed(Chunk chunk, String error) throws SQLException {
-        update("UPDATE " + t("chunks") + " SET status = ?, error = ?, finished_at = ? WHERE run_id = ? AND table_name = ? AND chunk_no = ?",
-                ChunkRecord.FAILED, truncate(error), now(), chunk.runId(), chunk.table().id(), chunk.number());
+        // an attempt whose commit went through while its answer was lost is done, not failed
+        update("UPDATE " + t("chunks") + " SET status = ?, error = ?, finished_at = ? WHERE run_id = ? AND table_name = ? AND chunk_no = ?"
+                + " AND status <> ?", ChunkRecord.FAILED, truncate(error), now(), chunk.runId(), chunk.table().id(), chunk.number(),
+                ChunkRecord.DONE);
     }
 
     // ---- helpers
