@@ -73,7 +73,7 @@ class StormTest {
     }
 
     @Test
-    void aLoadWhoseSessionsAreAllTerminatedEveryTwoSecondsEndsWithAnExactCopy() throws Exception {
+    void aLoadWhoseSessionsAreAllTerminatedEverySecondEndsWithAnExactCopy() throws Exception {
         String target = TestPostgres.newDatabase("storm_load");
         Replicator replicator = Replicator.between(source, "postgres", target, dir).with(SETTINGS);
 
@@ -91,7 +91,7 @@ class StormTest {
     }
 
     @Test
-    void aResumeAfterAKillWhoseSessionsAreAllTerminatedEveryTwoSecondsEndsWithAnExactCopy() throws Exception {
+    void aResumeAfterAKillWhoseSessionsAreAllTerminatedEverySecondEndsWithAnExactCopy() throws Exception {
         String target = TestPostgres.newDatabase("storm_resume");
         List<String> args = new java.util.ArrayList<>(List.of("load", "--source.url=" + source, "--source.username=postgres",
                 "--target.url=" + target, "--target.username=postgres", "--replicator.data-dir=" + dir));
@@ -116,7 +116,7 @@ class StormTest {
     }
 
     @Test
-    void aSyncWhoseSessionsAreAllTerminatedEveryTwoSecondsEndsWithAnExactCopy() throws Exception {
+    void aSyncWhoseSessionsAreAllTerminatedEverySecondEndsWithAnExactCopy() throws Exception {
         String changing = TestPostgres.newDatabase("storm_sync_source");
         createTables(changing);
         String target = TestPostgres.newDatabase("storm_sync");
