@@ -95,9 +95,14 @@ public final class ReplicatorCli implements Callable<Integer> {
 
         /** Starts Camel, runs the work, stops Camel; see {@link ReplicatorCli#withRuntime}. */
         Integer withRuntime(Work work) throws Exception {
+            return withRuntime(work, null);
+        }
+
+        /** The same; a command that routes/commands.camel.yaml answers ({@code endpoint}) starts only that file and errors.camel.yaml. */
+        Integer withRuntime(Work work, String endpoint) throws Exception {
             Map<String, String> overrides = common.overrides(settings);
             overrides.putAll(commandSettings);
-            return ReplicatorCli.withRuntime(overrides, common.config, work);
+            return ReplicatorCli.withRuntime(overrides, common.config, work, ReplicatorRuntime.COMMAND_ROUTES.contains(endpoint));
         }
     }
 
@@ -133,7 +138,7 @@ public final class ReplicatorCli implements Callable<Integer> {
                     runtime.embeddedTarget().ifPresent(server -> CONSOLE.info(server.connectionHelp()));
                 }
                 return answer instanceof Integer code ? code : OK;
-            });
+            }, request.endpoint());
         }
     }
 
@@ -400,6 +405,10 @@ public final class ReplicatorCli implements Callable<Integer> {
      * chunks roll back, the ledger says stopped), then Camel and the databases ({@link StopSignals}).
      */
     static Integer withRuntime(Map<String, String> overrides, Path config, Work work) throws Exception {
+        return withRuntime(overrides, config, work, false);
+    }
+
+    static Integer withRuntime(Map<String, String> overrides, Path config, Work work, boolean commandRoutesOnly) throws Exception {
         String output = overrides.getOrDefault("replicator.output", "normal");
         ch.qos.logback.classic.Logger console = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(CONSOLE.getName());
         ch.qos.logback.classic.Logger failures = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(RunReport.FAILURES.getName());
@@ -411,14 +420,15 @@ public final class ReplicatorCli implements Callable<Integer> {
             failures.setLevel(ch.qos.logback.classic.Level.INFO);
         }
         try {
-            return withRuntimeQuietly(overrides, config, work);
+            return withRuntimeQuietly(overrides, config, work, commandRoutesOnly);
         } finally {
             console.setLevel(consoleLevel);
             failures.setLevel(failuresLevel);
         }
     }
 
-    private static Integer withRuntimeQuietly(Map<String, String> overrides, Path config, Work work) throws Exception {
+    private static Integer withRuntimeQuietly(Map<String, String> overrides, Path config, Work work, boolean commandRoutesOnly)
+            throws Exception {
         java.util.concurrent.atomic.AtomicReference<ReplicatorRuntime> started = new java.util.concurrent.atomic.AtomicReference<>();
         try (StopSignals.Registration stop = StopSignals.onStop(() -> {
             ReplicatorRuntime runtime = started.get();
@@ -426,7 +436,7 @@ public final class ReplicatorCli implements Callable<Integer> {
                 runtime.requestStop();
             }
         })) {
-            ReplicatorRuntime runtime = ReplicatorRuntime.start(overrides, config);
+            ReplicatorRuntime runtime = ReplicatorRuntime.start(overrides, config, commandRoutesOnly);
             started.set(runtime);
             if (StopSignals.exitStatus().isPresent()) {
                 // the signal came while Camel started, before there was a runtime to stop

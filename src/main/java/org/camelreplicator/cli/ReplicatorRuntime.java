@@ -41,7 +41,18 @@ public final class ReplicatorRuntime implements AutoCloseable {
     /** The route files the jar carries (routes/*.camel.yaml), by name; a test keeps the list and the folder in step. */
     static final List<String> BUILT_IN_ROUTES = List.of("alerts", "commands", "errors", "load", "sync", "triggers", "verify");
 
+    /** The endpoints routes/commands.camel.yaml answers: their commands need no other route file. */
+    static final java.util.Set<String> COMMAND_ROUTES = java.util.Set.of("direct:schema", "direct:load-plan", "direct:sync-plan", "direct:status");
+
     public static ReplicatorRuntime start(Map<String, String> overrides, Path configFile) throws Exception {
+        return start(overrides, configFile, false);
+    }
+
+    /**
+     * @param commandRoutesOnly load only commands.camel.yaml and errors.camel.yaml: status, schema and
+     *                          the dry runs do not parse and start the load, sync, verify and alert routes
+     */
+    public static ReplicatorRuntime start(Map<String, String> overrides, Path configFile, boolean commandRoutesOnly) throws Exception {
         Main main = new Main();
         main.setPropertyPlaceholderLocations(propertiesLocation(configFile));
         overrides.forEach(main::addOverrideProperty);
@@ -52,7 +63,10 @@ public final class ReplicatorRuntime implements AutoCloseable {
                     ? "file:routes/*.camel.yaml"
                     : String.join(",", BUILT_IN_ROUTES.stream().map(r -> "classpath:routes/" + r + ".camel.yaml").toList()));
         }
-        if (!Boolean.parseBoolean(overrides.getOrDefault("replicator.serving", "false"))) {
+        if (commandRoutesOnly) {
+            main.configure().withRoutesExcludePattern(String.join(",", BUILT_IN_ROUTES.stream()
+                    .filter(r -> !r.equals("commands") && !r.equals("errors")).map(r -> "**/" + r + ".camel.yaml").toList()));
+        } else if (!Boolean.parseBoolean(overrides.getOrDefault("replicator.serving", "false"))) {
             // the triggers belong to serve; other commands do not even create their endpoints
             main.configure().withRoutesExcludePattern("**/triggers.camel.yaml");
         }
