@@ -102,7 +102,7 @@ public final class ReplicatorCli implements Callable<Integer> {
         Integer withRuntime(Work work, String endpoint) throws Exception {
             Map<String, String> overrides = common.overrides(settings);
             overrides.putAll(commandSettings);
-            return ReplicatorCli.withRuntime(overrides, common.config, work, ReplicatorRuntime.COMMAND_ROUTES.contains(endpoint));
+            return ReplicatorCli.withRuntime(overrides, common.config, work, endpoint != null && ReplicatorRuntime.COMMAND_ROUTES.contains(endpoint));
         }
     }
 

@@ -56,8 +56,12 @@ class OneServerPerDataFolderTest {
         ReplicatorProcess db = ReplicatorProcess.start(dir.resolve("db.log"), Stream.concat(Stream.of("db"), folder.stream()).toList());
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                    .failFast("db ended:\n" + db.output(), () -> !db.alive())
-                    .until(() -> db.output().contains("Press Ctrl-C"));
+                    .until(() -> {
+                        if (!db.alive()) {
+                            throw new AssertionError("db ended:\n" + db.output());
+                        }
+                        return db.output().contains("Press Ctrl-C");
+                    });
 
             Replicator.Result load = Replicator.execute(Stream.concat(Stream.of("load", "--source.url=jdbc:sqlite:"
                     + Chinook.sqlite(), "--tables=Genre"), folder.stream()).toArray(String[]::new));
