@@ -8,15 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.camelreplicator.bench.BenchReport;
+import org.camelreplicator.bench.InsertBench;
 import org.camelreplicator.config.ConnectionFailedException;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.PrivilegeRefusedException;
+import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.copy.LoadRunningException;
 import org.camelreplicator.copy.UnfinishedRunException;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.observe.LogFile;
 import org.camelreplicator.observe.RunReport;
 import org.camelreplicator.plan.RunRequest;
+import org.camelreplicator.schema.TargetSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -354,17 +358,16 @@ public final class ReplicatorCli implements Callable<Integer> {
                 throw new UsageException("--like is empty: give a source table (table or schema.table), or leave --like out for the built-in sample");
             }
             putSetting("replicator.output", json ? "json" : null);
-            org.camelreplicator.bench.InsertBench.Options options = new org.camelreplicator.bench.InsertBench.Options(n, skipIndividual, like);
+            InsertBench.Options options = new InsertBench.Options(n, skipIndividual, like);
             return withRuntime(runtime -> {
                 var registry = runtime.context().getRegistry();
                 java.util.function.Consumer<String> steps = !verbose ? line -> { } : json ? System.err::println : CONSOLE::info;
-                org.camelreplicator.bench.BenchReport report;
+                BenchReport report;
                 try {
-                    report = new org.camelreplicator.bench.InsertBench(runtime.databases().orElseThrow(),
-                            registry.lookupByNameAndType("settings", org.camelreplicator.config.ReplicatorSettings.class),
-                            registry.lookupByNameAndType("targetSchema", org.camelreplicator.schema.TargetSchema.class),
-                            runtime::stopRequested, steps).run(options);
-                } catch (org.camelreplicator.bench.InsertBench.Stopped stopped) {
+                    report = new InsertBench(runtime.databases().orElseThrow(), registry.lookupByNameAndType("settings", ReplicatorSettings.class),
+                            registry.lookupByNameAndType("targetSchema", TargetSchema.class), runtime::stopRequested, steps).run(options);
+                } catch (InsertBench.Stopped stopped) {
+                    // the scratch table is dropped by now; the exit status says which signal stopped it
                     return StopSignals.exitStatus().orElse(130);
                 }
                 if (json) {

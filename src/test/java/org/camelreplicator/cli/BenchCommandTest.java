@@ -104,6 +104,13 @@ class BenchCommandTest {
     }
 
     @Test
+    void helpNamesTheBenchOptions() {
+        Replicator.Result help = Replicator.execute("help", "bench");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("--records=N", "--like=TABLE", "--skip-individual", "--verbose", "--json", "replicator_bench_");
+    }
+
+    @Test
     void sigtermDuringAModeStopsTheBenchAndDropsItsScratchTable() throws Exception {
         String target = TestPostgres.newDatabase("bench_stop");
         ReplicatorProcess bench = ReplicatorProcess.start(dir.resolve("bench.log"), List.of("bench", "--target.url=" + target,
