@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
@@ -129,6 +130,7 @@ public final class InsertBench {
         verbose.accept("Target: " + description);
         List<BenchReport.Result> results = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        boolean created = false;
         try {
             List<String> definitions = new ArrayList<>();
             List<ColumnSpec> specs = shape.plan.source().columns();
@@ -139,6 +141,7 @@ public final class InsertBench {
             String ddl = "CREATE TABLE " + qualified + " (" + String.join(", ", definitions) + ")";
             verbose.accept("Scratch table: " + ddl);
             execute(pool, ddl);
+            created = true;
             for (InsertMode mode : InsertMode.values()) {
                 if (mode.individual() && options.skipIndividual()) {
                     continue;
@@ -157,7 +160,9 @@ public final class InsertBench {
                 results.add(runMode(mode, pool, shape.plan, shape.types, rows, options.records(), qualified));
             }
         } finally {
-            drop(pool, qualified);
+            if (created) {
+                drop(pool, qualified);
+            }
         }
         return new BenchReport(description, qualified, shape.description, columns, options.records(), results, notes);
     }
@@ -169,12 +174,12 @@ public final class InsertBench {
         int batchRows = settings.batchRows();
         int valuesRows = Math.max(1, Math.min(VALUES_MAX_ROWS, VALUES_MAX_PARAMETERS / columns));
         String detail = switch (mode) {
-            case JDBC_BATCH -> String.format("%,d rows per batch", batchRows);
-            case MULTI_ROW_VALUES -> String.format("%,d rows per statement", valuesRows);
+            case JDBC_BATCH -> String.format(Locale.ROOT, "%,d rows per batch", batchRows);
+            case MULTI_ROW_VALUES -> String.format(Locale.ROOT, "%,d rows per statement", valuesRows);
             case COPY_TEXT, COPY_BINARY -> "one COPY";
             default -> "";
         };
-        verbose.accept(mode.label() + ": " + String.format("%,d", records) + " rows" + (detail.isEmpty() ? "" : ", " + detail));
+        verbose.accept(mode.label() + ": " + String.format(Locale.ROOT, "%,d", records) + " rows" + (detail.isEmpty() ? "" : ", " + detail));
         try (Connection c = pool.getConnection()) {
             long started = System.nanoTime();
             try {
@@ -206,7 +211,7 @@ public final class InsertBench {
             if (count != records) {
                 return new BenchReport.Result(mode, detail, -1, seconds, "the table holds " + count + " rows after it, not " + records);
             }
-            verbose.accept(String.format("%s: %,d rows in %.2f s (%,.0f rows/s); COUNT(*) = %,d", mode.label(), records, seconds,
+            verbose.accept(String.format(Locale.ROOT, "%s: %,d rows in %.2f s (%,.0f rows/s); COUNT(*) = %,d", mode.label(), records, seconds,
                     records / Math.max(seconds, 1e-9), count));
             return new BenchReport.Result(mode, detail, count, seconds, null);
         }
