@@ -8,15 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.camelreplicator.bench.BenchReport;
+import org.camelreplicator.bench.InsertBench;
 import org.camelreplicator.config.ConnectionFailedException;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.PrivilegeRefusedException;
+import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.copy.LoadRunningException;
 import org.camelreplicator.copy.UnfinishedRunException;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.observe.LogFile;
 import org.camelreplicator.observe.RunReport;
 import org.camelreplicator.plan.RunRequest;
+import org.camelreplicator.schema.TargetSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -38,7 +42,7 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
         description = "Replicates a relational database (SQL Server, PostgreSQL, MySQL/MariaDB, SQLite, H2) into PostgreSQL.%n"
                 + "With no source configured it copies a generated demo database; with no target, into an embedded PostgreSQL.",
         subcommands = {ReplicatorCli.Load.class, ReplicatorCli.Sync.class, ReplicatorCli.Verify.class, ReplicatorCli.Schema.class,
-                ReplicatorCli.Status.class,
+                ReplicatorCli.Status.class, ReplicatorCli.Bench.class,
                 ReplicatorCli.Serve.class, ReplicatorCli.Db.class, ReplicatorCli.Help.class},
         footer = "%nSettings: any property of application.properties can be given as --name=value or as an "
                 + "environment variable (source.url -> SOURCE_URL). 'help' lists them all.")
@@ -100,9 +104,14 @@ public final class ReplicatorCli implements Callable<Integer> {
 
         /** The same; a command that routes/commands.camel.yaml answers ({@code endpoint}) starts only that file and errors.camel.yaml. */
         Integer withRuntime(Work work, String endpoint) throws Exception {
+            return withRuntime(work, endpoint != null && ReplicatorRuntime.COMMAND_ROUTES.contains(endpoint));
+        }
+
+        /** The same; with {@code commandRoutesOnly} only commands.camel.yaml and errors.camel.yaml are started. */
+        Integer withRuntime(Work work, boolean commandRoutesOnly) throws Exception {
             Map<String, String> overrides = common.overrides(settings);
             overrides.putAll(commandSettings);
-            return ReplicatorCli.withRuntime(overrides, common.config, work, endpoint != null && ReplicatorRuntime.COMMAND_ROUTES.contains(endpoint));
+            return ReplicatorCli.withRuntime(overrides, common.config, work, commandRoutesOnly);
         }
     }
 
@@ -306,6 +315,68 @@ public final class ReplicatorCli implements Callable<Integer> {
         @Override
         RunRequest request() {
             return new RunRequest("status", false, false, false, json, false);
+        }
+    }
+
+    @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Time the ways rows can go into the target (any supported JDBC target) with the same generated rows:"
+                    + " row by row with a commit each, row by row in one transaction, JDBC batches (--batch-rows), multi-row VALUES,"
+                    + " and on PostgreSQL COPY text and COPY binary. Prints rows/s and the speed-up over row by row per mode."
+                    + " The rows go into a scratch table replicator_bench_<random> in the target schema, dropped at the end"
+                    + " (also when a mode fails or the command is stopped).")
+    static final class Bench extends CamelCommand {
+        @Option(names = "--records", paramLabel = "N", description = "Rows per mode (default 10000).")
+        String records = "10000";
+
+        @Option(names = "--like", paramLabel = "TABLE", description = "Rows shaped like this source table (its columns, typed as a load"
+                + " would create them); default: the built-in sample (bigint, integer, timestamp, numeric(12,2), varchar(64),"
+                + " text with 10% NULLs, boolean, char(36)).")
+        String like;
+
+        @Option(names = "--skip-individual", description = "Leave out the slow row-by-row modes; the speed-up is then over the slowest mode run.")
+        boolean skipIndividual;
+
+        @Option(names = "--verbose", description = "Tell each step: the target, the scratch table's DDL, each mode as it starts and ends.")
+        boolean verbose;
+
+        @Option(names = "--json", description = "Print only the figures, as JSON (replicator.output=json).")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            long n;
+            try {
+                n = Long.parseLong(records.strip().replace("_", ""));
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > Integer.MAX_VALUE) {
+                throw new UsageException("--records=" + records + ": give the number of rows each mode writes, a whole number from 1"
+                        + " to " + Integer.MAX_VALUE + ", e.g. --records=100000");
+            }
+            if (like != null && like.isBlank()) {
+                throw new UsageException("--like is empty: give a source table (table or schema.table), or leave --like out for the built-in sample");
+            }
+            putSetting("replicator.output", json ? "json" : null);
+            InsertBench.Options options = new InsertBench.Options(n, skipIndividual, like);
+            return withRuntime(runtime -> {
+                var registry = runtime.context().getRegistry();
+                java.util.function.Consumer<String> steps = !verbose ? line -> { } : json ? System.err::println : CONSOLE::info;
+                BenchReport report;
+                try {
+                    report = new InsertBench(runtime.databases().orElseThrow(), registry.lookupByNameAndType("settings", ReplicatorSettings.class),
+                            registry.lookupByNameAndType("targetSchema", TargetSchema.class), runtime::stopRequested, steps).run(options);
+                } catch (InsertBench.Stopped stopped) {
+                    // the scratch table is dropped by now; the exit status says which signal stopped it
+                    return StopSignals.exitStatus().orElse(130);
+                }
+                if (json) {
+                    System.out.println(report.json());
+                } else {
+                    CONSOLE.info(report.text().stripTrailing());
+                }
+                return report.anyFailed() ? RUN_FAILED : OK;
+            }, true);
         }
     }
 
