@@ -197,7 +197,11 @@ public final class PostgresDialect implements Dialect {
                     col.nullable(), (String) e[1], (Boolean) e[2]));
         }
         long estimate = -1;
-        try (PreparedStatement ps = c.prepareStatement("SELECT reltuples::bigint FROM pg_class WHERE oid = ?::regclass")) {
+        // as the planner does: the last statistics' rows per page times the pages the table has now, so a
+        // table that grew since its last ANALYZE is not taken for its old size; -1 when never analyzed
+        try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN reltuples < 0 THEN -1 WHEN relpages = 0 THEN reltuples::bigint"
+                + " ELSE (reltuples / relpages * (pg_relation_size(oid) / current_setting('block_size')::bigint))::bigint END"
+                + " FROM pg_class WHERE oid = ?::regclass")) {
             ps.setString(1, regclass);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {

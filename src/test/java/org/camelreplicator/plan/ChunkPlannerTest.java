@@ -133,6 +133,27 @@ class ChunkPlannerTest {
     }
 
     @Test
+    void theEnginesRowEstimateSetsHowManyChunksAndAWrongOneStillLeavesNoRowOut() throws SQLException {
+        H2Dialect dialect = new H2Dialect();
+        try (Connection c = h2()) {
+            execute(c, "CREATE TABLE ALBUM (ALBUM_ID INTEGER PRIMARY KEY, TITLE VARCHAR(100) NOT NULL)");
+            execute(c, "INSERT INTO ALBUM SELECT X, 'Album ' || X FROM SYSTEM_RANGE(1, 1000)");
+            TableSpec album = table(c, dialect, "ALBUM");
+
+            // a little above a multiple of chunk-rows, as an ANALYZE extrapolates: no sliver of a chunk is added
+            assertThat(new ChunkPlanner(100).plan(c, dialect, album.withEstimatedRows(1_004), null)).hasSize(10);
+            // a stale estimate, far below the rows there are: fewer, bigger chunks, every row in one of them
+            List<KeyRange> ranges = new ChunkPlanner(100).plan(c, dialect, album.withEstimatedRows(300), null);
+            assertThat(ranges).hasSize(3);
+            long rows = 0;
+            for (KeyRange range : ranges) {
+                rows += count(c, "SELECT COUNT(*) FROM ALBUM WHERE " + range.condition(dialect::quote, dialect::literal));
+            }
+            assertThat(rows).isEqualTo(1000);
+        }
+    }
+
+    @Test
     void varcharKeyTableIsSplitAtKeysetBoundariesThatHoldEveryRowOnce() throws SQLException {
         H2Dialect dialect = new H2Dialect();
         try (Connection c = h2()) {
