@@ -92,6 +92,28 @@ class RowFilterTest {
     }
 
     @Test
+    void betweenTwoPostgresServersTheFilterRidesInTheCopyQueryAndTheServerDigests() throws Exception {
+        String source = TestPostgres.newDatabase("row_filter_pg_source");
+        String target = TestPostgres.newDatabase("row_filter_pg_target");
+        TestPostgres.execute(source, "CREATE TABLE tickets (id bigint PRIMARY KEY, status text, opened date NOT NULL)",
+                "INSERT INTO tickets SELECT g, CASE WHEN g % 4 = 0 THEN 'deleted' WHEN g % 4 = 1 THEN NULL ELSE 'open' END,"
+                        + " DATE '2022-06-01' + g FROM generate_series(1, 900) g");
+        Replicator replicator = Replicator.between(source, "postgres", target, dir).with("--replicator.table.tickets.soft-delete=status=deleted",
+                "--replicator.table.tickets.where=opened >= '2023-01-01'", "--chunk-rows=150");
+
+        Replicator.Result load = replicator.run("load");
+        Replicator.Result verify = replicator.run("verify");
+
+        assertThat(load.exitCode()).as(load.all()).isZero();
+        assertThat(verify.exitCode()).as(verify.all()).isZero();
+        assertThat(verify.out()).contains("Tables: 1 total, 1 equal, 0 differ");
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            String kept = "SELECT id, status, opened FROM tickets WHERE opened >= '2023-01-01' AND status IS DISTINCT FROM 'deleted' ORDER BY id";
+            assertThat(Tables.rows(t, "SELECT id, status, opened FROM tickets ORDER BY id")).isEqualTo(Tables.rows(s, kept)).hasSize(515);
+        }
+    }
+
+    @Test
     void aConditionTheSourceRefusesStopsTheLoadNamingTableAndSettingBeforeAnythingIsWritten() throws Exception {
         String source = "jdbc:h2:file:" + dir.resolve("refused");
         String target = TestPostgres.newDatabase("row_filter_refused");
