@@ -34,6 +34,8 @@ public record ReplicatorSettings(
         int embeddedPort,
         int progressEvery,
         Map<String, String> splitBy,
+        Map<String, String> rowFilters,
+        Map<String, String> softDeletes,
         YearMonth fromMonth,
         YearMonth toMonth,
         String startFromTable,
@@ -105,6 +107,8 @@ public record ReplicatorSettings(
     private static final String CAST_TYPE = CAST_PREFIX + "type.";
     private static final String CAST_COLUMN = CAST_PREFIX + "column.";
     private static final String SPLIT_BY = ".split-by";
+    private static final String WHERE = ".where";
+    private static final String SOFT_DELETE = ".soft-delete";
     private static final String TARGET_NAME = ".target-name";
     private static final String COLUMN = ".column.";
 
@@ -129,6 +133,8 @@ public record ReplicatorSettings(
     public static ReplicatorSettings from(Function<String, Optional<String>> lookup, Map<String, String> listed) {
         Reader r = new Reader(lookup);
         Map<String, String> splitBy = new LinkedHashMap<>();
+        Map<String, String> rowFilters = new LinkedHashMap<>();
+        Map<String, String> softDeletes = new LinkedHashMap<>();
         Map<String, String> castTypes = new LinkedHashMap<>();
         Map<String, String> castColumns = new LinkedHashMap<>();
         Map<String, String> targetNames = new LinkedHashMap<>();
@@ -161,10 +167,14 @@ public record ReplicatorSettings(
                 readTargetName(key, value, targetNames, columnTargetNames);
                 return;
             }
+            if (readRowFilter(key, value, rowFilters, softDeletes)) {
+                return;
+            }
             if (!key.startsWith(TABLE_PREFIX) || !key.endsWith(SPLIT_BY) || key.length() <= TABLE_PREFIX.length() + SPLIT_BY.length()) {
                 throw new InvalidSettingException(key, "Unknown per-table setting " + key
                         + ". Per-table settings are replicator.table.<table>.split-by=<column>:month,"
                         + " replicator.table.<table>.target-name=<name>, replicator.table.<table>.column.<column>.target-name=<name>,"
+                        + " replicator.table.<table>.where=<source SQL condition>, replicator.table.<table>.soft-delete=<column>[=<value>],"
                         + " replicator.table.<table>.sync.watermark=<column>, .sync.key=<columns>, .sync.deletes=none|reconcile");
             }
             String table = key.substring(TABLE_PREFIX.length(), key.length() - SPLIT_BY.length());
@@ -196,6 +206,8 @@ public record ReplicatorSettings(
                 r.positiveInt("replicator.embedded.port", 54329, 65535),
                 r.positiveInt("replicator.progress-every-tables", 10, 100_000),
                 Map.copyOf(splitBy),
+                Map.copyOf(rowFilters),
+                Map.copyOf(softDeletes),
                 from,
                 to,
                 r.text("replicator.start-from-table", ""),
@@ -252,6 +264,26 @@ public record ReplicatorSettings(
         return new VerifySettings(r.flag("replicator.verify.repair"), r.positiveInt("replicator.verify.max-keys", 100, 1_000_000),
                 r.positiveLong("replicator.verify.leaf-rows", 10_000), keys[0], keys[1],
                 r.count("replicator.health.max-differing-tables", 0, 1_000_000));
+    }
+
+    /**
+     * {@code replicator.table.<table>.where=<condition>} and {@code replicator.table.<table>.soft-delete=<column>[=<value>]}:
+     * which source rows the table's copy holds (plan.RowFilter); the condition is the user's SQL, checked
+     * against the source when the tables are planned. False when the key is neither.
+     */
+    private static boolean readRowFilter(String key, String value, Map<String, String> rowFilters, Map<String, String> softDeletes) {
+        String suffix = key.endsWith(WHERE) ? WHERE : key.endsWith(SOFT_DELETE) ? SOFT_DELETE : null;
+        if (!key.startsWith(TABLE_PREFIX) || suffix == null || key.length() <= TABLE_PREFIX.length() + suffix.length()) {
+            return false;
+        }
+        String table = key.substring(TABLE_PREFIX.length(), key.length() - suffix.length());
+        if (value.isBlank()) {
+            throw new InvalidSettingException(key, value, suffix.equals(WHERE)
+                    ? "is empty; give a condition in the source's SQL (e.g. created_at >= '2023-01-01'), or remove the setting"
+                    : "is empty; give the column that marks a deleted row (e.g. is_deleted, or status=deleted), or remove the setting");
+        }
+        (suffix.equals(WHERE) ? rowFilters : softDeletes).put(table, value.trim());
+        return true;
     }
 
     /**

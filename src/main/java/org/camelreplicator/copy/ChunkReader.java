@@ -25,6 +25,7 @@ import org.camelreplicator.dialect.ValueReader;
 import org.camelreplicator.config.ReplicatorSettings.NulCharacters;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.plan.Chunk;
+import org.camelreplicator.plan.RowFilter;
 import org.camelreplicator.plan.TablePlan;
 import org.camelreplicator.schema.TargetSchema;
 import org.postgresql.PGConnection;
@@ -130,11 +131,15 @@ public final class ChunkReader {
         return new ReadAhead(batches);
     }
 
-    /** The SELECT that reads one chunk: every column, in catalog order, within the chunk's range. */
+    /**
+     * The SELECT that reads one chunk: every column, in catalog order, within the chunk's range and the
+     * table's row filter (replicator.table.<table>.where, .soft-delete), which comes first and has no parameters.
+     */
     static String selectSql(Chunk chunk, Dialect dialect, boolean bindParameters) {
         TableSpec t = chunk.table().source();
         String columns = t.columns().stream().map(dialect::selectExpression).collect(Collectors.joining(", "));
-        String where = chunk.range().condition(dialect::quote, bindParameters ? v -> "?" : dialect::literal);
+        String where = RowFilter.and(chunk.table().sourceFilter(dialect),
+                chunk.range().condition(dialect::quote, bindParameters ? v -> "?" : dialect::literal));
         return "SELECT " + columns + " FROM " + dialect.qualified(t.schema(), t.name())
                 + (where.isEmpty() ? "" : " WHERE " + where);
     }

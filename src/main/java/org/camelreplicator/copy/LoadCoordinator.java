@@ -13,6 +13,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Variable;
 import org.camelreplicator.config.Databases;
+import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.dialect.Privilege;
 import org.camelreplicator.ledger.Ledger;
@@ -93,6 +94,9 @@ public final class LoadCoordinator {
         if (unfinished.isPresent() && !request.resume() && !request.reset()) {
             throw new UnfinishedRunException(unfinished.get(), ledger.tables(unfinished.get().id()).values());
         }
+        if (unfinished.isPresent() && !request.reset()) {
+            refuseChangedRowFilters(unfinished.get(), planned);
+        }
         List<String> said = new ArrayList<>();
         if (request.reset() && opened.isEmpty()) {
             Integer forgotten = exchange.getProperty(FORGOTTEN, Integer.class);
@@ -158,6 +162,32 @@ public final class LoadCoordinator {
                 plans.size() - todo.size(), settings.workers());
         slot.started(new RunContext(runId, request, plans, report), exchange);
         return todo;
+    }
+
+    /**
+     * A resumed table keeps the row filter its chunks were planned and copied under: chunks copied
+     * under one filter and chunks under another would make a copy that matches neither. So a resume
+     * whose settings give a table another filter (or none, or a first one) is refused before anything
+     * is written, naming the table, the setting and both conditions.
+     */
+    private void refuseChangedRowFilters(RunRecord run, List<TablePlan> plans) throws SQLException {
+        Map<String, String> recorded = ledger.rowFilters(run.id());
+        for (TablePlan plan : plans) {
+            String was = recorded.get(plan.id());
+            if (was == null) {
+                continue;
+            }
+            String now = plan.sourceFilter(databases.sourceDialect());
+            if (!was.equals(now)) {
+                String setting = plan.settings().rowFilter() != null ? plan.settings().rowFilter().settings()
+                        : ReplicatorSettings.TABLE_PREFIX + plan.source().name() + ".where (or .soft-delete)";
+                throw new InvalidSettingException(setting, "Table " + plan.id() + " was planned in run " + run.id() + " with "
+                        + (was.isEmpty() ? "no row filter" : "the row filter " + was.replace("\n)", ")")) + "; the settings now give "
+                        + (now.isEmpty() ? "none" : now.replace("\n)", ")")) + " (" + setting + "). Chunks copied under one filter"
+                        + " and chunks under another would match neither. Set " + setting + " back to resume, or load --reset to copy"
+                        + " every table again under the new settings (or finish this run, then load --tables=" + plan.id() + ").");
+            }
+        }
     }
 
     /**

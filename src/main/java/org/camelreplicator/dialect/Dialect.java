@@ -146,12 +146,16 @@ public interface Dialect {
     }
 
     /**
-     * A value written into SQL where it cannot be bound as a parameter (a COPY query). Numbers as
-     * they are; anything else as a quoted string with its quotes doubled.
+     * A value written into SQL where it cannot be bound as a parameter (a COPY query, a row filter's
+     * soft-delete rule). Numbers as they are; booleans as SQL's TRUE and FALSE (PostgreSQL, H2, MySQL,
+     * SQLite 3.23 on); anything else as a quoted string with its quotes doubled.
      */
     default String literal(Object value) {
         if (value instanceof Number) {
             return value.toString();
+        }
+        if (value instanceof Boolean b) {
+            return b ? "TRUE" : "FALSE";
         }
         return "'" + String.valueOf(value).replace("'", "''") + "'";
     }

@@ -53,6 +53,7 @@ public final class Ledger {
             rows_copied    bigint,
             chunks_total   integer,
             rows_before    bigint,
+            row_filter     varchar(8000),
             started_at     timestamp with time zone,
             finished_at    timestamp with time zone,
             error          varchar(8000),
@@ -158,7 +159,8 @@ public final class Ledger {
      * the statement that adds it (run only then: ALTER TABLE needs the table's owner, reading it does not).
      */
     static final String[][] ADDED_COLUMNS = {
-        {"SELECT rows_before FROM %s.tables WHERE 1 = 0", "ALTER TABLE %s.tables ADD COLUMN rows_before bigint"}
+        {"SELECT rows_before FROM %s.tables WHERE 1 = 0", "ALTER TABLE %s.tables ADD COLUMN rows_before bigint"},
+        {"SELECT row_filter FROM %s.tables WHERE 1 = 0", "ALTER TABLE %s.tables ADD COLUMN row_filter varchar(8000)"}
     };
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -375,10 +377,12 @@ public final class Ledger {
      * Starts a table in one target transaction: the preparation step (e.g. emptying the target
      * table) runs and answers the rows the table holds after it, its chunks are recorded with
      * their number (the plan is complete exactly when {@code chunks_total} is set) and the table
-     * is marked running, or none of it happens.
+     * is marked running, or none of it happens. The table's row filter, as the source runs it, is
+     * recorded with the plan: a resume under another filter is refused ({@link #rowFilters}).
      */
     public void startTable(long runId, TablePlan table, List<KeyRange> ranges, TableStart preparation) throws SQLException {
         List<String> bounds = ranges.stream().map(Ledger::toJson).toList();
+        String filter = table.sourceFilter(databases.sourceDialect());
         try (Connection c = databases.target().getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -397,14 +401,33 @@ public final class Ledger {
                     }
                     ps.executeBatch();
                 }
-                update(c, "UPDATE " + t("tables") + " SET status = ?, chunks_total = ?, rows_before = ?, started_at = ?, error = NULL"
-                        + " WHERE run_id = ? AND table_name = ?", TableRecord.RUNNING, ranges.size(), rowsBefore, now(), runId, table.id());
+                update(c, "UPDATE " + t("tables") + " SET status = ?, chunks_total = ?, rows_before = ?, row_filter = ?, started_at = ?,"
+                        + " error = NULL WHERE run_id = ? AND table_name = ?", TableRecord.RUNNING, ranges.size(), rowsBefore,
+                        filter.isEmpty() ? null : filter, now(), runId, table.id());
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 Databases.rollbackAfter(c, e);
                 throw e;
             }
         }
+    }
+
+    /**
+     * The row filter each table of a run was planned under (the condition as the source ran it, an
+     * empty string for none), for the tables whose chunk plan is recorded.
+     */
+    public Map<String, String> rowFilters(long runId) throws SQLException {
+        Map<String, String> result = new LinkedHashMap<>();
+        try (Connection c = databases.target().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT table_name, row_filter FROM " + t("tables") + " WHERE run_id = ? AND chunks_total IS NOT NULL")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.put(rs.getString(1), rs.getString(2) == null ? "" : rs.getString(2));
+                }
+            }
+        }
+        return result;
     }
 
     /** Marks a table of a resumed run running again, clearing its earlier error. */

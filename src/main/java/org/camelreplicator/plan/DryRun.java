@@ -20,7 +20,7 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
 
 /**
  * {@code load --dry-run}: the plan a load would follow, and nothing written anywhere. Tables in
- * order with estimated rows and size, each table's chunks and their bounds, the DDL, and what a
+ * order with estimated rows and size, each table's row filter, chunks and their bounds, the DDL, and what a
  * {@code --resume} would skip.
  */
 public final class DryRun {
@@ -57,6 +57,11 @@ public final class DryRun {
                         p.id(), p.targetQualifiedName(), rows < 0 ? "?" : String.format(Locale.ROOT, "%,d", rows),
                         bytes < 0 ? "?" : megabytes(bytes), ranges.size()));
                 chunks.append(p.id()).append(":\n");
+                RowFilter filter = p.settings().rowFilter();
+                if (filter != null) {
+                    chunks.append("  rows where ").append(filter.shown(databases.sourceDialect())).append(" (").append(filter.settings())
+                            .append("; chunks and counts are of these rows)\n");
+                }
                 for (int i = 0; i < ranges.size(); i++) {
                     chunks.append(String.format(Locale.ROOT, "  chunk %d/%d: %s%n", i + 1, ranges.size(), ranges.get(i).describe()));
                 }

@@ -1,7 +1,9 @@
 package org.camelreplicator.plan;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -72,7 +74,42 @@ public final class LoadPlanner {
         List<TablePlan> plans = new TargetNames(settings.naming(), target.identifierLimit(), target.name())
                 .plan(tables, selected, tableSettings, settings.targetSchema());
         startFrom(plans);
+        checkRowFilters(plans);
         return plans;
+    }
+
+    /**
+     * Runs each row filter of the run's tables on the source once, reading nothing
+     * ({@code SELECT 1 FROM t WHERE <filter> AND 1 = 0}), so a condition the source refuses (a
+     * syntax error, an unknown column) stops the command before anything is written, naming the
+     * table and the setting. A transient failure is thrown as it is, to be retried.
+     */
+    private void checkRowFilters(List<TablePlan> plans) throws SQLException {
+        if (plans.stream().noneMatch(p -> p.settings().rowFilter() != null)) {
+            return;
+        }
+        Dialect dialect = databases.sourceDialect();
+        try (Connection c = databases.source().getConnection()) {
+            for (TablePlan p : plans) {
+                RowFilter filter = p.settings().rowFilter();
+                if (filter == null) {
+                    continue;
+                }
+                String condition = filter.condition(dialect);
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 1 FROM "
+                        + dialect.qualified(p.source().schema(), p.source().name()) + " WHERE " + condition + " AND 1 = 0")) {
+                    rs.next();
+                } catch (SQLException e) {
+                    if (databases.isTransient(e)) {
+                        throw e;
+                    }
+                    throw new InvalidSettingException(filter.settings(), filter.settings() + ": the source refuses the row filter of table "
+                            + p.id() + ": " + e.getMessage() + (e.getSQLState() == null ? "" : " [SQLState " + e.getSQLState() + "]")
+                            + ". The condition is passed to the source as written: " + filter.shown(dialect)
+                            + ". Fix or remove the setting.");
+                }
+            }
+        }
     }
 
     /** Whether the settings select every table (replicator.tables is empty or *). */
@@ -85,7 +122,8 @@ public final class LoadPlanner {
         String split = table.settings().splitBy();
         try (Connection c = databases.source().getConnection()) {
             return chunkPlanner.plan(c, databases.sourceDialect(), table.source(),
-                    split == null ? null : new MonthSplit(split, settings.fromMonth(), settings.toMonth()));
+                    split == null ? null : new MonthSplit(split, settings.fromMonth(), settings.toMonth()),
+                    table.sourceFilter(databases.sourceDialect()));
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.TableSpec;
+import org.camelreplicator.dialect.Dialect;
 
 /**
  * One table of a run: the source table as the catalog describes it and the names it gets on the
@@ -35,6 +36,15 @@ public record TablePlan(int order, TableSpec source, String targetSchema, String
     /** The name the ledger, the logs and the user know the table by: the source's schema.table. */
     public String id() {
         return source.qualifiedName();
+    }
+
+    /**
+     * The rows of the source this table's copy holds, as a condition in the source's SQL
+     * ({@link RowFilter}), or an empty string for every row. Every read of the table's source rows
+     * ANDs it with its own range ({@link RowFilter#and}).
+     */
+    public String sourceFilter(Dialect dialect) {
+        return settings.rowFilter() == null ? "" : settings.rowFilter().condition(dialect);
     }
 
     public String targetColumn(String sourceColumn) {

@@ -27,11 +27,12 @@ import static org.camelreplicator.config.ReplicatorSettings.TABLE_PREFIX;
  *                          marker such as xmin: sync resolves it), or null
  * @param syncKey           {@code replicator.table.<table>.sync.key} as given (sync resolves it), or null
  * @param deletes           {@code replicator.table.<table>.sync.deletes}, or null
+ * @param rowFilter         {@code replicator.table.<table>.where} and {@code .soft-delete}: the source rows the copy holds, or null for all
  */
 public record TableSettings(String targetName, Map<String, String> columnTargetNames, Map<String, String> columnCasts,
-                            String splitBy, String watermark, List<String> syncKey, Deletes deletes) {
+                            String splitBy, String watermark, List<String> syncKey, Deletes deletes, RowFilter rowFilter) {
 
-    public static final TableSettings NONE = new TableSettings(null, Map.of(), Map.of(), null, null, null, null);
+    public static final TableSettings NONE = new TableSettings(null, Map.of(), Map.of(), null, null, null, null, null);
 
     public TableSettings {
         columnTargetNames = Map.copyOf(columnTargetNames);
@@ -70,6 +71,16 @@ public record TableSettings(String targetName, Map<String, String> columnTargetN
                 at(catalog, found, table, TABLE_PREFIX + table + ".sync.key", "sync.key").syncKey = key);
         settings.sync().deletes().forEach((table, deletes) ->
                 at(catalog, found, table, TABLE_PREFIX + table + ".sync.deletes", "sync.deletes").deletes = deletes);
+        settings.rowFilters().forEach((table, where) -> {
+            Found f = at(catalog, found, table, RowFilter.whereKey(table), "where");
+            f.where = where;
+            f.whereKey = RowFilter.whereKey(table);
+        });
+        settings.softDeletes().forEach((table, value) -> {
+            String setting = TABLE_PREFIX + table + ".soft-delete";
+            Found f = at(catalog, found, table, setting, "soft-delete");
+            f.softDelete = RowFilter.softDelete(f.table, setting, value, (name, key) -> f.column(name, key, "soft-delete"));
+        });
         Map<TableSpec, TableSettings> result = new LinkedHashMap<>();
         found.forEach((table, f) -> result.put(table, f.settings()));
         return result;
@@ -95,6 +106,9 @@ public record TableSettings(String targetName, Map<String, String> columnTargetN
         String watermark;
         List<String> syncKey;
         Deletes deletes;
+        String where;
+        String whereKey;
+        RowFilter.SoftDelete softDelete;
 
         Found(TableSpec table) {
             this.table = table;
@@ -118,7 +132,8 @@ public record TableSettings(String targetName, Map<String, String> columnTargetN
         }
 
         TableSettings settings() {
-            return new TableSettings(targetName, columnTargetNames, columnCasts, splitBy, watermark, syncKey, deletes);
+            RowFilter filter = where == null && softDelete == null ? null : new RowFilter(where, whereKey, softDelete);
+            return new TableSettings(targetName, columnTargetNames, columnCasts, splitBy, watermark, syncKey, deletes, filter);
         }
     }
 }

@@ -20,6 +20,7 @@ import org.camelreplicator.config.SyncSettings;
 import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.plan.KeyRange;
 import org.camelreplicator.plan.KeyValues;
+import org.camelreplicator.plan.RowFilter;
 
 /**
  * Cuts a table's changes into windows of its watermark ({@code replicator.sync.window} for
@@ -137,7 +138,7 @@ public final class CatchUpWindows {
         Dialect dialect = databases.sourceDialect();
         String watermark = table.system() != null ? table.system().expression() : dialect.quote(table.column().name());
         String sql = "SELECT MIN(" + watermark + ") FROM " + dialect.qualified(table.plan().source().schema(), table.plan().source().name())
-                + " WHERE " + watermark + " > ?";
+                + " WHERE " + RowFilter.and(table.plan().sourceFilter(dialect), watermark + " > ?");
         try (Connection c = databases.source().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, dialect.bindable(after));
             try (ResultSet rs = ps.executeQuery()) {

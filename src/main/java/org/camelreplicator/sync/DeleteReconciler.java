@@ -23,6 +23,7 @@ import org.camelreplicator.plan.Chunk;
 import org.camelreplicator.plan.ChunkPlanner;
 import org.camelreplicator.plan.KeyRange;
 import org.camelreplicator.plan.RunContext;
+import org.camelreplicator.plan.RowFilter;
 import org.camelreplicator.plan.TablePlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +82,7 @@ public final class DeleteReconciler {
         exchange.setProperty(DELETED, deleted);
     }
 
-    /** The table reduced to its key columns: what is read from the source and staged on the target. */
+    /** The table reduced to its key columns: what is read from the source (through its row filter) and staged on the target. */
     private static TablePlan keysOnly(SyncTable table) {
         TableSpec source = table.plan().source();
         List<ColumnSpec> columns = new ArrayList<>();
@@ -89,14 +90,15 @@ public final class DeleteReconciler {
             columns.add(source.column(k).orElseThrow());
         }
         TableSpec keySpec = new TableSpec(source.catalog(), source.schema(), source.name(), columns, table.key(), source.estimatedRows());
-        return new TablePlan(table.plan().order(), keySpec, table.plan().targetSchema(), table.plan().targetName(), table.targetKey());
+        return new TablePlan(table.plan().order(), keySpec, table.plan().targetSchema(), table.plan().targetName(), table.targetKey(),
+                table.plan().settings(), org.camelreplicator.plan.GeneratedNames.NONE);
     }
 
     /** Integer keys in ranges, whose bounds compare alike on both sides; any other key as one range. */
     private List<KeyRange> ranges(TablePlan keys) throws SQLException {
         List<KeyRange> ranges;
         try (Connection c = databases.source().getConnection()) {
-            ranges = chunkPlanner.plan(c, databases.sourceDialect(), keys.source(), null);
+            ranges = chunkPlanner.plan(c, databases.sourceDialect(), keys.source(), null, keys.sourceFilter(databases.sourceDialect()));
         }
         return ranges.stream().allMatch(r -> r instanceof KeyRange.IntegerRange) ? ranges : List.of(new KeyRange.WholeTable());
     }
@@ -106,6 +108,10 @@ public final class DeleteReconciler {
         String table = source ? dialect.qualified(keys.source().schema(), keys.source().name())
                 : dialect.qualifiedTarget(keys.targetSchema(), keys.targetName());
         String where = range.condition(column(keys, source), v -> "?");
+        if (source) {
+            // the source's rows are those the table's filter keeps: a row that left it is deleted on the target like a deleted row
+            where = RowFilter.and(keys.sourceFilter(dialect), where);
+        }
         try (Connection c = (source ? databases.source() : databases.target()).getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + (where.isEmpty() ? "" : " WHERE " + where))) {
             List<Object> params = range.parameters();

@@ -10,6 +10,7 @@ import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.SyncState;
 import org.camelreplicator.plan.KeyRange;
 import org.camelreplicator.plan.KeyValues;
+import org.camelreplicator.plan.RowFilter;
 import org.camelreplicator.plan.RunRequest;
 
 import static org.camelreplicator.observe.RunReport.CONSOLE;
@@ -59,6 +60,16 @@ public final class SyncDryRun {
             }
             out.append(String.format(Locale.ROOT, row, t.id(), t.watermark(), value(probe.readAfter()), value(probe.watermark()),
                     String.format(Locale.ROOT, "%,d", probe.sourceRows()), would + ", deletes " + t.deletes().name().toLowerCase(Locale.ROOT)));
+        }
+        List<SyncTable> filtered = tables.stream().filter(t -> t.plan().settings().rowFilter() != null).toList();
+        if (!filtered.isEmpty()) {
+            out.append("\nRow filters (probe, changes and delete checks read only these rows; a row that leaves its filter is"
+                    + " deleted on the target with deletes reconcile):\n");
+            for (SyncTable t : filtered) {
+                RowFilter filter = t.plan().settings().rowFilter();
+                out.append("  ").append(t.id()).append(": rows where ").append(filter.shown(databases.sourceDialect()))
+                        .append(" (").append(filter.settings()).append(")\n");
+            }
         }
         CONSOLE.info(out.toString().stripTrailing());
         return 0;

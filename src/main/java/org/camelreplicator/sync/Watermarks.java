@@ -59,7 +59,10 @@ public final class Watermarks {
     public Probe probe(SyncTable table, Optional<SyncState> previous) throws SQLException {
         Dialect dialect = databases.sourceDialect();
         String expression = table.system() != null ? table.system().expression() : dialect.quote(table.column().name());
-        String sql = "SELECT MAX(" + expression + "), COUNT(*) FROM " + dialect.qualified(table.plan().source().schema(), table.plan().source().name());
+        // over the rows the table's filter keeps: a row that leaves it (a soft delete) lowers the count, so the table changed
+        String filter = table.plan().sourceFilter(dialect);
+        String sql = "SELECT MAX(" + expression + "), COUNT(*) FROM " + dialect.qualified(table.plan().source().schema(), table.plan().source().name())
+                + (filter.isEmpty() ? "" : " WHERE " + filter);
         try (Connection c = databases.source().getConnection()) {
             Object max;
             long rows;

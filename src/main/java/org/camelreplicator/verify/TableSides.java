@@ -20,6 +20,7 @@ import org.camelreplicator.dialect.ServerDigest;
 import org.camelreplicator.dialect.ValueReader;
 import org.camelreplicator.plan.Chunk;
 import org.camelreplicator.plan.KeyRange;
+import org.camelreplicator.plan.RowFilter;
 
 /**
  * Reads a range of a table on either side: its {@link Digest} (computed by the servers where both
@@ -61,9 +62,14 @@ final class TableSides {
         return side == Side.SOURCE ? databases.sourceDialect()::quote : c -> target.quoteIfNeeded(t.plan().targetColumn(c));
     }
 
-    /** The range's condition for the side, with {@code ?} for its values; empty for every row. */
+    /**
+     * The range's condition for the side, with {@code ?} for its values; empty for every row. On the
+     * source it is ANDed with the table's row filter (which has no parameters), so rows the copy
+     * leaves out are neither counted nor reported missing.
+     */
     String where(VerifyTable t, Side side, KeyRange range) {
-        return range.condition(column(t, side), v -> "?");
+        String condition = range.condition(column(t, side), v -> "?");
+        return side == Side.SOURCE ? RowFilter.and(t.plan().sourceFilter(databases.sourceDialect()), condition) : condition;
     }
 
     void bind(PreparedStatement ps, Side side, KeyRange range) throws SQLException {
