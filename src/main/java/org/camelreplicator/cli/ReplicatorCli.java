@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.camelreplicator.bench.BenchReport;
 import org.camelreplicator.bench.InsertBench;
 import org.camelreplicator.config.ConnectionFailedException;
+import org.camelreplicator.config.EffectiveSettings;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.PrivilegeRefusedException;
 import org.camelreplicator.config.ReplicatorSettings;
@@ -42,10 +43,10 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
         description = "Replicates a relational database (SQL Server, PostgreSQL, MySQL/MariaDB, SQLite, H2) into PostgreSQL.%n"
                 + "With no source configured it copies a generated demo database; with no target, into an embedded PostgreSQL.",
         subcommands = {ReplicatorCli.Load.class, ReplicatorCli.Sync.class, ReplicatorCli.Verify.class, ReplicatorCli.Schema.class,
-                ReplicatorCli.Status.class, ReplicatorCli.Bench.class,
+                ReplicatorCli.Status.class, ReplicatorCli.Bench.class, ReplicatorCli.Settings.class,
                 ReplicatorCli.Serve.class, ReplicatorCli.Db.class, ReplicatorCli.Help.class},
         footer = "%nSettings: any property of application.properties can be given as --name=value or as an "
-                + "environment variable (source.url -> SOURCE_URL). 'help' lists them all.")
+                + "environment variable (source.url -> SOURCE_URL). 'help' lists them all; 'settings' shows the values a run would use.")
 public final class ReplicatorCli implements Callable<Integer> {
 
     static final int OK = 0;
@@ -404,6 +405,36 @@ public final class ReplicatorCli implements Callable<Integer> {
                 return OK;
             });
         }
+    }
+
+    @Command(name = "settings", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Print every setting's value and where it came from (default, built-in application.properties,"
+                    + " ./application.properties, --config FILE, environment, command line), passwords masked; checked as a run"
+                    + " checks them (exit 2 naming a bad value or an unknown name). Connects to nothing.")
+    static final class Settings extends CamelCommand {
+        @Option(names = "--json", description = "Print the settings as JSON: key, value, origin.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> locations = List.of(ReplicatorRuntime.propertiesLocation(common.config).split(","));
+            List<EffectiveSettings.Setting> settings = EffectiveSettings.of(locations, common.overrides(this.settings), System.getenv());
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(settings));
+            } else {
+                int width = settings.stream().mapToInt(s -> s.key().length()).max().orElse(0);
+                int valueWidth = Math.min(60, settings.stream().mapToInt(s -> s.value().length()).max().orElse(0));
+                for (EffectiveSettings.Setting s : settings) {
+                    out.printf("%-" + width + "s = %-" + valueWidth + "s  (%s)%n", s.key(), s.value(), s.origin());
+                }
+            }
+            out.flush();
+            return OK;
+        }
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
     }
 
     @Command(name = "db", mixinStandardHelpOptions = true, sortOptions = false,

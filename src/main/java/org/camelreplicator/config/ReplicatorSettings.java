@@ -131,7 +131,16 @@ public record ReplicatorSettings(
      * @throws InvalidSettingException naming the first property whose value cannot be used
      */
     public static ReplicatorSettings from(Function<String, Optional<String>> lookup, Map<String, String> listed) {
-        Reader r = new Reader(lookup);
+        return from(lookup, listed, new LinkedHashMap<>());
+    }
+
+    /**
+     * The same, telling each name it read with the value it falls back to when nothing sets it.
+     *
+     * @param fallbacks filled with name -> the code's fallback (what {@code settings} shows as "default")
+     */
+    public static ReplicatorSettings from(Function<String, Optional<String>> lookup, Map<String, String> listed, Map<String, String> fallbacks) {
+        Reader r = new Reader(lookup, fallbacks);
         Map<String, String> splitBy = new LinkedHashMap<>();
         Map<String, String> rowFilters = new LinkedHashMap<>();
         Map<String, String> softDeletes = new LinkedHashMap<>();
@@ -327,12 +336,15 @@ public record ReplicatorSettings(
     /** Reads typed values and turns bad ones into {@link InvalidSettingException}s. */
     private static final class Reader {
         private final Function<String, Optional<String>> lookup;
+        private final Map<String, String> fallbacks;
 
-        Reader(Function<String, Optional<String>> lookup) {
+        Reader(Function<String, Optional<String>> lookup, Map<String, String> fallbacks) {
             this.lookup = lookup;
+            this.fallbacks = fallbacks;
         }
 
         String text(String key, String fallback) {
+            fallbacks.putIfAbsent(key, fallback);
             return lookup.apply(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(fallback);
         }
 

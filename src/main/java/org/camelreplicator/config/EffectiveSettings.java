@@ -1,0 +1,113 @@
+package org.camelreplicator.config;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Each setting's value and the layer it came from, as a run would see them: the code's fallback,
+ * the built-in application.properties, ./application.properties, the --config file, the
+ * environment, the command line (a later layer wins, as in Camel's properties component with its
+ * environment variables in override mode). Checked as a run checks them: a bad value or an unknown
+ * name is refused the same way, so {@code settings} answers whether a job's settings would start.
+ */
+public final class EffectiveSettings {
+
+    /** A setting's value (masked when it is a secret) and where it came from. */
+    public record Setting(String key, String value, String origin) {
+    }
+
+    private static final Pattern SECRET_NAME = Pattern.compile("password|secret|token", Pattern.CASE_INSENSITIVE);
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^;&]*");
+    private static final Pattern URL_USER_INFO = Pattern.compile("(://[^/:@]+:)[^@/]*@");
+
+    private EffectiveSettings() {
+    }
+
+    /**
+     * @param locations   the properties locations, most specific first (as the runtime gives them to Camel)
+     * @param commandLine the settings given on the command line
+     * @param environment the process environment
+     * @throws InvalidSettingException as a run would: an unknown name or a value that cannot be used
+     */
+    public static List<Setting> of(List<String> locations, Map<String, String> commandLine, Map<String, String> environment) {
+        Map<String, String> values = new TreeMap<>();
+        Map<String, String> origins = new TreeMap<>();
+        Map<String, String> fallbacks = new LinkedHashMap<>();
+        ReplicatorSettings.from(k -> Optional.empty(), Map.of(), fallbacks);
+        fallbacks.forEach((k, v) -> set(values, origins, k, v, "default"));
+        Set<String> given = new TreeSet<>(commandLine.keySet());
+        for (int i = locations.size() - 1; i >= 0; i--) {
+            String location = locations.get(i);
+            Map<String, String> file = SettingsFiles.read(List.of(location));
+            given.addAll(file.keySet());
+            String origin = location.startsWith("classpath:") ? "built-in application.properties"
+                    : location.equals("file:application.properties") ? "./application.properties" : "--config " + location.substring("file:".length());
+            file.forEach((k, v) -> set(values, origins, k, v, origin));
+        }
+        for (String key : new ArrayList<>(values.keySet())) {
+            String variable = key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+            if (environment.containsKey(variable)) {
+                set(values, origins, key, environment.get(variable), "environment " + variable);
+            }
+        }
+        commandLine.forEach((k, v) -> set(values, origins, k, v, "command line"));
+
+        Map<String, String> listed = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(ReplicatorSettings.TABLE_PREFIX) || k.startsWith(ReplicatorSettings.CAST_PREFIX)) {
+                listed.put(k, v);
+            }
+        });
+        Set<String> read = new HashSet<>();
+        ReplicatorSettings.from(k -> {
+            read.add(k);
+            return Optional.ofNullable(values.get(k));
+        }, listed);
+        Set<String> known = new TreeSet<>(read);
+        known.addAll(SettingsFiles.read(List.of("classpath:application.properties")).keySet());
+        UnknownSettings.refuseUnknown(given, known);
+        UnknownSettings.refuseUnknownEnvironment(environment.keySet(), known);
+
+        List<Setting> result = new ArrayList<>();
+        values.forEach((k, v) -> {
+            if (UnknownSettings.ours(k)) {
+                String value = PLACEHOLDER.matcher(v).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(values.getOrDefault(m.group(1), m.group())));
+                String origin = origins.get(k) + (value.isBlank() && EMPTY_MEANS.containsKey(k) ? "; empty: " + EMPTY_MEANS.get(k) : "");
+                result.add(new Setting(k, masked(k, value), origin));
+            }
+        });
+        return result;
+    }
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^}]+)}}");
+
+    /** What an empty URL stands for: the no-setup default of each side. */
+    private static final Map<String, String> EMPTY_MEANS = Map.of("source.url", "the generated demo database (H2)",
+            "target.url", "the embedded PostgreSQL in replicator.data-dir");
+
+    private static void set(Map<String, String> values, Map<String, String> origins, String key, String value, String origin) {
+        values.put(key, value);
+        origins.put(key, origin);
+    }
+
+    /** A password's value as asterisks, and the password inside a JDBC URL. */
+    static String masked(String key, String value) {
+        if (value == null || value.isEmpty()) {
+            return value;
+        }
+        if (SECRET_NAME.matcher(key).find()) {
+            return "****";
+        }
+        String v = URL_PASSWORD.matcher(value).replaceAll("$1****");
+        return URL_USER_INFO.matcher(v).replaceAll("$1****@");
+    }
+}
