@@ -60,6 +60,12 @@ public final class EffectiveSettings {
             }
         }
         commandLine.forEach((k, v) -> set(values, origins, k, v, "command line"));
+        // an empty value is the code's fallback to a run (report-dir: under data-dir), so it is shown as that
+        fallbacks.forEach((k, v) -> {
+            if (values.get(k).isBlank() && !v.isBlank()) {
+                set(values, origins, k, v, "default");
+            }
+        });
 
         Map<String, String> listed = new TreeMap<>();
         values.forEach((k, v) -> {
