@@ -96,7 +96,8 @@ public final class AfterData {
             TablePlan referenced = referenced(run, fk);
             if (referenced == null) {
                 LOG.warn("{}: foreign key {} references {}, which is not part of this run; it is not created",
-                        table.id(), fk.name() == null ? fk.columns() : fk.name(), fk.referencedQualifiedName());
+                        table.id(), fk.name() == null || fk.name().isBlank() ? "(" + String.join(", ", fk.columns()) + ")" : fk.name(),
+                        fk.referencedQualifiedName());
                 continue;
             }
             TableRecord ref = ledger.table(run.runId(), referenced.id());
