@@ -53,7 +53,7 @@ public final class Watermarks {
     /**
      * What a probe found.
      *
-     * @param changed    whether rows must be read: the watermark moved, the row count changed, or sync has no state yet
+     * @param changed    whether rows must be read: the watermark moved, the row count changed (count probe), or sync has no state yet
      * @param readAfter  read the rows whose watermark is above this (a KeyValues string), or null for every row
      * @param watermark  the watermark to record once the rows are written (when unchanged, the recorded one)
      * @param sourceRows the source's row count at the probe, or -1 when the probe did not count
@@ -70,25 +70,25 @@ public final class Watermarks {
      * sets a watermark above the one recorded (that is what a watermark is), and the recorded one is
      * held back from the maximum (by overlap-seconds for a timestamp, to the engine's bound of open
      * transactions for xmin and rowversion), so a row that commits late within that bound still
-     * finds the maximum above the recorded watermark and is read; a row committed later than that
-     * is below where any read starts, counted or not. What the maximum cannot see is a delete, and an integer watermark's row committed
-     * below the maximum (integer watermarks have no hold-back: the next read looks back overlap-ids
-     * instead, and only a changed row count makes that read happen while the maximum stands). So:
+     * finds the maximum above the recorded watermark and is read; a row that commits later than
+     * that is below where any read starts, counted or not. What the maximum cannot see is a delete,
+     * and an integer watermark's row committed below the maximum (integer watermarks have no
+     * hold-back: the next read looks back overlap-ids instead, and only a changed row count makes
+     * that read happen while the maximum stands). So:
      *
      * <p>{@code COUNT}: {@code MAX(watermark), COUNT(*)}, which reads the table (or an index of it),
      * for tables with {@code deletes=reconcile} (a delete shows only in the count), integer
      * watermarks, and tables without a recorded watermark.
      *
      * <p>The engines' own change statistics are not used to skip either query, because none of
-     * them is exact at the moment of the probe: PostgreSQL's {@code pg_stat_user_tables} counters
-     * are flushed by each session after its commit, at most once a second and otherwise seconds
-     * later (PostgreSQL 15+: up to 10 s while the session idles, until its next statement ends while
-     * it works; up to the session's next transaction before 15), so a delete that committed just
-     * before the probe can be missing from them (measured: 4 s on PostgreSQL 15); they count nothing
-     * on a standby and not TRUNCATE. MySQL/MariaDB's {@code information_schema.TABLES} gives an
-     * estimate for InnoDB's TABLE_ROWS and an UPDATE_TIME that is kept in memory only (NULL after a
-     * restart) and cached by MySQL 8 for information_schema_stats_expiry (a day by default). SQL
-     * Server's change tracking is not used: it needs enabling per database and table, and no SQL
+     * them is exact at the moment of the probe. PostgreSQL's {@code pg_stat_user_tables} counters
+     * lag what has committed: each session sends its counts as it goes idle, at most once a second,
+     * else later (before PostgreSQL 15 to a collector over UDP, which may drop them), so a delete
+     * committed just before the probe can be missing (measured: 4 s on PostgreSQL 15); they count
+     * nothing on a standby, and not TRUNCATE. MySQL/MariaDB's {@code information_schema.TABLES} has
+     * an estimate for InnoDB's TABLE_ROWS and an UPDATE_TIME kept in memory only (NULL after a
+     * restart), both cached by MySQL 8 for information_schema_stats_expiry (a day by default). SQL
+     * Server's change tracking is not used: it must be enabled per database and table, and no SQL
      * Server can run where this is tested; its rowversion watermark gets the {@code MAX} probe.
      */
     public enum ProbeKind {
