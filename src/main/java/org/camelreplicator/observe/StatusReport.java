@@ -162,7 +162,7 @@ public final class StatusReport {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("watermark_column", s.watermarkColumn());
             m.put("watermark", KeyValues.text(s.watermark()));
-            m.put("source_rows", s.sourceRows());
+            m.put("source_rows", s.sourceRows() < 0 ? null : s.sourceRows());
             m.put("synced_at", iso(s.syncedAt()));
             m.put("changed_at", iso(s.changedAt()));
             m.put("rows_upserted", s.rowsUpserted());

@@ -17,8 +17,8 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
 
 /**
  * {@code sync --dry-run}: what a sync would do, table by table, with nothing written: the
- * watermark it would read above, what the probe finds on the source now, and whether the table
- * would be read (in how many windows) or skipped as unchanged.
+ * watermark it would read above, which probe it asks (and why) and what it finds on the source now,
+ * and whether the table would be read (in how many windows) or skipped as unchanged.
  */
 public final class SyncDryRun {
 
@@ -43,8 +43,9 @@ public final class SyncDryRun {
         List<SyncTable> tables = planner.plan(request);
         boolean ledgerExists = ledger.exists();
         int width = Math.max(24, tables.stream().mapToInt(t -> t.id().length()).max().orElse(0));
-        String row = "%-" + width + "s %-14s %-28s %-28s %12s  %s%n";
-        out.append(String.format(Locale.ROOT, "%n" + row, "Table", "Watermark", "Reads above", "Advances to", "Source rows", "Would"));
+        String row = "%-" + width + "s %-14s %-28s %-28s %12s  %-6s %s%n";
+        out.append(String.format(Locale.ROOT, "%n" + row, "Table", "Watermark", "Reads above", "Advances to", "Source rows", "Probe", "Would"));
+        StringBuilder probes = new StringBuilder();
         for (SyncTable t : tables) {
             Optional<SyncState> previous = ledgerExists ? ledger.syncState(t.id()) : Optional.empty();
             Watermarks.Probe probe = watermarks.probe(t, previous);
@@ -55,11 +56,14 @@ public final class SyncDryRun {
                 List<KeyRange.Changed> reads = windows.ranges(t, probe);
                 would = (probe.readAfter() == null ? "read every row" : "read the changes")
                         + (reads.size() > 1 ? " in " + reads.size() + " windows" : "")
-                        + (previous.isPresent() && probe.sourceRows() != previous.get().sourceRows()
+                        + (previous.isPresent() && probe.sourceRows() >= 0 && previous.get().sourceRows() >= 0
+                        && probe.sourceRows() != previous.get().sourceRows()
                         ? " (rows " + previous.get().sourceRows() + " -> " + probe.sourceRows() + ")" : "");
             }
             out.append(String.format(Locale.ROOT, row, t.id(), t.watermark(), value(probe.readAfter()), value(probe.watermark()),
-                    String.format(Locale.ROOT, "%,d", probe.sourceRows()), would + ", deletes " + t.deletes().name().toLowerCase(Locale.ROOT)));
+                    probe.sourceRows() < 0 ? "-" : String.format(Locale.ROOT, "%,d", probe.sourceRows()),
+                    probe.choice().kind().name().toLowerCase(Locale.ROOT), would + ", deletes " + t.deletes().name().toLowerCase(Locale.ROOT)));
+            probes.append("  ").append(t.id()).append(": ").append(probe.choice().describe(t)).append('\n');
         }
         List<SyncTable> filtered = tables.stream().filter(t -> t.plan().settings().rowFilter() != null).toList();
         if (!filtered.isEmpty()) {
@@ -71,6 +75,7 @@ public final class SyncDryRun {
                         .append(" (").append(filter.settings()).append(")\n");
             }
         }
+        out.append("\nProbes (how each table is found unchanged; see README, Unchanged tables):\n").append(probes);
         CONSOLE.info(out.toString().stripTrailing());
         return 0;
     }

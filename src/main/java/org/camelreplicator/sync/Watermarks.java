@@ -13,9 +13,12 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
+import org.camelreplicator.catalog.IndexSpec;
+import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.SyncSettings;
+import org.camelreplicator.config.SyncSettings.Deletes;
 import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.ledger.SyncState;
 import org.camelreplicator.plan.KeyValues;
@@ -23,8 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The probe that decides whether a table changed since sync last saw it, with one small query
- * ({@code MAX(watermark), COUNT(*)}), and the watermark the sync may advance to.
+ * The probe that decides whether a table changed since sync last saw it, with one small query, and
+ * the watermark the sync may advance to. Which query ({@link ProbeKind}) is decided per table by
+ * {@link #choose}: {@code MAX(watermark)} alone where that is exact, else {@code MAX(watermark),
+ * COUNT(*)}.
  *
  * <p>A watermark only advances to a value below which no transaction can still commit: for a
  * timestamp, the source's clock minus {@code replicator.sync.overlap-seconds} (a row committed up to
@@ -48,20 +53,112 @@ public final class Watermarks {
     /**
      * What a probe found.
      *
-     * @param changed    whether rows must be read: the watermark moved, the row count changed, or sync has no state yet
+     * @param changed    whether rows must be read: the watermark moved, the row count changed (count probe), or sync has no state yet
      * @param readAfter  read the rows whose watermark is above this (a KeyValues string), or null for every row
      * @param watermark  the watermark to record once the rows are written (when unchanged, the recorded one)
-     * @param sourceRows the source's row count at the probe
+     * @param sourceRows the source's row count at the probe, or -1 when the probe did not count
+     * @param choice     which probe it was, and why
      */
-    public record Probe(boolean changed, String readAfter, String watermark, long sourceRows) {
+    public record Probe(boolean changed, String readAfter, String watermark, long sourceRows, ProbeChoice choice) {
+    }
+
+    /**
+     * How a table's probe asks the source whether anything changed.
+     *
+     * <p>{@code MAX}: the watermark's maximum alone, one index lookup when the column leads an index.
+     * It is exact wherever the row count adds nothing sync would carry: every insert and update
+     * sets a watermark above the one recorded (that is what a watermark is), and the recorded one is
+     * held back from the maximum (by overlap-seconds for a timestamp, to the engine's bound of open
+     * transactions for xmin and rowversion), so a row that commits late within that bound still
+     * finds the maximum above the recorded watermark and is read; a row that commits later than
+     * that is below where any read starts, counted or not. What the maximum cannot see is a delete,
+     * and an integer watermark's row committed below the maximum (integer watermarks have no
+     * hold-back: the next read looks back overlap-ids instead, and only a changed row count makes
+     * that read happen while the maximum stands). So:
+     *
+     * <p>{@code COUNT}: {@code MAX(watermark), COUNT(*)}, which reads the table (or an index of it),
+     * for tables with {@code deletes=reconcile} (a delete shows only in the count), integer
+     * watermarks, and tables without a recorded watermark.
+     *
+     * <p>The engines' own change statistics are not used to skip either query, because none of
+     * them is exact at the moment of the probe. PostgreSQL's {@code pg_stat_user_tables} counters
+     * lag what has committed: each session sends its counts as it goes idle, at most once a second,
+     * else later (before PostgreSQL 15 to a collector over UDP, which may drop them), so a delete
+     * committed just before the probe can be missing (measured: 4 s on PostgreSQL 15); they count
+     * nothing on a standby, and not TRUNCATE. MySQL/MariaDB's {@code information_schema.TABLES} has
+     * an estimate for InnoDB's TABLE_ROWS and an UPDATE_TIME kept in memory only (NULL after a
+     * restart), both cached by MySQL 8 for information_schema_stats_expiry (a day by default). SQL
+     * Server's change tracking is not used: it must be enabled per database and table, and no SQL
+     * Server can run where this is tested; its rowversion watermark gets the {@code MAX} probe.
+     */
+    public enum ProbeKind {
+        MAX, COUNT
+    }
+
+    /**
+     * The probe a table gets in this sync and why, as {@code sync --dry-run} prints it.
+     *
+     * @param kind  the query
+     * @param index the index MAX reads (its name), or null when none leads with the watermark
+     * @param why   why COUNT is needed, or null for MAX
+     */
+    public record ProbeChoice(ProbeKind kind, String index, String why) {
+
+        /** One line: the query, then where it reads or why it must count. */
+        public String describe(SyncTable table) {
+            String max = "MAX(" + table.watermark() + ")";
+            if (kind == ProbeKind.COUNT) {
+                return "count: " + max + " and COUNT(*), which reads the table, because " + why;
+            }
+            if (index != null) {
+                return "max: " + max + " alone, from index " + index + "; the table is not read";
+            }
+            return "max: " + max + " alone; no index leads with " + table.watermark() + ", so the engine reads the table for it"
+                    + (table.system() == null ? " (an index on " + table.watermark() + " makes it one lookup)" : "");
+        }
+    }
+
+    /**
+     * Which probe a table gets, from its settings and its recorded sync state alone (see {@link ProbeKind}).
+     */
+    public ProbeChoice choose(SyncTable table, Optional<SyncState> previous) {
+        Object before = previous.isEmpty() || previous.get().watermark() == null
+                || !previous.get().watermarkColumn().equalsIgnoreCase(table.watermark()) ? null : KeyValues.decode(previous.get().watermark());
+        if (before == null) {
+            return new ProbeChoice(ProbeKind.COUNT, null, "no watermark is recorded yet");
+        }
+        if (table.deletes() == Deletes.RECONCILE) {
+            return new ProbeChoice(ProbeKind.COUNT, null, "deletes=reconcile: a deleted row shows only in the row count");
+        }
+        if (table.system() == null && (before instanceof Long || before instanceof BigDecimal)) {
+            return new ProbeChoice(ProbeKind.COUNT, null, "the watermark is an integer: a row committed below its maximum"
+                    + " (a late commit) shows only in the row count");
+        }
+        return new ProbeChoice(ProbeKind.MAX, table.system() != null ? null : watermarkIndex(table), null);
+    }
+
+    /** An index (or the primary key) whose first column is the watermark column, or null. */
+    private static String watermarkIndex(SyncTable table) {
+        TableSpec source = table.plan().source();
+        String column = table.column().name();
+        if (!source.primaryKey().isEmpty() && source.primaryKey().get(0).equals(column)) {
+            return "primary key";
+        }
+        return source.indexes().stream()
+                .filter(i -> i.kind() == IndexSpec.Kind.PLAIN && !i.columns().isEmpty() && i.columns().get(0).equals(column)
+                        && i.prefixLengths().get(0) == 0)
+                .map(IndexSpec::name).findFirst().orElse(null);
     }
 
     public Probe probe(SyncTable table, Optional<SyncState> previous) throws SQLException {
         Dialect dialect = databases.sourceDialect();
+        ProbeChoice choice = choose(table, previous);
+        boolean counted = choice.kind() == ProbeKind.COUNT;
         String expression = table.system() != null ? table.system().expression() : dialect.quote(table.column().name());
         // over the rows the table's filter keeps: a row that leaves it (a soft delete) lowers the count, so the table changed
         String filter = table.plan().sourceFilter(dialect);
-        String sql = "SELECT MAX(" + expression + "), COUNT(*) FROM " + dialect.qualified(table.plan().source().schema(), table.plan().source().name())
+        String sql = "SELECT MAX(" + expression + ")" + (counted ? ", COUNT(*)" : "") + " FROM "
+                + dialect.qualified(table.plan().source().schema(), table.plan().source().name())
                 + (filter.isEmpty() ? "" : " WHERE " + filter);
         try (Connection c = databases.source().getConnection()) {
             Object max;
@@ -69,7 +166,7 @@ public final class Watermarks {
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
                 rs.next();
                 max = normalize(table.system() != null ? rs.getObject(1) : dialect.watermarkReader(table.column()).read(rs, 1), table);
-                rows = rs.getLong(2);
+                rows = counted ? rs.getLong(2) : -1;
             }
             Object before = previousWatermark(table, previous);
             if (before != null && max != null && before.getClass() != max.getClass()) {
@@ -77,13 +174,16 @@ public final class Watermarks {
                 LOG.warn("{}: the recorded watermark {} is not of the column's type now; this sync reads every row", table.id(), before);
                 before = null;
             }
-            boolean changed = previous.isEmpty() || (before == null && rows > 0) || rows != previous.get().sourceRows()
+            // without a count, a table without a usable recorded watermark is read whole: there is no
+            // row count to tell an empty table from one whose watermarks are all NULL
+            boolean changed = previous.isEmpty() || (before == null && (!counted || rows > 0))
+                    || (counted && rows != previous.get().sourceRows())
                     || (max != null && before != null && compare(max, before) > 0);
             // the bound of open transactions is one more query: only a changed table advances
             Object next = max == null || !changed ? before : min(max, limit(c, table, max));
             Object readAfter = before == null || table.system() != null ? before : lookBack(before);
             return new Probe(changed, readAfter == null ? null : KeyValues.encode(readAfter),
-                    next == null ? null : KeyValues.encode(next), rows);
+                    next == null ? null : KeyValues.encode(next), rows, choice);
         }
     }
 

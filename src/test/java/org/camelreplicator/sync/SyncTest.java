@@ -43,8 +43,9 @@ class SyncTest {
         Replicator.Result plan = replicator.run("sync", "--dry-run");
         assertThat(plan.exitCode()).as(plan.all()).isZero();
         assertThat(plan.out()).contains("Dry run: what a sync would do; nothing is written.")
-                .containsPattern("public\\.items +updated_at .* 20,070 +read the changes \\(rows 20000 -> 20070\\), deletes reconcile")
-                .containsPattern("public\\.notes +updated_at .* 100 +skip: unchanged, deletes none");
+                .containsPattern("public\\.items +updated_at .* 20,070 +count +read the changes \\(rows 20000 -> 20070\\), deletes reconcile")
+                .containsPattern("public\\.notes +updated_at .* - +max +skip: unchanged, deletes none")
+                .contains("public.notes: max: MAX(updated_at) alone; no index leads with updated_at, so the engine reads the table for it");
         try (Connection t = TestPostgres.connect(target)) {
             assertThat(Tables.count(t, "replicator.runs")).as("the dry run wrote nothing").isEqualTo(1);
         }
@@ -72,6 +73,84 @@ class SyncTest {
         assertThat(replicator.run("status").out()).contains("Run 3 (sync): done", "Tables: 2 total, 2 completed (2 unchanged), 0 failed",
                 "Sync state (where the next sync reads from):").containsPattern("public\\.items +updated_at +20\\d\\d-");
         assertThat(replicator.run("status", "--json").out()).contains("\"sync_state\"", "\"public.notes\"", "\"watermark_column\" : \"updated_at\"");
+    }
+
+    /**
+     * The probes: a table without deletes to reconcile and with a timestamp watermark is found
+     * unchanged from its watermark index alone (PostgreSQL's own scan counts show its rows were not
+     * read); one with deletes=reconcile or an integer watermark still counts. Then changes made by
+     * a session that stays open across the sync, so that PostgreSQL's statistics do not show them
+     * yet (a session flushes its counts at most once a second and otherwise up to 10 s later): each
+     * arrives with that sync.
+     */
+    @Test
+    void anIdleTableIsProbedThroughItsWatermarkIndexAndChangesJustBeforeTheSyncAllArrive() throws Exception {
+        String source = TestPostgres.newDatabase("sync_probe_source");
+        String target = TestPostgres.newDatabase("sync_probe_target");
+        TestPostgres.execute(source,
+                "CREATE TABLE events (id int PRIMARY KEY, body text, updated_at timestamp NOT NULL DEFAULT localtimestamp - interval '1 day')",
+                "CREATE INDEX events_updated_at ON events (updated_at)",
+                "INSERT INTO events (id, body) SELECT g, 'event ' || g FROM generate_series(1, 5000) g",
+                "CREATE TABLE accounts (id int PRIMARY KEY, owner text, updated_at timestamp NOT NULL DEFAULT localtimestamp - interval '1 day')",
+                "INSERT INTO accounts (id, owner) SELECT g, 'owner ' || g FROM generate_series(1, 1000) g",
+                "CREATE TABLE lines (id int PRIMARY KEY, line text)",
+                "INSERT INTO lines SELECT g, 'line ' || g FROM generate_series(1, 1000) g");
+        Replicator replicator = Replicator.between(source, "postgres", target, dir).with("--replicator.sync.watermark=updated_at",
+                "--replicator.table.accounts.sync.deletes=reconcile", "--replicator.table.lines.sync.watermark=id",
+                "--replicator.sync.overlap-seconds=0");
+        assertThat(replicator.run("load").exitCode()).isZero();
+
+        Replicator.Result plan = replicator.run("sync", "--dry-run");
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(plan.out()).containsPattern("public\\.events +updated_at .* - +max +skip: unchanged, deletes none")
+                .containsPattern("public\\.accounts +updated_at .* 1,000 +count +skip: unchanged, deletes reconcile")
+                .contains("public.events: max: MAX(updated_at) alone, from index events_updated_at; the table is not read",
+                        "public.accounts: count: MAX(updated_at) and COUNT(*), which reads the table, because deletes=reconcile",
+                        "public.lines: count: MAX(id) and COUNT(*), which reads the table, because the watermark is an integer");
+
+        long[] before = eventsReads(source);
+        Replicator.Result idle = replicator.run("sync");
+        long[] after = eventsReads(source);
+        assertThat(idle.out()).as(idle.all()).contains("0 synced, 3 unchanged, 0 failed");
+        assertThat(after[0]).as("no sequential scan of events").isEqualTo(before[0]);
+        assertThat(after[1]).as("no scan of events' primary key").isEqualTo(before[1]);
+        assertThat(after[2]).as("the probe's lookup in events_updated_at").isGreaterThan(before[2]);
+
+        try (Connection writer = TestPostgres.connect(source); java.sql.Statement st = writer.createStatement()) {
+            st.execute("SELECT 1");
+            st.executeUpdate("UPDATE events SET body = 'changed', updated_at = clock_timestamp()::timestamp WHERE id = 7");
+            st.executeUpdate("INSERT INTO events (id, body, updated_at) VALUES (5001, 'new', clock_timestamp()::timestamp)");
+            st.executeUpdate("DELETE FROM accounts WHERE id = 3");
+            st.executeUpdate("UPDATE accounts SET owner = 'changed', updated_at = clock_timestamp()::timestamp WHERE id = 4");
+            st.executeUpdate("INSERT INTO lines VALUES (1001, 'new line')");
+
+            Replicator.Result sync = replicator.run("sync");
+
+            assertThat(sync.exitCode()).as(sync.all()).isZero();
+            assertThat(sync.out()).contains("3 synced, 0 unchanged, 0 failed", "Rows deleted (gone from the source): 1");
+        }
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            for (String table : java.util.List.of("events", "accounts", "lines")) {
+                assertThat(Tables.contentHash(t, table, "id")).as(table).isEqualTo(Tables.contentHash(s, table, "id"));
+            }
+        }
+    }
+
+    /**
+     * How often PostgreSQL read events: sequential scans, scans of its primary key, scans of its
+     * watermark index. Taken once no other client is connected to the source: a session flushes
+     * its counts as it ends, before it leaves pg_stat_activity.
+     */
+    private static long[] eventsReads(String source) throws Exception {
+        try (Connection s = TestPostgres.connect(source)) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(20))
+                    .until(() -> Tables.single(s, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                            + " AND backend_type = 'client backend' AND pid <> pg_backend_pid()") == 0);
+            return new long[] {
+                Tables.single(s, "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'events'"),
+                Tables.single(s, "SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'events_pkey'"),
+                Tables.single(s, "SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'events_updated_at'")};
+        }
     }
 
     @Test
