@@ -88,6 +88,12 @@ class AfterActionsTest {
         assertThat(single(target, "SELECT count(*) FROM sync_log")).as("a load runs no after-sync action").isZero();
 
         TestPostgres.execute(source, "UPDATE items SET amount = amount + 100, updated_at = localtimestamp WHERE id IN (3, 4)");
+        Replicator.Result syncPlan = replicator.run("sync", "--dry-run");
+        assertThat(syncPlan.exitCode()).as(syncPlan.all()).isZero();
+        assertThat(syncPlan.out()).contains("After-sync actions",
+                "public.items 1/2: INSERT INTO sync_log (table_name) VALUES ('items') (replicator.table.items.after-sync)",
+                "public.items 2/2: REFRESH MATERIALIZED VIEW CONCURRENTLY item_totals (replicator.table.items.refresh-views)",
+                "the run 1/1: INSERT INTO sync_log (table_name) VALUES ('the run') (replicator.after-sync)");
         Replicator.Result changed = replicator.run("sync");
 
         assertThat(changed.exitCode()).as(changed.all()).isZero();
