@@ -120,11 +120,13 @@ class AfterActionsTest {
     }
 
     @Test
-    void aFailingActionFailsItsTableNamingTheSqlAndResumeRunsOnlyTheActionsThatDidNotFinish() throws Exception {
+    void aFailingActionFailsItsTableNamingTheSqlAndResumeRunsOnlyTheActionsThatDidNotFinishOrTheNextSyncRunsThem() throws Exception {
         String source = source("after_fail_source");
         String target = TestPostgres.newDatabase("after_fail_target");
         TestPostgres.execute(target, "CREATE TABLE action_log (step text NOT NULL)");
         Replicator replicator = Replicator.between(source, "postgres", target, dir).with(
+                "--replicator.sync.watermark=updated_at", "--replicator.sync.overlap-seconds=0",
+                "--replicator.table.items.after-sync=INSERT INTO sync_audit (step) VALUES ('synced')",
                 "--replicator.table.items.after-load=INSERT INTO action_log VALUES ('first');"
                         + " INSERT INTO audit (step) VALUES ('second'); INSERT INTO action_log VALUES ('third')",
                 "--replicator.after-load=INSERT INTO action_log VALUES ('the run')");
@@ -160,6 +162,24 @@ class AfterActionsTest {
                             List.of("public.items", "1", "done", "2"), List.of("public.items", "2", "done", "1"));
             assertThat(Tables.text(t, "SELECT status FROM replicator.runs")).isEqualTo("done");
             assertThat(Tables.count(t, "items")).isEqualTo(30);
+        }
+
+        TestPostgres.execute(source, "UPDATE items SET amount = 0, updated_at = localtimestamp WHERE id = 1");
+        Replicator.Result syncFailed = replicator.run("sync");
+
+        assertThat(syncFailed.exitCode()).as(syncFailed.all()).isEqualTo(1);
+        assertThat(syncFailed.all()).contains("after-sync action 1 of 1 failed: INSERT INTO sync_audit (step) VALUES ('synced')"
+                + " (replicator.table.items.after-sync): ERROR: relation \"sync_audit\" does not exist", "then sync again");
+        TestPostgres.execute(target, "CREATE TABLE sync_audit (step text NOT NULL)");
+        Replicator.Result owed = replicator.run("sync");
+
+        assertThat(owed.exitCode()).as(owed.all()).isZero();
+        try (var t = TestPostgres.connect(target)) {
+            assertThat(Tables.text(t, "SELECT status FROM replicator.tables WHERE table_name = 'public.items' AND run_id = 3"))
+                    .as("the rows came with the failed sync").isEqualTo("unchanged");
+            assertThat(Tables.rows(t, "SELECT step FROM sync_audit")).as("the actions the failed sync owed ran on the next")
+                    .containsExactly(List.of("synced"));
+            assertThat(Tables.single(t, "SELECT amount FROM items WHERE id = 1")).isZero();
         }
     }
 }
