@@ -187,9 +187,11 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("loadCoordinator", new LoadCoordinator(databases, settings, planner, targetSchema, ledger, stop, slot, meters, health,
                 new WatermarkAtLoad(syncPlanner, watermarks)));
         CatchUpWindows windows = new CatchUpWindows(databases, settings.sync());
+        org.camelreplicator.schema.AfterActions afterActions = new org.camelreplicator.schema.AfterActions(databases, ledger, settings);
+        registry.bind("afterActions", afterActions);
         registry.bind("syncCoordinator", new SyncCoordinator(databases, settings, syncPlanner, watermarks, windows, ledger, stop, slot,
-                meters, health));
-        registry.bind("syncDryRun", new SyncDryRun(databases, syncPlanner, watermarks, windows, ledger));
+                meters, health, afterActions));
+        registry.bind("syncDryRun", new SyncDryRun(databases, syncPlanner, watermarks, windows, ledger, settings));
         registry.bind("triggers", new org.camelreplicator.cli.Triggers(slot, settings.serveCommand()));
         registry.bind(PROGRESS, new Progress(current, () -> startLoadInBackground(context, slot),
                 stop::requestStop, stop::stopping, health::status));
@@ -218,7 +220,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         TransientFaults faults = new TransientFaults(databases, stop, settings);
         registry.bind("transientFaults", faults);
         registry.bind("retryLogger", (org.apache.camel.Processor) faults::beforeRetry);
-        registry.bind("dryRun", new DryRun(databases, planner, targetSchema, ledger));
+        registry.bind("dryRun", new DryRun(databases, planner, targetSchema, ledger, settings));
         registry.bind("afterData", new AfterData(databases, ledger, targetSchema));
     }
 

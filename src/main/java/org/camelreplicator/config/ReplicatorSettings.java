@@ -72,7 +72,8 @@ public record ReplicatorSettings(
         String serveCommand,
         SyncSettings sync,
         VerifySettings verify,
-        AlertSettings alerts) {
+        AlertSettings alerts,
+        AfterActionSettings afterActions) {
 
     /** What the console shows of a load. */
     public enum Output {
@@ -151,6 +152,7 @@ public record ReplicatorSettings(
         Map<String, String> watermarks = new LinkedHashMap<>();
         Map<String, List<String>> syncKeys = new LinkedHashMap<>();
         Map<String, SyncSettings.Deletes> syncDeletes = new LinkedHashMap<>();
+        AfterActionSettings.Tables afterActions = new AfterActionSettings.Tables();
         listed.forEach((key, value) -> {
             if (key.startsWith(CAST_PREFIX)) {
                 String type = value.trim();
@@ -176,7 +178,7 @@ public record ReplicatorSettings(
                 readTargetName(key, value, targetNames, columnTargetNames);
                 return;
             }
-            if (readRowFilter(key, value, rowFilters, softDeletes)) {
+            if (readRowFilter(key, value, rowFilters, softDeletes) || afterActions.read(key, value)) {
                 return;
             }
             if (!key.startsWith(TABLE_PREFIX) || !key.endsWith(SPLIT_BY) || key.length() <= TABLE_PREFIX.length() + SPLIT_BY.length()) {
@@ -184,7 +186,8 @@ public record ReplicatorSettings(
                         + ". Per-table settings are replicator.table.<table>.split-by=<column>:month,"
                         + " replicator.table.<table>.target-name=<name>, replicator.table.<table>.column.<column>.target-name=<name>,"
                         + " replicator.table.<table>.where=<source SQL condition>, replicator.table.<table>.soft-delete=<column>[=<value>],"
-                        + " replicator.table.<table>.sync.watermark=<column>, .sync.key=<columns>, .sync.deletes=none|reconcile");
+                        + " replicator.table.<table>.sync.watermark=<column>, .sync.key=<columns>, .sync.deletes=none|reconcile,"
+                        + " replicator.table.<table>.after-load=<SQL>[;<SQL>...], .after-sync=<SQL>[;<SQL>...], .refresh-views=<view>[,<view>...]");
             }
             String table = key.substring(TABLE_PREFIX.length(), key.length() - SPLIT_BY.length());
             if (!value.trim().matches("[^:]+:month")) {
@@ -265,7 +268,11 @@ public record ReplicatorSettings(
                         r.count("replicator.health.max-pool-pending", 0, 1_000_000),
                         r.count("replicator.health.max-run-seconds", 0, Integer.MAX_VALUE),
                         r.count("replicator.health.min-rows-per-second", 0, Integer.MAX_VALUE),
-                        r.positiveLong("replicator.health.min-rows-minutes", 5)));
+                        r.positiveLong("replicator.health.min-rows-minutes", 5)),
+                new AfterActionSettings(afterActions.afterLoad, afterActions.afterSync, afterActions.refreshViews,
+                        AfterActionSettings.statements(r.text(AfterActionSettings.RUN_AFTER_LOAD, "")),
+                        AfterActionSettings.statements(r.text(AfterActionSettings.RUN_AFTER_SYNC, "")),
+                        r.flag(AfterActionSettings.REFRESH_CONCURRENTLY)));
     }
 
     private static VerifySettings verify(Reader r) {

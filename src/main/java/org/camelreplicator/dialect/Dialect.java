@@ -275,6 +275,14 @@ public interface Dialect {
     }
 
     /**
+     * Why {@code REFRESH MATERIALIZED VIEW CONCURRENTLY} cannot refresh this view (as the target's SQL
+     * names it), or null when it can. An engine without materialized views answers why not.
+     */
+    default String refreshConcurrentlyRefused(java.sql.Connection c, String view) throws java.sql.SQLException {
+        return name() + " has no materialized views";
+    }
+
+    /**
      * How a source full-text index over these columns is built on this engine, after
      * {@code CREATE INDEX name ON table}, or null when the engine has nothing like it.
      *

@@ -419,6 +419,34 @@ public final class PostgresDialect implements Dialect {
     }
 
     /**
+     * CONCURRENTLY needs a populated view with a unique index on plain columns over all its rows (no
+     * expression, no WHERE): PostgreSQL's own conditions, checked in pg_index so a view without one is
+     * refreshed plainly instead of failing. A name that is no materialized view answers null: the
+     * REFRESH then fails with PostgreSQL's own message, naming it.
+     */
+    @Override
+    public String refreshConcurrentlyRefused(java.sql.Connection c, String view) throws java.sql.SQLException {
+        String sql = "SELECT c.relispopulated, EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique"
+                + " AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL) FROM pg_class c WHERE c.oid = to_regclass(?) AND c.relkind = 'm'";
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, view);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                if (!rs.getBoolean(1)) {
+                    return "it was never populated (created WITH NO DATA), and CONCURRENTLY refreshes only a populated view";
+                }
+                if (!rs.getBoolean(2)) {
+                    return "it has no unique index on plain columns over all its rows, which CONCURRENTLY needs"
+                            + " (CREATE UNIQUE INDEX ON " + view + " (<key columns>))";
+                }
+                return null;
+            }
+        }
+    }
+
+    /**
      * {@code xmin}, opted into by naming it as the watermark: the id of the transaction that wrote
      * each row version, so inserts and updates of any table are seen without a timestamp column.
      * Every id below the oldest transaction still open has finished, so sync advances only to there.

@@ -151,6 +151,21 @@ public final class Ledger {
             row_key    varchar(8000) NOT NULL,
             columns    varchar(8000),
             FOREIGN KEY (run_id, table_name, range_no) REFERENCES %1$s.verify_ranges (run_id, table_name, range_no) ON DELETE CASCADE
+        )""",
+        """
+        CREATE TABLE IF NOT EXISTS %s.after_actions (
+            run_id      bigint NOT NULL REFERENCES %1$s.runs (run_id) ON DELETE CASCADE,
+            table_name  varchar(1000) NOT NULL,
+            action_no   integer NOT NULL,
+            kind        varchar(16) NOT NULL,
+            setting     varchar(2000) NOT NULL,
+            action_sql  varchar(100000) NOT NULL,
+            status      varchar(16) NOT NULL,
+            attempts    integer NOT NULL,
+            started_at  timestamp with time zone,
+            finished_at timestamp with time zone,
+            error       varchar(8000),
+            PRIMARY KEY (run_id, table_name, action_no)
         )"""
     };
 
@@ -756,6 +771,78 @@ public final class Ledger {
             }
         }
         return result;
+    }
+
+    // ---- after-actions
+
+    /** A table's (or the run's, {@link AfterActionRecord#RUN}) after-actions recorded in a run, by number. */
+    public Map<Integer, AfterActionRecord> afterActions(long runId, String table) throws SQLException {
+        String sql = "SELECT action_no, kind, setting, action_sql, status, attempts, error FROM " + t("after_actions")
+                + " WHERE run_id = ? AND table_name = ? ORDER BY action_no";
+        Map<Integer, AfterActionRecord> result = new LinkedHashMap<>();
+        try (Connection c = databases.target().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, runId);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.put(rs.getInt(1), new AfterActionRecord(runId, table, rs.getInt(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getInt(6), rs.getString(7)));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** An attempt at an after-action begins: recorded running (a first attempt inserts its row), its attempts counted. */
+    public void afterActionStarted(long runId, String table, int number, String kind, String setting, String sql) throws SQLException {
+        int updated = update("UPDATE " + t("after_actions") + " SET kind = ?, setting = ?, action_sql = ?, status = ?, attempts = attempts + 1,"
+                + " started_at = ?, finished_at = NULL, error = NULL WHERE run_id = ? AND table_name = ? AND action_no = ?",
+                kind, setting, sql, AfterActionRecord.RUNNING, now(), runId, table, number);
+        if (updated == 0) {
+            update("INSERT INTO " + t("after_actions") + " (run_id, table_name, action_no, kind, setting, action_sql, status, attempts,"
+                    + " started_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)", runId, table, number, kind, setting, sql, AfterActionRecord.RUNNING, now());
+        }
+    }
+
+    public void afterActionDone(long runId, String table, int number) throws SQLException {
+        update("UPDATE " + t("after_actions") + " SET status = ?, finished_at = ? WHERE run_id = ? AND table_name = ? AND action_no = ?",
+                AfterActionRecord.DONE, now(), runId, table, number);
+    }
+
+    public void afterActionFailed(long runId, String table, int number, String error) throws SQLException {
+        update("UPDATE " + t("after_actions") + " SET status = ?, finished_at = ?, error = ? WHERE run_id = ? AND table_name = ? AND action_no = ?",
+                AfterActionRecord.FAILED, now(), truncate(error), runId, table, number);
+    }
+
+    /**
+     * How the table ended in the latest earlier run of a command that had it (done, unchanged,
+     * failed, or running when that run was killed), or empty when none had it.
+     */
+    public Optional<String> previousTableStatus(String command, String table, long beforeRun) throws SQLException {
+        String sql = "SELECT t.status FROM " + t("tables") + " t JOIN " + t("runs") + " r ON r.run_id = t.run_id"
+                + " WHERE r.command = ? AND t.table_name = ? AND t.run_id < ? ORDER BY t.run_id DESC";
+        try (Connection c = databases.target().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setMaxRows(1);
+            ps.setString(1, command);
+            ps.setString(2, table);
+            ps.setLong(3, beforeRun);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** How the latest earlier run of a command ended (its status), or empty when there was none. */
+    public Optional<String> previousRunStatus(String command, long beforeRun) throws SQLException {
+        String sql = "SELECT status FROM " + t("runs") + " WHERE command = ? AND run_id < ? ORDER BY run_id DESC";
+        try (Connection c = databases.target().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setMaxRows(1);
+            ps.setString(1, command);
+            ps.setLong(2, beforeRun);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
     }
 
     /** Whether a ledger table exists (a ledger created by an older version lacks the newer ones until a run creates them). */

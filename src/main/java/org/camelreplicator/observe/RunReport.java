@@ -69,6 +69,8 @@ public final class RunReport {
     private volatile List<NotCarried> notCarried = List.of();
     /** Views replicator.copy-views could not create, with why. */
     private final Map<String, String> failedViews = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** Why the run's own after-actions failed, or null. */
+    private volatile String runActionsError;
     private volatile Details details;
 
     /** A section a kind of run adds to the summary and to the JSON report (verify: ranges and differing rows). */
@@ -224,6 +226,14 @@ public final class RunReport {
         FAILURES.info("View {} failed: {}", view, error);
     }
 
+    /** The run's own after-actions (replicator.after-load, replicator.after-sync) failed: the run fails, its tables stay as they are. */
+    public void runActionFailed(String error) {
+        runActionsError = error;
+        lastError = error;
+        CONSOLE.info("failed: {}", error);
+        FAILURES.info("The run's after-actions failed: {}", error);
+    }
+
     /** What the run does not carry to the target (views, triggers, ..., indexes left out), for the summary and the report. */
     public void notCarried(List<NotCarried> items) {
         notCarried = List.copyOf(items);
@@ -243,7 +253,7 @@ public final class RunReport {
     }
 
     public boolean failed() {
-        return !failedViews.isEmpty() || tables.values().stream().anyMatch(t -> t.outcome == Outcome.FAILED || t.outcome == Outcome.PENDING
+        return !failedViews.isEmpty() || runActionsError != null || tables.values().stream().anyMatch(t -> t.outcome == Outcome.FAILED || t.outcome == Outcome.PENDING
                 || t.outcome == Outcome.RUNNING || t.outcome == Outcome.DIFFERS);
     }
 
@@ -252,7 +262,7 @@ public final class RunReport {
         if (!failed()) {
             return "done";
         }
-        boolean onlyDiffers = failedViews.isEmpty() && tables.values().stream().allMatch(t -> t.outcome != Outcome.FAILED && t.outcome != Outcome.PENDING
+        boolean onlyDiffers = failedViews.isEmpty() && runActionsError == null && tables.values().stream().allMatch(t -> t.outcome != Outcome.FAILED && t.outcome != Outcome.PENDING
                 && t.outcome != Outcome.RUNNING);
         return onlyDiffers ? "differs" : "failed";
     }
@@ -385,6 +395,9 @@ public final class RunReport {
         }
         root.put("tables", perTable);
         root.put("not_carried", notCarriedMap(notCarried));
+        if (runActionsError != null) {
+            root.put("failed_run_after_actions", runActionsError);
+        }
         if (!failedViews.isEmpty()) {
             root.put("failed_views", Map.copyOf(failedViews));
         }
@@ -482,6 +495,9 @@ public final class RunReport {
                 for (TableProgress t : failed) {
                     sb.append("  ").append(t.id).append(": ").append(t.error).append('\n');
                 }
+            }
+            if (runActionsError != null) {
+                sb.append(rule).append('\n').append("The run's after-actions did not finish:\n  ").append(runActionsError).append('\n');
             }
             if (!failedViews.isEmpty()) {
                 sb.append(rule).append('\n').append("Views not created (replicator.copy-views):\n");

@@ -29,8 +29,11 @@ public final class DryRun {
     private final LoadPlanner planner;
     private final TargetSchema targetSchema;
     private final Ledger ledger;
+    private final org.camelreplicator.config.ReplicatorSettings settings;
 
-    public DryRun(Databases databases, LoadPlanner planner, TargetSchema targetSchema, Ledger ledger) {
+    public DryRun(Databases databases, LoadPlanner planner, TargetSchema targetSchema, Ledger ledger,
+                  org.camelreplicator.config.ReplicatorSettings settings) {
+        this.settings = settings;
         this.databases = databases;
         this.planner = planner;
         this.targetSchema = targetSchema;
@@ -69,6 +72,7 @@ public final class DryRun {
         }
         out.append(String.format(Locale.ROOT, "%d tables, about %,d rows%n", plans.size(), totalRows));
         out.append("\nChunks:\n").append(chunks);
+        out.append(afterActions(plans));
         if (targetSchema.tablesExist()) {
             out.append("\nDDL: none; the target tables exist already (--data-only or --ddl-in).\n");
         } else {
@@ -84,6 +88,24 @@ public final class DryRun {
         out.append('\n').append(resumeView(request));
         CONSOLE.info(out.toString().stripTrailing());
         return 0;
+    }
+
+    /** Each table's after-load actions and the run's, in the order they would run; empty when there are none. */
+    private String afterActions(List<TablePlan> plans) {
+        StringBuilder sb = new StringBuilder();
+        for (TablePlan p : plans) {
+            List<AfterAction> actions = p.settings().afterLoad();
+            for (int i = 0; i < actions.size(); i++) {
+                sb.append(String.format(Locale.ROOT, "  %s %d/%d: %s%n", p.id(), i + 1, actions.size(), actions.get(i).describe()));
+            }
+        }
+        List<String> run = settings.afterActions().afterLoad();
+        for (int i = 0; i < run.size(); i++) {
+            sb.append(String.format(Locale.ROOT, "  the run %d/%d: %s%n", i + 1, run.size(),
+                    AfterAction.statement(org.camelreplicator.config.AfterActionSettings.RUN_AFTER_LOAD, run.get(i)).describe()));
+        }
+        return sb.isEmpty() ? "" : "\nAfter-load actions (run on the target once a table's load is complete; the run's once every"
+                + " table is):\n" + sb;
     }
 
     /** What the ledger holds: whether a load would refuse, and what --resume would skip. */

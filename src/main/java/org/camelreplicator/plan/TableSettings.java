@@ -1,5 +1,6 @@
 package org.camelreplicator.plan;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 
 import org.camelreplicator.catalog.SourceNames;
 import org.camelreplicator.catalog.TableSpec;
+import org.camelreplicator.config.AfterActionSettings;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.config.SyncSettings.Deletes;
@@ -28,16 +30,22 @@ import static org.camelreplicator.config.ReplicatorSettings.TABLE_PREFIX;
  * @param syncKey           {@code replicator.table.<table>.sync.key} as given (sync resolves it), or null
  * @param deletes           {@code replicator.table.<table>.sync.deletes}, or null
  * @param rowFilter         {@code replicator.table.<table>.where} and {@code .soft-delete}: the source rows the copy holds, or null for all
+ * @param afterLoad         {@code replicator.table.<table>.after-load}, then a REFRESH per view of {@code .refresh-views}:
+ *                          run on the target, in this order, once the table's load is complete
+ * @param afterSync         {@code replicator.table.<table>.after-sync}, then the same REFRESHes: run after a sync that changed the table
  */
 public record TableSettings(String targetName, Map<String, String> columnTargetNames, Map<String, String> columnCasts,
-                            String splitBy, String watermark, List<String> syncKey, Deletes deletes, RowFilter rowFilter) {
+                            String splitBy, String watermark, List<String> syncKey, Deletes deletes, RowFilter rowFilter,
+                            List<AfterAction> afterLoad, List<AfterAction> afterSync) {
 
-    public static final TableSettings NONE = new TableSettings(null, Map.of(), Map.of(), null, null, null, null, null);
+    public static final TableSettings NONE = new TableSettings(null, Map.of(), Map.of(), null, null, null, null, null, List.of(), List.of());
 
     public TableSettings {
         columnTargetNames = Map.copyOf(columnTargetNames);
         columnCasts = Map.copyOf(columnCasts);
         syncKey = syncKey == null ? null : List.copyOf(syncKey);
+        afterLoad = List.copyOf(afterLoad);
+        afterSync = List.copyOf(afterSync);
     }
 
     /**
@@ -81,6 +89,22 @@ public record TableSettings(String targetName, Map<String, String> columnTargetN
             Found f = at(catalog, found, table, setting, "soft-delete");
             f.softDelete = RowFilter.softDelete(f.table, setting, value, (name, key) -> f.column(name, key, "soft-delete"));
         });
+        AfterActionSettings after = settings.afterActions();
+        after.tableAfterLoad().forEach((table, statements) -> {
+            String setting = TABLE_PREFIX + table + AfterActionSettings.AFTER_LOAD;
+            Found f = at(catalog, found, table, setting, "after-load");
+            statements.forEach(sql -> f.afterLoad.add(AfterAction.statement(setting, sql)));
+        });
+        after.tableAfterSync().forEach((table, statements) -> {
+            String setting = TABLE_PREFIX + table + AfterActionSettings.AFTER_SYNC;
+            Found f = at(catalog, found, table, setting, "after-sync");
+            statements.forEach(sql -> f.afterSync.add(AfterAction.statement(setting, sql)));
+        });
+        after.refreshViews().forEach((table, views) -> {
+            String setting = TABLE_PREFIX + table + AfterActionSettings.REFRESH_VIEWS;
+            Found f = at(catalog, found, table, setting, "refresh-views");
+            views.forEach(view -> f.refreshes.add(AfterAction.refresh(setting, view, after.refreshConcurrently())));
+        });
         Map<TableSpec, TableSettings> result = new LinkedHashMap<>();
         found.forEach((table, f) -> result.put(table, f.settings()));
         return result;
@@ -109,6 +133,9 @@ public record TableSettings(String targetName, Map<String, String> columnTargetN
         String where;
         String whereKey;
         RowFilter.SoftDelete softDelete;
+        final List<AfterAction> afterLoad = new ArrayList<>();
+        final List<AfterAction> afterSync = new ArrayList<>();
+        final List<AfterAction> refreshes = new ArrayList<>();
 
         Found(TableSpec table) {
             this.table = table;
@@ -133,7 +160,12 @@ public record TableSettings(String targetName, Map<String, String> columnTargetN
 
         TableSettings settings() {
             RowFilter filter = where == null && softDelete == null ? null : new RowFilter(where, whereKey, softDelete);
-            return new TableSettings(targetName, columnTargetNames, columnCasts, splitBy, watermark, syncKey, deletes, filter);
+            // a table's own statements first (one may create what a refresh reads), then its views' refreshes
+            List<AfterAction> load = new ArrayList<>(afterLoad);
+            load.addAll(refreshes);
+            List<AfterAction> sync = new ArrayList<>(afterSync);
+            sync.addAll(refreshes);
+            return new TableSettings(targetName, columnTargetNames, columnCasts, splitBy, watermark, syncKey, deletes, filter, load, sync);
         }
     }
 }

@@ -118,7 +118,10 @@ public final class AfterData {
         }
     }
 
-    /** Identity sequences past the copied maximum, then ANALYZE, then the table is complete. */
+    /**
+     * Identity sequences past the copied maximum, then ANALYZE; then the table's after-actions
+     * ({@link AfterActions}, which make it complete).
+     */
     public void finish(TablePlan table, @ExchangeProperty(RunContext.PROPERTY) RunContext run) throws SQLException {
         if (!atPhase(run, table, FINISHING)) {
             return;
@@ -132,7 +135,7 @@ public final class AfterData {
         if (analyze != null) {
             execute(analyze);
         }
-        ledger.setPhase(run.runId(), table.id(), COMPLETE);
+        ledger.setPhase(run.runId(), table.id(), AfterActions.PHASE);
     }
 
     /**

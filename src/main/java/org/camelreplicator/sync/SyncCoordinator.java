@@ -35,6 +35,7 @@ import org.camelreplicator.plan.KeyRange;
 import org.camelreplicator.plan.RunContext;
 import org.camelreplicator.plan.RunRequest;
 import org.camelreplicator.plan.TablePlan;
+import org.camelreplicator.schema.AfterActions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +65,11 @@ public final class SyncCoordinator {
     private final RunSlot slot;
     private final Meters meters;
     private final Health health;
+    private final AfterActions afterActions;
 
     public SyncCoordinator(Databases databases, ReplicatorSettings settings, SyncPlanner planner, Watermarks watermarks, CatchUpWindows windows, Ledger ledger,
-                           StopSignal stop, RunSlot slot, Meters meters, Health health) {
+                           StopSignal stop, RunSlot slot, Meters meters, Health health, AfterActions afterActions) {
+        this.afterActions = afterActions;
         this.databases = databases;
         this.settings = settings;
         this.planner = planner;
@@ -181,13 +184,29 @@ public final class SyncCoordinator {
         return reads;
     }
 
+    /**
+     * The table's after-sync actions due now (routes/after-actions.camel.yaml, after-sync-table): its
+     * changes and deletes are committed; a table this sync found unchanged has none due (unless its
+     * previous sync did not end well, see {@link AfterActions#ofSyncedTable}).
+     */
+    public List<AfterActions.Step> afterSyncActions(SyncTable table, Exchange exchange) throws SQLException {
+        return afterActions.ofSyncedTable(table.plan(), !unchanged(exchange), RunContext.of(exchange).runId());
+    }
+
+    /** The probe found nothing to read and the delete check deleted nothing. */
+    private static boolean unchanged(Exchange exchange) {
+        Changes changes = exchange.getProperty(CHANGES, Changes.class);
+        long deleted = exchange.getProperty(DeleteReconciler.DELETED, 0L, Long.class);
+        return !changes.probe().changed() && deleted == 0;
+    }
+
     /** The table is in step: its changes (and deletes) committed, or the probe found nothing to do. */
     public void tableSynced(SyncTable table, Exchange exchange) throws SQLException {
         RunContext run = RunContext.of(exchange);
         Changes changes = exchange.getProperty(CHANGES, Changes.class);
         long upserted = changes.upserted().get();
         long deleted = exchange.getProperty(DeleteReconciler.DELETED, 0L, Long.class);
-        boolean unchanged = !changes.probe().changed() && deleted == 0;
+        boolean unchanged = unchanged(exchange);
         // the watermark committed with the rows; this records when, and what the last sync did
         Optional<SyncState> state = ledger.syncState(table.id());
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);

@@ -28,7 +28,11 @@ public final class SyncDryRun {
     private final CatchUpWindows windows;
     private final Ledger ledger;
 
-    public SyncDryRun(Databases databases, SyncPlanner planner, Watermarks watermarks, CatchUpWindows windows, Ledger ledger) {
+    private final org.camelreplicator.config.ReplicatorSettings settings;
+
+    public SyncDryRun(Databases databases, SyncPlanner planner, Watermarks watermarks, CatchUpWindows windows, Ledger ledger,
+                      org.camelreplicator.config.ReplicatorSettings settings) {
+        this.settings = settings;
         this.databases = databases;
         this.planner = planner;
         this.watermarks = watermarks;
@@ -76,6 +80,22 @@ public final class SyncDryRun {
             }
         }
         out.append("\nProbes (how each table is found unchanged; see README, Unchanged tables):\n").append(probes);
+        StringBuilder after = new StringBuilder();
+        for (SyncTable t : tables) {
+            List<org.camelreplicator.plan.AfterAction> actions = t.plan().settings().afterSync();
+            for (int i = 0; i < actions.size(); i++) {
+                after.append(String.format(Locale.ROOT, "  %s %d/%d: %s%n", t.id(), i + 1, actions.size(), actions.get(i).describe()));
+            }
+        }
+        List<String> run = settings.afterActions().afterSync();
+        for (int i = 0; i < run.size(); i++) {
+            after.append(String.format(Locale.ROOT, "  the run %d/%d: %s%n", i + 1, run.size(), org.camelreplicator.plan.AfterAction
+                    .statement(org.camelreplicator.config.AfterActionSettings.RUN_AFTER_SYNC, run.get(i)).describe()));
+        }
+        if (!after.isEmpty()) {
+            out.append("\nAfter-sync actions (run on the target after a sync that changed the table; a table found unchanged runs none):\n")
+                    .append(after);
+        }
         CONSOLE.info(out.toString().stripTrailing());
         return 0;
     }

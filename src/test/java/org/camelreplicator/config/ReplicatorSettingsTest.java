@@ -36,6 +36,28 @@ class ReplicatorSettingsTest {
     }
 
     @Test
+    void afterActionsAreCutIntoStatementsOnlyAtTheSemicolonsThatEndThem() {
+        ReplicatorSettings s = ReplicatorSettings.from(key -> Optional.ofNullable(Map.of(
+                "replicator.after-load", "ANALYZE; ; VACUUM orders").get(key)), Map.of(
+                "replicator.table.orders.after-load", "INSERT INTO log VALUES ('a;b', \"x;y\"); -- done; really\n"
+                        + "DO $$BEGIN PERFORM 1; END$$;/* end; */",
+                "replicator.table.orders.refresh-views", " order_totals, reports.daily ",
+                "replicator.table.items.after-sync", "REFRESH MATERIALIZED VIEW item_totals"));
+
+        assertThat(s.afterActions().tableAfterLoad().get("orders"))
+                .containsExactly("INSERT INTO log VALUES ('a;b', \"x;y\")", "-- done; really\nDO $$BEGIN PERFORM 1; END$$");
+        assertThat(s.afterActions().refreshViews().get("orders")).containsExactly("order_totals", "reports.daily");
+        assertThat(s.afterActions().tableAfterSync().get("items")).containsExactly("REFRESH MATERIALIZED VIEW item_totals");
+        assertThat(s.afterActions().afterLoad()).containsExactly("ANALYZE", "VACUUM orders");
+        assertThat(s.afterActions().refreshConcurrently()).isFalse();
+        assertThatThrownBy(() -> ReplicatorSettings.from(key -> Optional.empty(), Map.of("replicator.table.orders.after-sync", " ; ")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("replicator.table.orders.after-sync").hasMessageContaining("holds no SQL statement");
+        assertThatThrownBy(() -> ReplicatorSettings.from(key -> Optional.empty(), Map.of("replicator.table.orders.refresh-views", "v; DROP TABLE x")))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("is not a list of materialized view names");
+    }
+
+    @Test
     void blankValuesCountAsNotSet() {
         ReplicatorSettings s = settings(Map.of("replicator.workers", "  ", "replicator.target-schema", ""));
 

@@ -58,7 +58,8 @@ class RetriedStepsTest {
             new String[] {"finish-table", "replicator.tables", "BEFORE UPDATE", "NEW.status = 'done'"},
             new String[] {"build-indexes", "replicator.tables", "BEFORE UPDATE", "NEW.phase = 'foreign-keys'"},
             new String[] {"add-foreign-keys", "replicator.tables", "BEFORE UPDATE", "NEW.phase = 'finishing'"},
-            new String[] {"finish-after-data", "replicator.tables", "BEFORE UPDATE", "NEW.phase = 'complete'"},
+            new String[] {"finish-after-data", "replicator.tables", "BEFORE UPDATE", "NEW.phase = 'after-actions'"},
+            new String[] {"after-load-table-complete", "replicator.tables", "BEFORE UPDATE", "NEW.phase = 'complete'"},
             new String[] {"finish-load", "replicator.runs", "BEFORE UPDATE", "NEW.status = 'done'"});
 
     @Test

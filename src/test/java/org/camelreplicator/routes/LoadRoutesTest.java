@@ -54,7 +54,7 @@ class LoadRoutesTest extends CamelTestSupport {
                     new ThreadPoolProfileBuilder(pool).poolSize(2).maxPoolSize(2).maxQueueSize(-1).build());
         }
         new ReplicatorConfiguration(settings).configure(context);
-        for (String file : new String[] {"load", "commands", "errors"}) {
+        for (String file : new String[] {"load", "after-actions", "commands", "errors"}) {
             Resource routes = ResourceHelper.resolveMandatoryResource(context, "file:routes/" + file + ".camel.yaml");
             PluginHelper.getRoutesLoader(context).loadRoutes(routes);
         }
