@@ -43,7 +43,7 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
         description = "Replicates a relational database (SQL Server, PostgreSQL, MySQL/MariaDB, SQLite, H2) into PostgreSQL.%n"
                 + "With no source configured it copies a generated demo database; with no target, into an embedded PostgreSQL.",
         subcommands = {ReplicatorCli.Load.class, ReplicatorCli.Sync.class, ReplicatorCli.Verify.class, ReplicatorCli.Schema.class,
-                ReplicatorCli.Status.class, ReplicatorCli.Bench.class, ReplicatorCli.Settings.class,
+                ReplicatorCli.Status.class, ReplicatorCli.Bench.class, ReplicatorCli.Settings.class, ReplicatorCli.Stream.class,
                 ReplicatorCli.Serve.class, ReplicatorCli.Db.class, ReplicatorCli.Help.class},
         footer = "%nSettings: any property of application.properties can be given as --name=value or as an "
                 + "environment variable (source.url -> SOURCE_URL). 'help' lists them all; 'settings' shows the values a run would use.")
@@ -377,6 +377,52 @@ public final class ReplicatorCli implements Callable<Integer> {
                     CONSOLE.info(report.text().stripTrailing());
                 }
                 return report.anyFailed() ? RUN_FAILED : OK;
+            }, true);
+        }
+    }
+
+    @Command(name = "stream", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Stream a PostgreSQL source's inserts, updates and deletes to the target as they happen (change data"
+                    + " capture: a logical replication slot read by the Debezium engine), each batch applied with its source offset"
+                    + " in one target transaction. First stream --create-slot, then load, then stream (README, Streaming changes).")
+    static final class Stream extends CamelCommand {
+        @Option(names = "--create-slot", description = "Create the publication (the run's tables) and the replication slot, then exit:"
+                + " do this before the load, so the slot keeps every change from before the load's start.")
+        boolean createSlot;
+
+        @Option(names = "--drop-slot", description = "Drop the replication slot and the publication the tool created (a slot nobody"
+                + " reads makes the source keep its WAL), and forget the stream's offset.")
+        boolean dropSlot;
+
+        @Option(names = "--stop", description = "Ask the running stream (another process, same target) to stop: it applies the batch"
+                + " it holds, records its offset and ends.")
+        boolean stop;
+
+        @Override
+        public Integer call() throws Exception {
+            if ((createSlot ? 1 : 0) + (dropSlot ? 1 : 0) + (stop ? 1 : 0) > 1) {
+                throw new UsageException("--create-slot, --drop-slot and --stop are separate steps: give one");
+            }
+            return withRuntime(runtime -> {
+                // org.camelreplicator.stream (and Debezium's classes) are loaded only here
+                var registry = runtime.context().getRegistry();
+                var properties = runtime.context().getPropertiesComponent();
+                org.camelreplicator.stream.ChangeStream changes = new org.camelreplicator.stream.ChangeStream(
+                        runtime.databases().orElseThrow(), registry.lookupByNameAndType("settings", ReplicatorSettings.class),
+                        registry.lookupByNameAndType("loadPlanner", org.camelreplicator.plan.LoadPlanner.class),
+                        registry.lookupByNameAndType("targetSchema", TargetSchema.class),
+                        registry.lookupByNameAndType("stopSignal", org.camelreplicator.copy.StopSignal.class), properties::resolveProperty);
+                if (createSlot) {
+                    return changes.createSlot();
+                }
+                if (dropSlot) {
+                    return changes.dropSlot();
+                }
+                if (stop) {
+                    return changes.requestStop();
+                }
+                int status = changes.run(runtime::stopRequested);
+                return StopSignals.exitStatus().orElse(status);
             }, true);
         }
     }

@@ -275,6 +275,19 @@ public record ReplicatorSettings(
                         r.flag(AfterActionSettings.REFRESH_CONCURRENTLY)));
     }
 
+    /** The stream command's settings ({@link StreamSettings}); read only when it runs. */
+    static StreamSettings stream(Function<String, Optional<String>> lookup) {
+        Reader r = new Reader(lookup);
+        String slot = r.text("replicator.stream.slot", "").strip();
+        if (!slot.isEmpty() && !slot.matches("[a-z0-9_]{1,63}")) {
+            throw new InvalidSettingException("replicator.stream.slot", "replicator.stream.slot=" + slot
+                    + ": a replication slot's name has only lower-case letters, digits and underscores, at most 63 of them"
+                    + " (e.g. camel_replicator_shop), or leave it empty for camel_replicator_<target database>.");
+        }
+        return new StreamSettings(r.positiveInt("replicator.stream.batch-rows", 5000, 1_000_000),
+                r.positiveLong("replicator.stream.max-latency-ms", 1000), slot);
+    }
+
     private static VerifySettings verify(Reader r) {
         Long[] keys = VerifySettings.keys(r.text(VerifySettings.KEYS, ""));
         return new VerifySettings(r.flag("replicator.verify.repair"), r.positiveInt("replicator.verify.max-keys", 100, 1_000_000),

@@ -23,7 +23,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = KeyRange.KeysetRange.class, name = "keyset"),
         @JsonSubTypes.Type(value = KeyRange.MonthRange.class, name = "month"),
         @JsonSubTypes.Type(value = KeyRange.NullValues.class, name = "null"),
-        @JsonSubTypes.Type(value = KeyRange.Changed.class, name = "changed")
+        @JsonSubTypes.Type(value = KeyRange.Changed.class, name = "changed"),
+        @JsonSubTypes.Type(value = KeyRange.Keys.class, name = "keys")
 })
 public sealed interface KeyRange {
 
@@ -279,6 +280,54 @@ public sealed interface KeyRange {
                 return "all rows (no watermark yet)";
             }
             return column + " > " + KeyValues.text(after) + (upTo == null ? "" : " and <= " + KeyValues.text(upTo));
+        }
+    }
+
+    /**
+     * The rows whose key is one of these (stream: the keys a batch of changes touched). Each value is
+     * the key column's text and is compared as the source column's type ({@code CAST(v AS type)}), so a
+     * key given as text finds an integer, uuid or timestamp key through its index.
+     *
+     * @param columns the key columns, in key order
+     * @param types   each key column's type as the source names it (a PostgreSQL type name)
+     * @param keys    the key tuples, each in key order; not empty
+     */
+    record Keys(List<String> columns, List<String> types, List<List<String>> keys) implements KeyRange {
+
+        public Keys {
+            columns = List.copyOf(columns);
+            types = List.copyOf(types);
+            keys = keys.stream().map(List::copyOf).toList();
+            if (keys.isEmpty()) {
+                throw new IllegalArgumentException("no keys");
+            }
+        }
+
+        @Override
+        public String condition(UnaryOperator<String> quoteColumn, Function<Object, String> value) {
+            List<String> tuples = new ArrayList<>(keys.size());
+            for (List<String> key : keys) {
+                List<String> values = new ArrayList<>(columns.size());
+                for (int i = 0; i < columns.size(); i++) {
+                    values.add("CAST(" + value.apply(key.get(i)) + " AS " + types.get(i) + ")");
+                }
+                tuples.add(columns.size() == 1 ? values.get(0) : "(" + String.join(", ", values) + ")");
+            }
+            String left = columns.size() == 1 ? quoteColumn.apply(columns.get(0))
+                    : "(" + String.join(", ", columns.stream().map(quoteColumn).toList()) + ")";
+            return left + " IN (" + String.join(", ", tuples) + ")";
+        }
+
+        @Override
+        public List<Object> parameters() {
+            List<Object> values = new ArrayList<>();
+            keys.forEach(values::addAll);
+            return values;
+        }
+
+        @Override
+        public String describe() {
+            return keys.size() + " changed key(s) of " + String.join(", ", columns);
         }
     }
 }

@@ -26,7 +26,9 @@ public final class TestPostgres {
     public static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder().start();
+                // logical decoding for the stream tests (a publication and a slot per test source); costs a little WAL
+                server = EmbeddedPostgres.builder().setServerConfig("wal_level", "logical")
+                        .setServerConfig("max_replication_slots", "20").setServerConfig("max_wal_senders", "20").start();
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot start the test PostgreSQL", e);
             }

@@ -1,0 +1,20 @@
+package org.camelreplicator.config;
+
+/**
+ * The settings of the {@code stream} command (change data capture through Debezium), read only when
+ * it runs.
+ *
+ * @param batchRows    {@code replicator.stream.batch-rows}: at most this many change events go into one
+ *                     target transaction (the engine's max.batch.size)
+ * @param maxLatencyMs {@code replicator.stream.max-latency-ms}: a batch that is not full is applied after
+ *                     this long (the engine's poll.interval.ms)
+ * @param slot         {@code replicator.stream.slot}: the replication slot's name, which also names the
+ *                     publication and the stream's row in the ledger; empty for camel_replicator_&lt;target database&gt;
+ */
+public record StreamSettings(int batchRows, long maxLatencyMs, String slot) {
+
+    /** The settings, validated as every other setting is: a bad value names its property. */
+    public static StreamSettings from(java.util.function.Function<String, java.util.Optional<String>> lookup) {
+        return ReplicatorSettings.stream(lookup);
+    }
+}

@@ -1,0 +1,107 @@
+package org.camelreplicator.stream;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.camelreplicator.cli.ReplicatorCli;
+import org.camelreplicator.support.Replicator;
+import org.camelreplicator.support.Tables;
+import org.camelreplicator.support.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * stream, PostgreSQL to PostgreSQL through a logical replication slot: slot first, then load, then the
+ * stream carries inserts, updates (also of the key), deletes and a transaction over two tables, and the
+ * target ends equal to the source; key-less tables and a new source column stop it with a message.
+ */
+class StreamTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void changesAfterALoadReachTheTargetExactlyAndANewColumnStopsTheStream() throws Exception {
+        String source = TestPostgres.newDatabase("stream_source");
+        String target = TestPostgres.newDatabase("stream_target");
+        TestPostgres.execute(source,
+                "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL, price numeric(10,2), tags text[], seen timestamp, body text)",
+                "INSERT INTO items SELECT g, 'item ' || g, g * 1.25, ARRAY['a', 't' || g], timestamp '2024-01-01' + g * interval '1 minute',"
+                        + " repeat('x', CASE WHEN g % 100 = 0 THEN 5000 ELSE 10 END) FROM generate_series(1, 2000) g",
+                "CREATE TABLE notes (code varchar(20), part int, body text, PRIMARY KEY (code, part))",
+                "INSERT INTO notes SELECT 'n' || (g % 50), g, 'note ' || g FROM generate_series(1, 500) g",
+                "CREATE TABLE loose (a int, b text)");
+        Replicator replicator = Replicator.between(source, "postgres", target, dir);
+
+        Replicator.Result keyless = replicator.run("stream", "--create-slot");
+        assertThat(keyless.exitCode()).as(keyless.all()).isEqualTo(2);
+        assertThat(keyless.err()).contains("public.loose have no primary key", "stream refuses them");
+
+        Replicator streaming = replicator.with("--replicator.exclude=loose", "--replicator.stream.max-latency-ms=200",
+                "--replicator.stream.batch-rows=500");
+        Replicator.Result early = streaming.run("stream");
+        assertThat(early.exitCode()).as(early.all()).isEqualTo(2);
+        assertThat(early.err()).contains("Run stream --create-slot before the load");
+
+        Replicator.Result slot = streaming.run("stream", "--create-slot");
+        assertThat(slot.exitCode()).as(slot.all()).isZero();
+        assertThat(slot.out()).contains("Replication slot camel_replicator_stream_target_");
+        // changes made after the slot but before (and while) the load are replayed: convergent by key
+        TestPostgres.execute(source, "UPDATE items SET name = 'before the load' WHERE id <= 10");
+        assertThat(streaming.run("load").exitCode()).isZero();
+
+        TestPostgres.execute(source,
+                "INSERT INTO items SELECT g, 'new ' || g, g, NULL, NULL, NULL FROM generate_series(2001, 2600) g",
+                "UPDATE items SET price = price + 1, tags = ARRAY['changed'] WHERE id BETWEEN 100 AND 400",
+                "UPDATE items SET name = 'toast kept' WHERE id = 300",
+                "UPDATE items SET id = id + 10000 WHERE id BETWEEN 500 AND 520",
+                "DELETE FROM items WHERE id BETWEEN 600 AND 650",
+                "UPDATE notes SET part = part + 1000 WHERE code = 'n7'",
+                "DELETE FROM notes WHERE code = 'n8'",
+                "BEGIN; INSERT INTO items VALUES (5000, 'pair', 1, NULL, NULL, NULL); INSERT INTO notes VALUES ('pair', 1, 'with item 5000');"
+                        + " DELETE FROM items WHERE id = 1; COMMIT");
+
+        CompletableFuture<Replicator.Result> run = CompletableFuture.supplyAsync(() -> streaming.run("stream"));
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> !run.isDone()
+                    && Tables.contentHash(t, "items", "id").equals(Tables.contentHash(s, "items", "id"))
+                    && Tables.contentHash(t, "notes", "code, part").equals(Tables.contentHash(s, "notes", "code, part")));
+            assertThat(Tables.count(t, "items")).isEqualTo(2000 + 600 + 1 - 51 - 1);
+        }
+        assertThat(ReplicatorCli.execute(arguments(source, target, "stream", "--stop"))).isZero();
+        Replicator.Result stopped = run.get(60, TimeUnit.SECONDS);
+        assertThat(stopped.exitCode()).as(stopped.all()).isZero();
+        assertThat(stopped.out()).contains("stopped by stream --stop", "the ledger holds its offset (LSN");
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.text(t, "SELECT source_offset FROM replicator.stream_offsets")).contains("\"lsn\"");
+        }
+
+        // a column added on the source: the stream refuses to go on, saying how to carry it; nothing is dropped silently
+        TestPostgres.execute(source, "ALTER TABLE notes ADD COLUMN extra text", "UPDATE notes SET extra = 'new' WHERE code = 'n9'");
+        Replicator.Result added = streaming.run("stream");
+        assertThat(added.exitCode()).as(added.all()).isEqualTo(2);
+        assertThat(added.err()).contains("Target table public.notes has no column(s) [extra]", "ALTER TABLE", "verify --repair");
+
+        Replicator.Result drop = streaming.run("stream", "--drop-slot");
+        assertThat(drop.exitCode()).as(drop.all()).isZero();
+        try (Connection s = TestPostgres.connect(source)) {
+            assertThat(Tables.count(s, "pg_replication_slots")).isZero();
+            assertThat(Tables.single(s, "SELECT count(*) FROM pg_publication")).isZero();
+        }
+    }
+
+    private String[] arguments(String source, String target, String... command) {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(List.of("--source.url=" + source, "--source.username=postgres", "--target.url=" + target,
+                "--target.username=postgres", "--replicator.data-dir=" + dir, "--replicator.exclude=loose"));
+        return args.toArray(String[]::new);
+    }
+}
