@@ -277,7 +277,7 @@ public record ReplicatorSettings(
 
     /** The stream command's settings ({@link StreamSettings}); read only when it runs. */
     static StreamSettings stream(Function<String, Optional<String>> lookup) {
-        Reader r = new Reader(lookup);
+        Reader r = new Reader(lookup, new LinkedHashMap<>());
         String slot = r.text("replicator.stream.slot", "").strip();
         if (!slot.isEmpty() && !slot.matches("[a-z0-9_]{1,63}")) {
             throw new InvalidSettingException("replicator.stream.slot", "replicator.stream.slot=" + slot
