@@ -75,22 +75,7 @@ psql_on() { local db="$1"; shift; psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p 
 mariadb_on() { mariadb --no-defaults -h 127.0.0.1 -P "$MY_PORT" -u bench -pbench bench "$@"; }
 jdbc_pg() { echo "jdbc:postgresql://127.0.0.1:$PG_PORT/$1"; }
 
-start_postgres() {
-  log "Starting PostgreSQL 15 on port $PG_PORT ($BENCH_DIR/pg)"
-  mkdir -p "$BENCH_DIR/run"
-  chown postgres "$BENCH_DIR" "$BENCH_DIR/run"
-  if [[ ! -f $BENCH_DIR/pg/PG_VERSION ]]; then
-    runuser -u postgres -- "$PG_BIN/initdb" -D "$BENCH_DIR/pg" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
-  fi
-  # a dedicated server: defaults except what keeps checkpoints out of the measurements, the same for every method
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$BENCH_DIR/pg" -l "$BENCH_DIR/pg.log" -w start -o \
-    "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$BENCH_DIR/run -c shared_buffers=512MB
-     -c max_wal_size=8GB -c checkpoint_timeout=30min -c timezone=UTC -c max_connections=100" >/dev/null
-}
-
-stop_postgres() {
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$BENCH_DIR/pg" -m fast -w stop >/dev/null 2>&1 || true
-}
+source "$(dirname "$0")/pg-server.sh"
 
 start_mariadb() {
   log "Starting MariaDB on port $MY_PORT ($BENCH_DIR/mariadb)"
