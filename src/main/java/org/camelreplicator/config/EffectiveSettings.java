@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,7 +53,7 @@ public final class EffectiveSettings {
             file.forEach((k, v) -> set(values, origins, k, v, origin));
         }
         for (String key : new ArrayList<>(values.keySet())) {
-            String variable = key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+            String variable = UnknownSettings.variable(key);
             if (environment.containsKey(variable)) {
                 set(values, origins, key, environment.get(variable), "environment " + variable);
             }
@@ -78,10 +77,7 @@ public final class EffectiveSettings {
             read.add(k);
             return Optional.ofNullable(values.get(k));
         }, listed);
-        Set<String> known = new TreeSet<>(read);
-        known.addAll(SettingsFiles.read(List.of("classpath:application.properties")).keySet());
-        UnknownSettings.refuseUnknown(given, known);
-        UnknownSettings.refuseUnknownEnvironment(environment.keySet(), known);
+        UnknownSettings.refuse(given, read, environment.keySet());
 
         List<Setting> result = new ArrayList<>();
         values.forEach((k, v) -> {

@@ -1,7 +1,6 @@
 package org.camelreplicator.config;
 
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -99,10 +98,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         }, listed);
         Set<String> given = new TreeSet<>(commandLine.keySet());
         given.addAll(files.keySet());
-        Set<String> known = new TreeSet<>(read);
-        known.addAll(SettingsFiles.read(List.of("classpath:application.properties")).keySet());
-        UnknownSettings.refuseUnknown(given, known);
-        UnknownSettings.refuseUnknownEnvironment(System.getenv().keySet(), known);
+        UnknownSettings.refuse(given, read, System.getenv().keySet());
         checkPoolSizes(properties, settings.workers());
         LogFile.open(settings.dataDir().resolve("logs"));
         Registry registry = context.getRegistry();

@@ -28,6 +28,20 @@ final class UnknownSettings {
     }
 
     /**
+     * Refuses a name nothing reads, given on the command line, in a properties file or as a
+     * {@code REPLICATOR_*} variable: what a run and the {@code settings} command both check.
+     *
+     * @param given the names set on the command line and in the properties files
+     * @param read  the names the settings looked up
+     */
+    static void refuse(Set<String> given, Set<String> read, Set<String> environment) {
+        Set<String> known = new TreeSet<>(read);
+        known.addAll(SettingsFiles.read(java.util.List.of("classpath:application.properties")).keySet());
+        refuseUnknown(given, known);
+        refuseUnknownEnvironment(environment, known);
+    }
+
+    /**
      * Refuses the first given name of ours that nothing read.
      *
      * @param given the names set on the command line and in the properties files
@@ -70,7 +84,8 @@ final class UnknownSettings {
         }
     }
 
-    private static String variable(String key) {
+    /** A setting's environment variable: its name in capitals, dots and dashes as underscores. */
+    static String variable(String key) {
         return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
