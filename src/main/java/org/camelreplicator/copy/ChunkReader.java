@@ -202,6 +202,9 @@ public final class ChunkReader {
                 } catch (RuntimeException e) {
                     close();
                     throw e;
+                } catch (Error e) {
+                    close();
+                    throw new ChunkWorkerError(chunk, e);
                 }
                 if (next == null) {
                     close();

@@ -29,7 +29,12 @@ public final class ReplicatorProcess {
 
     /** Starts it with extra environment variables (settings can be given that way too). */
     public static ReplicatorProcess start(Path logFile, List<String> args, java.util.Map<String, String> environment) {
-        return start(logFile, args, environment, List.of(), entry -> true);
+        return start(logFile, args, environment, List.of(), entry -> true, "512m");
+    }
+
+    /** Starts it with a maximum heap of {@code maxHeap} (as -Xmx takes it), to run it out of memory on purpose. */
+    public static ReplicatorProcess startWithHeap(Path logFile, List<String> args, String maxHeap) {
+        return start(logFile, args, java.util.Map.of(), List.of(), entry -> true, maxHeap);
     }
 
     /**
@@ -40,21 +45,21 @@ public final class ReplicatorProcess {
         // a terminal's foreground command gets SIGINT's default disposition; a CI job started in the
         // background inherits SIGINT ignored, and the JVM then cannot handle it: perl resets it first
         return start(logFile, args, java.util.Map.of(),
-                List.of("setsid", "perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\"", "--"), entry -> true);
+                List.of("setsid", "perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\"", "--"), entry -> true, "512m");
     }
 
     /** Starts it with the class path entries {@code keep} accepts: the jar's drivers without a test-only one. */
     public static ReplicatorProcess startWithClasspath(Path logFile, List<String> args, java.util.function.Predicate<String> keep) {
-        return start(logFile, args, java.util.Map.of(), List.of(), keep);
+        return start(logFile, args, java.util.Map.of(), List.of(), keep, "512m");
     }
 
     private static ReplicatorProcess start(Path logFile, List<String> args, java.util.Map<String, String> environment,
-                                           List<String> prefix, java.util.function.Predicate<String> keep) {
+                                           List<String> prefix, java.util.function.Predicate<String> keep, String maxHeap) {
         String classpath = String.join(File.pathSeparator, java.util.Arrays.stream(System.getProperty("surefire.test.class.path",
                 System.getProperty("java.class.path")).split(File.pathSeparator)).filter(keep).toList());
         List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
+        command.add("-Xmx" + maxHeap);
         command.add("-cp");
         command.add(classpath);
         command.add("org.camelreplicator.cli.ReplicatorCli");
