@@ -242,6 +242,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("afterData", new AfterData(databases, ledger, targetSchema));
         // column transforms (routes/transforms.camel.yaml) and what their routes call: masks, cached lookups
         registry.bind("rowTransforms", new org.camelreplicator.transform.RowTransforms(context, faults));
+        context.getCamelContextExtension().addInterceptStrategy(new org.camelreplicator.transform.TransformSteps());
         registry.bind("masks", new org.camelreplicator.transform.Masks(settings.transforms().maskSalt()));
         registry.bind("lookups", new org.camelreplicator.transform.Lookups(context, settings.transforms(), meters.registry()));
         return settings;

@@ -98,11 +98,11 @@ public final class RowTransforms {
             } else if (faults.isTransient(failure)) {
                 throw failure;
             }
-            String step = one.getExchangeExtension().getHistoryNodeLabel();
-            String message = "Table " + transform.source().qualifiedName() + (step == null ? "" : ", column " + column(step))
+            String column = one.getProperty(TransformSteps.FAILED_COLUMN, String.class);
+            String message = "Table " + transform.source().qualifiedName() + (column == null ? "" : ", column " + column)
                     + ", row " + key + ": the transform route " + transform.route() + " (" + transform.setting() + ")"
                     + (failure == null ? " failed: " + problem
-                    : " failed" + (step == null ? "" : " at " + step) + ": " + Errors.describe(failure));
+                    : " failed" + (column == null ? "" : " at setHeader[" + column + "]") + ": " + Errors.describe(failure));
             if (rejects) {
                 refused.add(new RefusedRow(key, message, RowBatch.text(row)));
                 continue;
@@ -111,12 +111,6 @@ public final class RowTransforms {
                     + " the table without such rows and record them in the ledger table rejects", failure);
         }
         return new RowBatch(written, refused);
-    }
-
-    /** The column of a step's label, setHeader[status_name] -> status_name; the label itself otherwise. */
-    static String column(String label) {
-        int open = label.indexOf('[');
-        return open > 0 && label.endsWith("]") ? label.substring(open + 1, label.length() - 1) : label;
     }
 
     private ProducerTemplate template() {

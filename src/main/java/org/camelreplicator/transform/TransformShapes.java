@@ -96,7 +96,7 @@ public final class TransformShapes {
         if (given == null) {
             return null;
         }
-        String setting = org.camelreplicator.config.TransformSettings.key(table.name());
+        String setting = settings.transformSetting();
         RouteDefinition route = route(given, setting, table);
         String from = route.getInput() == null ? "" : route.getInput().getEndpointUri();
         if (!from.startsWith("direct:")) {
