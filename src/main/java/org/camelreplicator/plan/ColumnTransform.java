@@ -22,9 +22,12 @@ import org.camelreplicator.catalog.TableSpec;
  * @param changed       source columns the route sets (masks, casts), kept under their name
  * @param added         columns the route adds, in the order they are first set, with their declared or inferred type
  * @param declaredTypes column -> the target type its expression's resultType declares (PostgreSQL names)
+ * @param steps         the route's steps as Camel's model prints them (expressions included): what a resumed load
+ *                      compares, so a route changed between a load and its resume is found
  */
 public record ColumnTransform(String setting, String route, String endpoint, TableSpec source, TableSpec output,
-                              List<String> dropped, List<String> changed, Map<String, String> added, Map<String, String> declaredTypes) {
+                              List<String> dropped, List<String> changed, Map<String, String> added, Map<String, String> declaredTypes,
+                              String steps) {
 
     public ColumnTransform {
         dropped = List.copyOf(dropped);
@@ -41,6 +44,20 @@ public record ColumnTransform(String setting, String route, String endpoint, Tab
     /** The transformed row's column names: the headers read back, in the order they are written. */
     public List<String> outputColumns() {
         return output.columns().stream().map(ColumnSpec::name).toList();
+    }
+
+    /**
+     * What the ledger records with the table's plan: the route's shape and a fingerprint of its steps
+     * (SHA-256 of their text, first 16 hex digits), at most a few hundred characters.
+     */
+    public String recorded() {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(steps.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String text = describe() + " [steps " + java.util.HexFormat.of().formatHex(hash, 0, 8) + "]";
+            return text.length() <= 8000 ? text : text.substring(0, 7970) + "... [steps " + java.util.HexFormat.of().formatHex(hash, 0, 8) + "]";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("This JVM has no SHA-256", e);
+        }
     }
 
     /** One line for the dry run and the log: what the route does to the table's columns. */

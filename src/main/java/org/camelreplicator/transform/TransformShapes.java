@@ -224,7 +224,7 @@ public final class TransformShapes {
         TableSpec output = new TableSpec(table.catalog(), table.schema(), table.name(), columns, table.primaryKey(), indexes, foreignKeys,
                 table.prerequisites(), table.estimatedRows());
         return new ColumnTransform(setting, route.getId(), from, table, output, List.copyOf(dropped), List.copyOf(changed), addedTypes,
-                declared);
+                declared, route.getOutputs().toString());
     }
 
     /** The route a setting names: by id, or the one route of a file that was loaded for it. */

@@ -74,7 +74,17 @@ class TransformFaultsTest {
                     + " ORDER BY ordinal_position")).containsExactly(List.of("id", "bigint"), List.of("code", "bigint"),
                     List.of("label", "character varying"));
             assertThat(Tables.count(t, "items")).as("the chunks without the row are there, the one with it rolled back").isEqualTo(300);
+            assertThat(Tables.text(t, "SELECT transform FROM replicator.tables")).startsWith("route cast-code"
+                    + " (replicator.table.items.transform); sets CODE as bigint [steps ");
         }
+
+        // the user changes the route before resuming: chunks written by two routes would match neither
+        route("cast-code", CAST_CODE.replace("java.lang.Long", "java.lang.String"));
+        Replicator.Result resume = replicator.run("load", "--resume");
+
+        assertThat(resume.exitCode()).as(resume.all()).isEqualTo(2);
+        assertThat(resume.all()).contains("Table PUBLIC.ITEMS was planned in run 1 with the transform route cast-code"
+                + " (replicator.table.items.transform); sets CODE as bigint", "Put the route back as it was to resume, or load --reset");
     }
 
     @Test
