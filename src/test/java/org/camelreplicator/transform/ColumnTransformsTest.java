@@ -65,7 +65,9 @@ class ColumnTransformsTest {
         assertThat(plan.out()).contains(
                 "transform: route example-drop-columns (replicator.table.c_drop.transform); drops notes; target columns id, name,"
                         + " email, phone, card, status, updated_at",
-                "transform: route example-mask-columns (replicator.table.c_mask.transform); sets email as text, card, phone",
+                "transform: route example-mask-columns (replicator.table.c_mask.transform); sets email as text, card, phone; target"
+                        + " columns id, name, email, phone, card, status, notes, updated_at (rows are read as values and go through the"
+                        + " route, not the COPY passthrough)",
                 "transform: route example-compute-columns (replicator.table.c_compute.transform); adds display_name text,"
                         + " name_length integer, card_last4 text");
 
