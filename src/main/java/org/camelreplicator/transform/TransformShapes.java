@@ -98,6 +98,14 @@ public final class TransformShapes {
         }
         String setting = settings.transformSetting();
         RouteDefinition route = route(given, setting, table);
+        String location = route.getResource() == null ? "" : route.getResource().getLocation().replace('\\', '/');
+        for (String own : org.camelreplicator.cli.ReplicatorRuntime.BUILT_IN_ROUTES) {
+            if (location.endsWith("routes/" + own + ".camel.yaml")) {
+                throw new InvalidSettingException(setting, setting + "=" + given + ": route " + route.getId() + " is one of the"
+                        + " replicator's own (" + location + "), not a transform. Name a route of your own, e.g. a copy of"
+                        + " routes/examples/mask-columns.camel.yaml.");
+            }
+        }
         String from = route.getInput() == null ? "" : route.getInput().getEndpointUri();
         if (!from.startsWith("direct:")) {
             throw new InvalidSettingException(setting, setting + "=" + given + ": route " + route.getId() + " starts from '" + from
@@ -119,7 +127,7 @@ public final class TransformShapes {
             }
         }
         List<Step> steps = new ArrayList<>();
-        walk(route.getOutputs(), steps);
+        walk(route.getOutputs(), steps, setting, route.getId());
 
         Set<String> dropped = new LinkedHashSet<>();
         Set<String> changed = new LinkedHashSet<>();
@@ -249,7 +257,7 @@ public final class TransformShapes {
     }
 
     /** The steps that touch headers, in route order, branches included. */
-    private static void walk(List<ProcessorDefinition<?>> outputs, List<Step> steps) {
+    private static void walk(List<ProcessorDefinition<?>> outputs, List<Step> steps, String setting, String routeId) {
         for (ProcessorDefinition<?> node : outputs) {
             if (node instanceof SetHeaderDefinition set) {
                 steps.add(new Step(set.getName(), null, true, set.getExpression()));
@@ -259,19 +267,21 @@ public final class TransformShapes {
                 steps.add(new Step(remove.getName(), null, false, null));
             } else if (node instanceof RemoveHeadersDefinition remove) {
                 if (remove.getExcludePattern() != null) {
-                    throw new IllegalArgumentException("removeHeaders with excludePattern is not supported in a transform route");
+                    throw new InvalidSettingException(setting, setting + ": route " + routeId + " has removeHeaders with excludePattern,"
+                            + " whose columns a transform cannot tell before the rows come. Name the columns to remove (removeHeader, or a"
+                            + " removeHeaders pattern without excludePattern).");
                 }
                 steps.add(new Step(null, remove.getPattern(), false, null));
             }
             if (node instanceof ChoiceDefinition choice) {
                 for (WhenDefinition when : choice.getWhenClauses()) {
-                    walk(when.getOutputs(), steps);
+                    walk(when.getOutputs(), steps, setting, routeId);
                 }
                 if (choice.getOtherwise() != null) {
-                    walk(choice.getOtherwise().getOutputs(), steps);
+                    walk(choice.getOtherwise().getOutputs(), steps, setting, routeId);
                 }
             } else {
-                walk(node.getOutputs(), steps);
+                walk(node.getOutputs(), steps, setting, routeId);
             }
         }
     }

@@ -132,6 +132,11 @@ class TransformFaultsTest {
         assertThat(noKey.exitCode()).as(noKey.all()).isEqualTo(2);
         assertThat(noKey.all()).contains("route drops-key removes column ID of table PUBLIC.ITEMS, which the copy needs as the source"
                 + " has it", "replicator.table.ITEMS.column.ID.target-name");
+        Replicator.Result pipeline = Replicator.between(source, "sa", target, dir).with("--replicator.table.items.transform=transform-rows")
+                .run("load");
+        assertThat(pipeline.exitCode()).as(pipeline.all()).isEqualTo(2);
+        assertThat(pipeline.all()).contains("replicator.table.items.transform=transform-rows: route transform-rows is one of the"
+                + " replicator's own");
         assertThat(noRoute.exitCode()).as(noRoute.all()).isEqualTo(2);
         assertThat(noRoute.all()).contains("replicator.table.items.transform=no-such-route: no route has the id no-such-route",
                 "routes/examples/");
