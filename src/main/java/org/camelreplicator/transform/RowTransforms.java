@@ -56,7 +56,9 @@ public final class RowTransforms {
             throw new IllegalStateException("The rows of " + transform.source().qualifiedName() + " reached its transform as "
                     + batch.getClass().getSimpleName() + " instead of values; the reader of a transformed table must give values");
         }
-        boolean rejects = Boolean.TRUE.equals(exchange.getProperty(REJECTS, Boolean.class));
+        // set by a load's chunk (true with on-bad-row=reject); a sync read has no rejects table
+        Boolean load = exchange.getProperty(REJECTS, Boolean.class);
+        boolean rejects = Boolean.TRUE.equals(load);
         ProducerTemplate producer = template();
         Endpoint endpoint = context.getEndpoint(transform.endpoint());
         List<String> in = transform.sourceColumns();
@@ -107,8 +109,10 @@ public final class RowTransforms {
                 refused.add(new RefusedRow(key, message, RowBatch.text(row)));
                 continue;
             }
-            throw new TransformException(message + ". Fix the route or the source row, or set replicator.on-bad-row=reject to copy"
-                    + " the table without such rows and record them in the ledger table rejects", failure);
+            throw new TransformException(message + (load != null ? ". Fix the route or the source row, or set replicator.on-bad-row=reject"
+                    + " to copy the table without such rows and record them in the ledger table rejects"
+                    : ". Fix the route or the source row; sync stops the table on such a row (it has no rejects table), and the next"
+                    + " sync reads it again"), failure);
         }
         return new RowBatch(written, refused);
     }

@@ -112,6 +112,11 @@ class ColumnTransformsTest {
                     "INSERT INTO c_" + kind + " VALUES (501, 'new 501', 'x501@example.com', '+41', '5555 4444 3333 2222', 2, 'n', now())");
         }
 
+        Replicator.Result syncPlan = replicator.run("sync", "--dry-run");
+        assertThat(syncPlan.exitCode()).as(syncPlan.all()).isZero();
+        assertThat(syncPlan.out()).contains("Column transforms (changed rows go through the route before the upsert):",
+                "public.c_rename: route example-rename-column (replicator.table.c_rename.transform); drops name; adds full_name as name");
+
         Replicator.Result sync = replicator.run("sync");
 
         assertThat(sync.exitCode()).as(sync.all()).isZero();
