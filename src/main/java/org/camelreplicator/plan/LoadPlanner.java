@@ -117,6 +117,17 @@ public final class LoadPlanner {
                 throw new InvalidSettingException(shape.setting(), shape.setting() + ": a table with a column transform is created by"
                         + " the load as the transform shapes it; --data-only and --ddl-in load into tables made elsewhere. Remove one.");
             }
+            String watermark = settings.sync().defaultWatermark();
+            if (!watermark.isEmpty() && s.watermark() == null) {
+                // replicator.sync.watermark names a column of every table that has it: the transform must keep it as it is
+                t.columns().stream().filter(c -> c.name().equalsIgnoreCase(watermark)
+                        && (shape.dropped().contains(c.name()) || shape.changed().contains(c.name()))).findFirst().ifPresent(c -> {
+                    throw new InvalidSettingException(shape.setting(), shape.setting() + ": route " + shape.route()
+                            + (shape.dropped().contains(c.name()) ? " removes" : " sets") + " column " + c.name() + " of table "
+                            + t.qualifiedName() + ", which is its sync watermark (replicator.sync.watermark=" + watermark + "): sync reads"
+                            + " it on the source and needs it on the target as it is. Leave it out of the transform.");
+                });
+            }
             tableSettings.remove(t);
             tableSettings.put(shape.output(), s.withTransform(shape));
             result.add(shape.output());

@@ -132,6 +132,17 @@ class TransformFaultsTest {
         assertThat(noKey.exitCode()).as(noKey.all()).isEqualTo(2);
         assertThat(noKey.all()).contains("route drops-key removes column ID of table PUBLIC.ITEMS, which the copy needs as the source"
                 + " has it", "replicator.table.ITEMS.column.ID.target-name");
+        Path watermark = route("masks-watermark", """
+                - setHeader:
+                    name: label
+                    simple:
+                      expression: "${null}"
+                """);
+        Replicator.Result noWatermark = Replicator.between(source, "sa", target, dir).with("--replicator.table.items.transform=" + watermark,
+                "--replicator.sync.watermark=label").run("sync");
+        assertThat(noWatermark.exitCode()).as(noWatermark.all()).isEqualTo(2);
+        assertThat(noWatermark.all()).contains("route masks-watermark sets column LABEL of table PUBLIC.ITEMS, which is its sync"
+                + " watermark (replicator.sync.watermark=label)");
         Replicator.Result pipeline = Replicator.between(source, "sa", target, dir).with("--replicator.table.items.transform=transform-rows")
                 .run("load");
         assertThat(pipeline.exitCode()).as(pipeline.all()).isEqualTo(2);
