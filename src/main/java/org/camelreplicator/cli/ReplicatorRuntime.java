@@ -39,7 +39,8 @@ public final class ReplicatorRuntime implements AutoCloseable {
      * @param configFile a properties file whose settings win over application.properties, or null
      */
     /** The route files the jar carries (routes/*.camel.yaml), by name; a test keeps the list and the folder in step. */
-    static final List<String> BUILT_IN_ROUTES = List.of("after-actions", "alerts", "commands", "errors", "load", "sync", "triggers", "verify");
+    public static final List<String> BUILT_IN_ROUTES = List.of("after-actions", "alerts", "commands", "errors", "load", "sync", "transforms", "triggers",
+            "verify");
 
     /** The endpoints routes/commands.camel.yaml answers: their commands need no other route file. */
     static final java.util.Set<String> COMMAND_ROUTES = java.util.Set.of("direct:schema", "direct:load-plan", "direct:sync-plan", "direct:status");

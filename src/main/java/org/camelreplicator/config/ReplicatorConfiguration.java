@@ -1,6 +1,8 @@
 package org.camelreplicator.config;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -73,11 +75,31 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
-        configure(main.getCamelContext());
+        ReplicatorSettings settings = configure(main.getCamelContext());
+        // a transform named by its route file (replicator.table.<table>.transform=routes/examples/....camel.yaml):
+        // that file is loaded with the routes, and only then (routes/examples/ is not among routes/*.camel.yaml)
+        List<String> files = new ArrayList<>();
+        settings.transforms().tables().forEach((table, route) -> {
+            if (TransformSettings.isFile(route)) {
+                java.nio.file.Path file = java.nio.file.Path.of(route).toAbsolutePath().normalize();
+                if (!java.nio.file.Files.isRegularFile(file)) {
+                    throw new InvalidSettingException(TransformSettings.key(table), TransformSettings.key(table) + "=" + route
+                            + ": no such file (" + file + "). Give the path of a .camel.yaml file that holds the transform's route,"
+                            + " e.g. routes/examples/mask-columns.camel.yaml, or the id of a route of routes/.");
+                }
+                if (!files.contains("file:" + file)) {
+                    files.add("file:" + file);
+                }
+            }
+        });
+        if (!files.isEmpty()) {
+            String pattern = main.configure().getRoutesIncludePattern();
+            main.configure().withRoutesIncludePattern((pattern == null || pattern.isBlank() ? "" : pattern + ",") + String.join(",", files));
+        }
     }
 
     /** Binds the beans into a context; camel-main calls it, and so can a test that builds its own context. */
-    public void configure(CamelContext context) {
+    public ReplicatorSettings configure(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
         Map<String, String> files = SettingsFiles.read(properties.getLocations());
         Map<String, String> listed = new TreeMap<>();
@@ -140,7 +162,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         }
         // datasources and dialects are looked up on first use: the datasource beans do not exist yet
         Ledger ledger = new Ledger(databases, settings.ledgerSchema());
-        LoadPlanner planner = new LoadPlanner(databases, settings);
+        LoadPlanner planner = new LoadPlanner(databases, settings, new org.camelreplicator.transform.TransformShapes(context)::shape);
         TargetSchema targetSchema = new TargetSchema(databases, settings);
         StopSignal stop = new StopSignal();
         registry.bind("stopSignal", stop);
@@ -218,6 +240,12 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("retryLogger", (org.apache.camel.Processor) faults::beforeRetry);
         registry.bind("dryRun", new DryRun(databases, planner, targetSchema, ledger, settings));
         registry.bind("afterData", new AfterData(databases, ledger, targetSchema));
+        // column transforms (routes/transforms.camel.yaml) and what their routes call: masks, cached lookups
+        registry.bind("rowTransforms", new org.camelreplicator.transform.RowTransforms(context, faults));
+        context.getCamelContextExtension().addInterceptStrategy(new org.camelreplicator.transform.TransformSteps());
+        registry.bind("masks", new org.camelreplicator.transform.Masks(settings.transforms().maskSalt()));
+        registry.bind("lookups", new org.camelreplicator.transform.Lookups(context, settings.transforms(), meters.registry()));
+        return settings;
     }
 
     /** Starts a load (resuming an unfinished one) without waiting for it: the JMX operation. */

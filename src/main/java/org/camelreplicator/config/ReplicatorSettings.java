@@ -73,7 +73,8 @@ public record ReplicatorSettings(
         SyncSettings sync,
         VerifySettings verify,
         AlertSettings alerts,
-        AfterActionSettings afterActions) {
+        AfterActionSettings afterActions,
+        TransformSettings transforms) {
 
     /** What the console shows of a load. */
     public enum Output {
@@ -153,6 +154,7 @@ public record ReplicatorSettings(
         Map<String, List<String>> syncKeys = new LinkedHashMap<>();
         Map<String, SyncSettings.Deletes> syncDeletes = new LinkedHashMap<>();
         AfterActionSettings.Tables afterActions = new AfterActionSettings.Tables();
+        Map<String, String> transforms = new LinkedHashMap<>();
         listed.forEach((key, value) -> {
             if (key.startsWith(CAST_PREFIX)) {
                 String type = value.trim();
@@ -178,7 +180,8 @@ public record ReplicatorSettings(
                 readTargetName(key, value, targetNames, columnTargetNames);
                 return;
             }
-            if (readRowFilter(key, value, rowFilters, softDeletes) || afterActions.read(key, value)) {
+            if (readRowFilter(key, value, rowFilters, softDeletes) || afterActions.read(key, value)
+                    || TransformSettings.read(key, value, transforms)) {
                 return;
             }
             if (!key.startsWith(TABLE_PREFIX) || !key.endsWith(SPLIT_BY) || key.length() <= TABLE_PREFIX.length() + SPLIT_BY.length()) {
@@ -187,7 +190,8 @@ public record ReplicatorSettings(
                         + " replicator.table.<table>.target-name=<name>, replicator.table.<table>.column.<column>.target-name=<name>,"
                         + " replicator.table.<table>.where=<source SQL condition>, replicator.table.<table>.soft-delete=<column>[=<value>],"
                         + " replicator.table.<table>.sync.watermark=<column>, .sync.key=<columns>, .sync.deletes=none|reconcile,"
-                        + " replicator.table.<table>.after-load=<SQL>[;<SQL>...], .after-sync=<SQL>[;<SQL>...], .refresh-views=<view>[,<view>...]");
+                        + " replicator.table.<table>.after-load=<SQL>[;<SQL>...], .after-sync=<SQL>[;<SQL>...], .refresh-views=<view>[,<view>...],"
+                        + " replicator.table.<table>.transform=<route id or route file>");
             }
             String table = key.substring(TABLE_PREFIX.length(), key.length() - SPLIT_BY.length());
             if (!value.trim().matches("[^:]+:month")) {
@@ -272,7 +276,9 @@ public record ReplicatorSettings(
                 new AfterActionSettings(afterActions.afterLoad, afterActions.afterSync, afterActions.refreshViews,
                         AfterActionSettings.statements(r.text(AfterActionSettings.RUN_AFTER_LOAD, "")),
                         AfterActionSettings.statements(r.text(AfterActionSettings.RUN_AFTER_SYNC, "")),
-                        r.flag(AfterActionSettings.REFRESH_CONCURRENTLY)));
+                        r.flag(AfterActionSettings.REFRESH_CONCURRENTLY)),
+                new TransformSettings(transforms, r.positiveLong(TransformSettings.LOOKUP_TTL, 3600),
+                        r.positiveLong(TransformSettings.LOOKUP_MAX_ENTRIES, 10_000), r.text(TransformSettings.MASK_SALT, "")));
     }
 
     /** The stream command's settings ({@link StreamSettings}); read only when it runs. */

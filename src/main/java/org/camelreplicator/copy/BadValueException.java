@@ -18,12 +18,17 @@ public class BadValueException extends RuntimeException {
     }
 
     public BadValueException(TablePlan table, int column, Object[] row, String problem, Throwable cause) {
-        super("Table " + table.id() + ", column " + table.source().columns().get(column).name()
-                + ", row " + rowKey(table.source(), row) + ": " + problem, cause);
+        this(table.id(), table.source(), column, row, problem, cause);
+    }
+
+    /** A value of a row shaped as {@code columns} describes (a source row of a table with a column transform: its read columns). */
+    public BadValueException(String table, TableSpec columns, int column, Object[] row, String problem, Throwable cause) {
+        super("Table " + table + ", column " + columns.columns().get(column).name()
+                + ", row " + rowKey(columns, row) + ": " + problem, cause);
     }
 
     /** {@code (id=42)}, or the whole row when the table has no primary key. */
-    static String rowKey(TableSpec table, Object[] row) {
+    public static String rowKey(TableSpec table, Object[] row) {
         List<String> parts = new ArrayList<>();
         List<String> key = table.primaryKey().isEmpty()
                 ? table.columns().stream().map(c -> c.name()).toList() : table.primaryKey();

@@ -101,7 +101,7 @@ public final class ChunkReader {
     public BatchIterator open(Chunk chunk) {
         Dialect source = databases.sourceDialect();
         try {
-            if (source.copiesText() && databases.targetDialect().copiesText()) {
+            if (source.copiesText() && databases.targetDialect().copiesText() && chunk.table().transform() == null) {
                 return new CopyOutIterator(chunk, source, false);
             }
             return new RowIterator(chunk, source, false);
@@ -116,7 +116,10 @@ public final class ChunkReader {
         boolean copy = databases.targetDialect().copiesText();
         BatchIterator batches;
         try {
-            if (copy && source.copiesText()) {
+            if (chunk.table().transform() != null) {
+                // a column transform works on values: the row path, whatever the engines (routes/transforms.camel.yaml)
+                batches = new RowIterator(chunk, source, true);
+            } else if (copy && source.copiesText()) {
                 batches = new CopyOutIterator(chunk, source, !rowsAsValues && targetSchema.sameTypes(chunk.table()));
             } else if (copy && !rowsAsValues) {
                 batches = new EncodingIterator(chunk, source);
@@ -134,9 +137,10 @@ public final class ChunkReader {
     /**
      * The SELECT that reads one chunk: every column, in catalog order, within the chunk's range and the
      * table's row filter (replicator.table.<table>.where, .soft-delete), which comes first and has no parameters.
+     * A table with a column transform is read with the source's own columns ({@link TablePlan#read()}).
      */
     static String selectSql(Chunk chunk, Dialect dialect, boolean bindParameters) {
-        TableSpec t = chunk.table().source();
+        TableSpec t = chunk.table().read();
         String columns = t.columns().stream().map(dialect::selectExpression).collect(Collectors.joining(", "));
         String where = RowFilter.and(chunk.table().sourceFilter(dialect),
                 chunk.range().condition(dialect::quote, bindParameters ? v -> "?" : dialect::literal));
@@ -360,10 +364,11 @@ public final class ChunkReader {
         RowIterator(Chunk chunk, Dialect dialect, boolean forLoad) throws SQLException {
             super(chunk, databases.source().getConnection());
             this.forLoad = forLoad;
-            List<ColumnSpec> columns = chunk.table().source().columns();
+            List<ColumnSpec> columns = chunk.table().read().columns();
             readers = new ValueReader[columns.size()];
+            boolean transformed = chunk.table().transform() != null;
             for (int i = 0; i < readers.length; i++) {
-                readers[i] = dialect.reader(columns.get(i));
+                readers[i] = transformed ? dialect.transformReader(columns.get(i)) : dialect.reader(columns.get(i));
             }
             try {
                 dialect.prepareForStreaming(connection);
@@ -435,11 +440,11 @@ public final class ChunkReader {
             TablePlan table = chunk.table();
             String problem = Errors.describe(e);
             if (!forLoad || !rowsAsValues) {
-                throw new BadValueException(table, column, row, problem + (forLoad ? ". Or set replicator.on-bad-row=reject to"
+                throw new BadValueException(table.id(), table.read(), column, row, problem + (forLoad ? ". Or set replicator.on-bad-row=reject to"
                         + " copy the table without this row and record it in the ledger table rejects" : ""), e);
             }
-            return new RefusedRow(BadValueException.rowKey(table.source(), row),
-                    new BadValueException(table, column, row, problem, e).getMessage(), RowBatch.text(row));
+            return new RefusedRow(BadValueException.rowKey(table.read(), row),
+                    new BadValueException(table.id(), table.read(), column, row, problem, e).getMessage(), RowBatch.text(row));
         }
 
         /** The value as the driver prints it, or "?" when it cannot even do that. */

@@ -62,6 +62,8 @@ public final class ChunkTransactions {
         exchange.removeProperty(COMMITTED_EARLIER);
         RunContext.of(exchange).report().chunkStarted(chunk.id());
         RouteTransaction tx = RouteTransaction.begin(exchange, PROPERTY, chunk, databases.target().getConnection());
+        // a row the table's column transform fails on is a bad row too: with on-bad-row=reject it is recorded, not fatal
+        exchange.setProperty(org.camelreplicator.transform.RowTransforms.REJECTS, rejectBadRows);
         List<String> settings = databases.targetDialect().chunkTransactionSettings();
         if (!settings.isEmpty()) {
             try (Statement st = tx.connection().createStatement()) {

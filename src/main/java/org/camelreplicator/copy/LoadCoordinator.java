@@ -96,6 +96,7 @@ public final class LoadCoordinator {
         }
         if (unfinished.isPresent() && !request.reset()) {
             refuseChangedRowFilters(unfinished.get(), planned);
+            refuseChangedTransforms(unfinished.get(), planned);
         }
         List<String> said = new ArrayList<>();
         if (request.reset() && opened.isEmpty()) {
@@ -186,6 +187,31 @@ public final class LoadCoordinator {
                         + (now.isEmpty() ? "none" : now.replace("\n)", ")")) + " (" + setting + "). Chunks copied under one filter"
                         + " and chunks under another would match neither. Set " + setting + " back to resume, or load --reset to copy"
                         + " every table again under the new settings (or finish this run, then load --tables=" + plan.id() + ").");
+            }
+        }
+    }
+
+    /**
+     * The same for a table's column transform: chunks written by one route and chunks by another would
+     * make a table of two shapes or two maskings. The route's shape and a fingerprint of its steps are
+     * recorded with the plan; a resume whose route differs is refused, naming the table and the setting.
+     */
+    private void refuseChangedTransforms(RunRecord run, List<TablePlan> plans) throws SQLException {
+        Map<String, String> recorded = ledger.transforms(run.id());
+        for (TablePlan plan : plans) {
+            String was = recorded.get(plan.id());
+            if (was == null) {
+                continue;
+            }
+            String now = plan.transform() == null ? "" : plan.transform().recorded();
+            if (!was.equals(now)) {
+                String setting = plan.transform() != null ? plan.transform().setting()
+                        : org.camelreplicator.config.TransformSettings.key(plan.source().name());
+                throw new InvalidSettingException(setting, "Table " + plan.id() + " was planned in run " + run.id() + " with "
+                        + (was.isEmpty() ? "no column transform" : "the transform " + was) + "; the settings and routes now give "
+                        + (now.isEmpty() ? "none" : now) + " (" + setting + "). Chunks written by one transform and chunks by another"
+                        + " would match neither. Put the route back as it was to resume, or load --reset to copy every table again"
+                        + " (or finish this run, then load --tables=" + plan.id() + ").");
             }
         }
     }

@@ -37,6 +37,9 @@ public final class RouteTransaction {
         this.connection = connection;
     }
 
+    /** Exchange property: the {@link org.camelreplicator.plan.ColumnTransform} of the table a route reads, when it has one. */
+    public static final String TRANSFORM = "replicatorTransform";
+
     /** Opens the transaction on this connection (closed again if that fails) and keeps it in the exchange under {@code property}. */
     public static RouteTransaction begin(Exchange exchange, String property, Chunk chunk, Connection connection) throws SQLException {
         try {
@@ -47,6 +50,12 @@ public final class RouteTransaction {
         }
         RouteTransaction tx = new RouteTransaction(chunk, connection);
         exchange.setProperty(property, tx);
+        // the route's filter before its write: a table with a column transform sends its batches through it
+        if (chunk.table().transform() != null) {
+            exchange.setProperty(TRANSFORM, chunk.table().transform());
+        } else {
+            exchange.removeProperty(TRANSFORM);
+        }
         return tx;
     }
 

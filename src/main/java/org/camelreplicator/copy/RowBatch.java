@@ -33,7 +33,7 @@ public record RowBatch(List<Object[]> rows, List<RefusedRow> refused) implements
         return text(rows.get(row));
     }
 
-    static String text(Object[] values) {
+    public static String text(Object[] values) {
         CopyTextEncoder encoder = new CopyTextEncoder(256, true);
         if (encoder.row(values) >= 0) {
             StringBuilder sb = new StringBuilder();

@@ -46,7 +46,7 @@ public final class TransientFaults {
         return isTransient(failure(exchange));
     }
 
-    boolean isTransient(Throwable error) {
+    public boolean isTransient(Throwable error) {
         if (error == null || stop.stopping()) {
             return false;
         }

@@ -187,6 +187,15 @@ public interface Dialect {
         return java.util.Map.of();
     }
 
+    /**
+     * How a value is read for a column transform: as the Java value its type stands for (Integer,
+     * BigDecimal, LocalDate...), which the transform's expressions and lookups work with. The same as
+     * {@link #reader} unless the dialect reads values as text for the COPY path.
+     */
+    default ValueReader transformReader(ColumnSpec column) {
+        return reader(column);
+    }
+
     default ValueReader reader(ColumnSpec column) {
         return ValueReaders.forJdbcType(column);
     }

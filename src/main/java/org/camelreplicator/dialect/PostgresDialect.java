@@ -330,6 +330,20 @@ public final class PostgresDialect implements Dialect {
         };
     }
 
+    /**
+     * For a column transform the plain scalar types are read as their Java values (the COPY path reads
+     * text, exact for every type); the others (json, arrays, ranges, enums...) stay their text.
+     */
+    @Override
+    public ValueReader transformReader(ColumnSpec column) {
+        return switch (column.jdbcType()) {
+            case Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.NUMERIC, Types.DECIMAL, Types.REAL, Types.DOUBLE,
+                 Types.BIT, Types.BOOLEAN, Types.DATE -> ValueReaders.forJdbcType(column);
+            case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> watermarkReader(column);
+            default -> reader(column);
+        };
+    }
+
     /** pgjdbc reports timestamptz as TIMESTAMP: its values are instants, read with their offset. */
     @Override
     public ValueReader watermarkReader(ColumnSpec column) {

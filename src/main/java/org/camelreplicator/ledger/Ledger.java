@@ -54,6 +54,7 @@ public final class Ledger {
             chunks_total   integer,
             rows_before    bigint,
             row_filter     varchar(8000),
+            transform      varchar(8000),
             started_at     timestamp with time zone,
             finished_at    timestamp with time zone,
             error          varchar(8000),
@@ -175,7 +176,8 @@ public final class Ledger {
      */
     static final String[][] ADDED_COLUMNS = {
         {"SELECT rows_before FROM %s.tables WHERE 1 = 0", "ALTER TABLE %s.tables ADD COLUMN rows_before bigint"},
-        {"SELECT row_filter FROM %s.tables WHERE 1 = 0", "ALTER TABLE %s.tables ADD COLUMN row_filter varchar(8000)"}
+        {"SELECT row_filter FROM %s.tables WHERE 1 = 0", "ALTER TABLE %s.tables ADD COLUMN row_filter varchar(8000)"},
+        {"SELECT transform FROM %s.tables WHERE 1 = 0", "ALTER TABLE %s.tables ADD COLUMN transform varchar(8000)"}
     };
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -393,7 +395,8 @@ public final class Ledger {
      * table) runs and answers the rows the table holds after it, its chunks are recorded with
      * their number (the plan is complete exactly when {@code chunks_total} is set) and the table
      * is marked running, or none of it happens. The table's row filter, as the source runs it, is
-     * recorded with the plan: a resume under another filter is refused ({@link #rowFilters}).
+     * recorded with the plan: a resume under another filter is refused ({@link #rowFilters}); so is its
+     * column transform ({@link org.camelreplicator.plan.ColumnTransform#recorded()}).
      */
     public void startTable(long runId, TablePlan table, List<KeyRange> ranges, TableStart preparation) throws SQLException {
         List<String> bounds = ranges.stream().map(Ledger::toJson).toList();
@@ -416,9 +419,10 @@ public final class Ledger {
                     }
                     ps.executeBatch();
                 }
-                update(c, "UPDATE " + t("tables") + " SET status = ?, chunks_total = ?, rows_before = ?, row_filter = ?, started_at = ?,"
-                        + " error = NULL WHERE run_id = ? AND table_name = ?", TableRecord.RUNNING, ranges.size(), rowsBefore,
-                        filter.isEmpty() ? null : filter, now(), runId, table.id());
+                update(c, "UPDATE " + t("tables") + " SET status = ?, chunks_total = ?, rows_before = ?, row_filter = ?, transform = ?,"
+                        + " started_at = ?, error = NULL WHERE run_id = ? AND table_name = ?", TableRecord.RUNNING, ranges.size(), rowsBefore,
+                        filter.isEmpty() ? null : filter, table.transform() == null ? null : table.transform().recorded(), now(), runId,
+                        table.id());
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 Databases.rollbackAfter(c, e);
@@ -432,9 +436,21 @@ public final class Ledger {
      * empty string for none), for the tables whose chunk plan is recorded.
      */
     public Map<String, String> rowFilters(long runId) throws SQLException {
+        return planned(runId, "row_filter");
+    }
+
+    /**
+     * The column transform each table of a run was planned under ({@code ColumnTransform.recorded()}, an
+     * empty string for none), for the tables whose chunk plan is recorded.
+     */
+    public Map<String, String> transforms(long runId) throws SQLException {
+        return planned(runId, "transform");
+    }
+
+    private Map<String, String> planned(long runId, String column) throws SQLException {
         Map<String, String> result = new LinkedHashMap<>();
         try (Connection c = databases.target().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT table_name, row_filter FROM " + t("tables") + " WHERE run_id = ? AND chunks_total IS NOT NULL")) {
+                "SELECT table_name, " + column + " FROM " + t("tables") + " WHERE run_id = ? AND chunks_total IS NOT NULL")) {
             ps.setLong(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

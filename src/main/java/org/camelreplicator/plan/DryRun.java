@@ -20,7 +20,7 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
 
 /**
  * {@code load --dry-run}: the plan a load would follow, and nothing written anywhere. Tables in
- * order with estimated rows and size, each table's row filter, chunks and their bounds, the DDL, and what a
+ * order with estimated rows and size, each table's row filter and column transform, chunks and their bounds, the DDL, and what a
  * {@code --resume} would skip.
  */
 public final class DryRun {
@@ -64,6 +64,12 @@ public final class DryRun {
                 if (filter != null) {
                     chunks.append("  rows where ").append(filter.shown(databases.sourceDialect())).append(" (").append(filter.settings())
                             .append("; chunks and counts are of these rows)\n");
+                }
+                ColumnTransform transform = p.transform();
+                if (transform != null) {
+                    chunks.append("  transform: ").append(transform.describe())
+                            .append("; target columns ").append(String.join(", ", p.targetColumns()))
+                            .append(" (rows are read as values and go through the route, not the COPY passthrough)\n");
                 }
                 for (int i = 0; i < ranges.size(); i++) {
                     chunks.append(String.format(Locale.ROOT, "  chunk %d/%d: %s%n", i + 1, ranges.size(), ranges.get(i).describe()));

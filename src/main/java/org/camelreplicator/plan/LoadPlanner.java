@@ -34,11 +34,28 @@ public final class LoadPlanner {
     private final Databases databases;
     private final ReplicatorSettings settings;
     private final ChunkPlanner chunkPlanner;
+    private final Shapes shapes;
+
+    /** Reads the shape of a table's column transform from its route (transform.TransformShapes). */
+    public interface Shapes {
+        /** The table's transform, or null when its settings name none. */
+        ColumnTransform shape(TableSpec table, TableSettings settings);
+    }
 
     public LoadPlanner(Databases databases, ReplicatorSettings settings) {
+        this(databases, settings, (table, s) -> {
+            if (s.transformRoute() != null) {
+                throw new IllegalStateException("No routes to read the transform of " + table.qualifiedName() + " from");
+            }
+            return null;
+        });
+    }
+
+    public LoadPlanner(Databases databases, ReplicatorSettings settings, Shapes shapes) {
         this.databases = databases;
         this.settings = settings;
         this.chunkPlanner = new ChunkPlanner(settings.chunkRows());
+        this.shapes = shapes;
     }
 
     public List<TablePlan> planTables() throws SQLException {
@@ -63,6 +80,7 @@ public final class LoadPlanner {
             }
         }
         Map<TableSpec, TableSettings> tableSettings = TableSettings.resolve(tables, settings);
+        tables = transformed(tables, tableSettings);
         boolean ownTables = request != null && request.tables() != null;
         boolean ownExclude = request != null && request.exclude() != null;
         List<TableSpec> selected = select(tables,
@@ -76,6 +94,45 @@ public final class LoadPlanner {
         startFrom(plans);
         checkRowFilters(plans);
         return plans;
+    }
+
+    /**
+     * The catalog with each table that has a column transform replaced by the transformed rows' shape
+     * ({@link ColumnTransform#output()}): what the target table is named, created and written from. Its
+     * settings carry the transform, whose {@link ColumnTransform#source()} is what is read.
+     */
+    private List<TableSpec> transformed(List<TableSpec> tables, Map<TableSpec, TableSettings> tableSettings) {
+        if (tableSettings.values().stream().noneMatch(s -> s.transformRoute() != null)) {
+            return tables;
+        }
+        List<TableSpec> result = new ArrayList<>();
+        for (TableSpec t : tables) {
+            TableSettings s = tableSettings.get(t);
+            ColumnTransform shape = s == null ? null : shapes.shape(t, s);
+            if (shape == null) {
+                result.add(t);
+                continue;
+            }
+            if (settings.dataOnly() || settings.ddlIn() != null) {
+                throw new InvalidSettingException(shape.setting(), shape.setting() + ": a table with a column transform is created by"
+                        + " the load as the transform shapes it; --data-only and --ddl-in load into tables made elsewhere. Remove one.");
+            }
+            String watermark = settings.sync().defaultWatermark();
+            if (!watermark.isEmpty() && s.watermark() == null) {
+                // replicator.sync.watermark names a column of every table that has it: the transform must keep it as it is
+                t.columns().stream().filter(c -> c.name().equalsIgnoreCase(watermark)
+                        && (shape.dropped().contains(c.name()) || shape.changed().contains(c.name()))).findFirst().ifPresent(c -> {
+                    throw new InvalidSettingException(shape.setting(), shape.setting() + ": route " + shape.route()
+                            + (shape.dropped().contains(c.name()) ? " removes" : " sets") + " column " + c.name() + " of table "
+                            + t.qualifiedName() + ", which is its sync watermark (replicator.sync.watermark=" + watermark + "): sync reads"
+                            + " it on the source and needs it on the target as it is. Leave it out of the transform.");
+                });
+            }
+            tableSettings.remove(t);
+            tableSettings.put(shape.output(), s.withTransform(shape));
+            result.add(shape.output());
+        }
+        return result;
     }
 
     /**

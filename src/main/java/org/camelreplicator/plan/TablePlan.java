@@ -33,6 +33,20 @@ public record TablePlan(int order, TableSpec source, String targetSchema, String
         this(order, source, targetSchema, targetName, targetColumns, TableSettings.NONE, GeneratedNames.NONE);
     }
 
+    /**
+     * The source table as it is read: {@link #source()}, or for a table with a column transform the
+     * source's own columns ({@link ColumnTransform#source()}), which the transform turns into the rows
+     * {@link #source()} describes.
+     */
+    public TableSpec read() {
+        return settings.transform() == null ? source : settings.transform().source();
+    }
+
+    /** The table's column transform, or null: its rows are written as they are read. */
+    public ColumnTransform transform() {
+        return settings.transform();
+    }
+
     /** The name the ledger, the logs and the user know the table by: the source's schema.table. */
     public String id() {
         return source.qualifiedName();

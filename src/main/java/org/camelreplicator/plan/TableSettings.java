@@ -33,12 +33,17 @@ import static org.camelreplicator.config.ReplicatorSettings.TABLE_PREFIX;
  * @param afterLoad         {@code replicator.table.<table>.after-load}, then a REFRESH per view of {@code .refresh-views}:
  *                          run on the target, in this order, once the table's load is complete
  * @param afterSync         {@code replicator.table.<table>.after-sync}, then the same REFRESHes: run after a sync that changed the table
+ * @param transformRoute    {@code replicator.table.<table>.transform} as given (a route id or a route file), or null
+ * @param transformSetting  that setting's name, as the user spelled it
+ * @param transform         that route's shape, once {@link LoadPlanner} has read it ({@link #withTransform}), or null
  */
 public record TableSettings(String targetName, Map<String, String> columnTargetNames, Map<String, String> columnCasts,
                             String splitBy, String watermark, List<String> syncKey, Deletes deletes, RowFilter rowFilter,
-                            List<AfterAction> afterLoad, List<AfterAction> afterSync) {
+                            List<AfterAction> afterLoad, List<AfterAction> afterSync, String transformRoute, String transformSetting,
+                            ColumnTransform transform) {
 
-    public static final TableSettings NONE = new TableSettings(null, Map.of(), Map.of(), null, null, null, null, null, List.of(), List.of());
+    public static final TableSettings NONE = new TableSettings(null, Map.of(), Map.of(), null, null, null, null, null, List.of(), List.of(),
+            null, null, null);
 
     public TableSettings {
         columnTargetNames = Map.copyOf(columnTargetNames);
@@ -46,6 +51,24 @@ public record TableSettings(String targetName, Map<String, String> columnTargetN
         syncKey = syncKey == null ? null : List.copyOf(syncKey);
         afterLoad = List.copyOf(afterLoad);
         afterSync = List.copyOf(afterSync);
+    }
+
+    /**
+     * The settings with the table's transform: its declared types join the column casts (by the names the
+     * transform's columns have), so the target DDL follows the transform.
+     */
+    public TableSettings withTransform(ColumnTransform shape) {
+        Map<String, String> casts = new java.util.HashMap<>(columnCasts);
+        shape.dropped().forEach(casts::remove);
+        casts.putAll(shape.declaredTypes());
+        return new TableSettings(targetName, columnTargetNames, casts, splitBy, watermark, syncKey, deletes, rowFilter, afterLoad, afterSync,
+                transformRoute, transformSetting, shape);
+    }
+
+    /** The same settings without the transform: for reads of the table's own columns (the delete check's keys). */
+    public TableSettings withoutTransform() {
+        return transform == null ? this : new TableSettings(targetName, columnTargetNames, columnCasts, splitBy, watermark, syncKey, deletes,
+                rowFilter, afterLoad, afterSync, null, null, null);
     }
 
     /**
@@ -105,6 +128,12 @@ public record TableSettings(String targetName, Map<String, String> columnTargetN
             Found f = at(catalog, found, table, setting, "refresh-views");
             views.forEach(view -> f.refreshes.add(AfterAction.refresh(setting, view, after.refreshConcurrently())));
         });
+        settings.transforms().tables().forEach((table, route) -> {
+            String setting = org.camelreplicator.config.TransformSettings.key(table);
+            Found f = at(catalog, found, table, setting, "transform");
+            f.transformRoute = route;
+            f.transformSetting = setting;
+        });
         Map<TableSpec, TableSettings> result = new LinkedHashMap<>();
         found.forEach((table, f) -> result.put(table, f.settings()));
         return result;
@@ -133,6 +162,8 @@ public record TableSettings(String targetName, Map<String, String> columnTargetN
         String where;
         String whereKey;
         RowFilter.SoftDelete softDelete;
+        String transformRoute;
+        String transformSetting;
         final List<AfterAction> afterLoad = new ArrayList<>();
         final List<AfterAction> afterSync = new ArrayList<>();
         final List<AfterAction> refreshes = new ArrayList<>();
@@ -165,7 +196,8 @@ public record TableSettings(String targetName, Map<String, String> columnTargetN
             load.addAll(refreshes);
             List<AfterAction> sync = new ArrayList<>(afterSync);
             sync.addAll(refreshes);
-            return new TableSettings(targetName, columnTargetNames, columnCasts, splitBy, watermark, syncKey, deletes, filter, load, sync);
+            return new TableSettings(targetName, columnTargetNames, columnCasts, splitBy, watermark, syncKey, deletes, filter, load, sync,
+                    transformRoute, transformSetting, null);
         }
     }
 }

@@ -306,6 +306,8 @@ public final class ChangeStream {
     /** The run's tables (replicator.tables etc., as a load selects them), each with its primary key; key-less tables refused. */
     private List<StreamTable> tables(boolean onTarget) throws SQLException {
         List<TablePlan> plans = planner.planTables(RunRequest.of("stream"));
+        org.camelreplicator.verify.VerifyCoordinator.refuseTransformed(plans, "stream applies changes by reading rows as the"
+                + " load's COPY path does, without the transform route");
         List<String> keyless = plans.stream().filter(p -> p.source().primaryKey().isEmpty()).map(TablePlan::id).toList();
         if (!keyless.isEmpty()) {
             throw new InvalidSettingException("replicator.tables", "Table(s) " + String.join(", ", keyless) + " have no primary key, so a"

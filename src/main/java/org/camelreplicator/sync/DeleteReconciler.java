@@ -91,7 +91,7 @@ public final class DeleteReconciler {
         }
         TableSpec keySpec = new TableSpec(source.catalog(), source.schema(), source.name(), columns, table.key(), source.estimatedRows());
         return new TablePlan(table.plan().order(), keySpec, table.plan().targetSchema(), table.plan().targetName(), table.targetKey(),
-                table.plan().settings(), org.camelreplicator.plan.GeneratedNames.NONE);
+                table.plan().settings().withoutTransform(), org.camelreplicator.plan.GeneratedNames.NONE);
     }
 
     /** Integer keys in ranges, whose bounds compare alike on both sides; any other key as one range. */

@@ -79,6 +79,13 @@ public final class SyncDryRun {
                         .append(" (").append(filter.settings()).append(")\n");
             }
         }
+        List<SyncTable> transformed = tables.stream().filter(t -> t.plan().transform() != null).toList();
+        if (!transformed.isEmpty()) {
+            out.append("\nColumn transforms (changed rows go through the route before the upsert):\n");
+            for (SyncTable t : transformed) {
+                out.append("  ").append(t.id()).append(": ").append(t.plan().transform().describe()).append('\n');
+            }
+        }
         out.append("\nProbes (how each table is found unchanged; see README, Unchanged tables):\n").append(probes);
         StringBuilder after = new StringBuilder();
         for (SyncTable t : tables) {

@@ -98,6 +98,7 @@ public final class VerifyCoordinator {
         // a retried start resumes the run its earlier attempt opened
         boolean resume = opened.isPresent() || (request.resume() && unfinished.isPresent());
         List<TablePlan> plans = loadPlanner.planTables(request);
+        refuseTransformed(plans, "verify compares the source's rows with the target's value by value");
         long runId;
         Map<String, VerifyTableRecord> recorded = Map.of();
         if (resume) {
@@ -301,5 +302,20 @@ public final class VerifyCoordinator {
             case VerifyTableRecord.NOT_LOADED -> Outcome.NOT_LOADED;
             default -> Outcome.FAILED;
         };
+    }
+
+    /**
+     * A table with a column transform holds rows its source does not have as they are (masked, dropped,
+     * added columns): comparing them would report every row as differing, so the command refuses it
+     * before it starts, naming the tables and what to do.
+     */
+    public static void refuseTransformed(List<TablePlan> plans, String why) {
+        List<TablePlan> transformed = plans.stream().filter(p -> p.transform() != null).toList();
+        if (!transformed.isEmpty()) {
+            throw new org.camelreplicator.config.InvalidSettingException(transformed.get(0).transform().setting(), "Table(s) "
+                    + String.join(", ", transformed.stream().map(TablePlan::id).toList()) + " have a column transform ("
+                    + transformed.get(0).transform().setting() + "), and " + why + ", which the transform changed on purpose."
+                    + " Leave them out with --exclude=" + String.join(",", transformed.stream().map(p -> p.source().name()).toList()) + ".");
+        }
     }
 }
