@@ -103,16 +103,11 @@ public final class ReplicatorCli implements Callable<Integer> {
             return withRuntime(work, null);
         }
 
-        /** The same; a command that routes/commands.camel.yaml answers ({@code endpoint}) starts only that file and errors.camel.yaml. */
+        /** The same, starting only the built-in route files the command's {@code endpoint} needs (null: all). */
         Integer withRuntime(Work work, String endpoint) throws Exception {
-            return withRuntime(work, endpoint != null && ReplicatorRuntime.COMMAND_ROUTES.contains(endpoint));
-        }
-
-        /** The same; with {@code commandRoutesOnly} only commands.camel.yaml and errors.camel.yaml are started. */
-        Integer withRuntime(Work work, boolean commandRoutesOnly) throws Exception {
             Map<String, String> overrides = common.overrides(settings);
             overrides.putAll(commandSettings);
-            return ReplicatorCli.withRuntime(overrides, common.config, work, commandRoutesOnly);
+            return ReplicatorCli.withRuntime(overrides, common.config, work, endpoint);
         }
     }
 
@@ -377,7 +372,7 @@ public final class ReplicatorCli implements Callable<Integer> {
                     CONSOLE.info(report.text().stripTrailing());
                 }
                 return report.anyFailed() ? RUN_FAILED : OK;
-            }, true);
+            }, "direct:status"); // the route files status starts: the runtime, without the pipelines
         }
     }
 
@@ -423,7 +418,7 @@ public final class ReplicatorCli implements Callable<Integer> {
                 }
                 int status = changes.run(runtime::stopRequested);
                 return StopSignals.exitStatus().orElse(status);
-            }, true);
+            }, "direct:status"); // the route files status starts: the runtime, without the pipelines
         }
     }
 
@@ -553,10 +548,10 @@ public final class ReplicatorCli implements Callable<Integer> {
      * chunks roll back, the ledger says stopped), then Camel and the databases ({@link StopSignals}).
      */
     static Integer withRuntime(Map<String, String> overrides, Path config, Work work) throws Exception {
-        return withRuntime(overrides, config, work, false);
+        return withRuntime(overrides, config, work, null);
     }
 
-    static Integer withRuntime(Map<String, String> overrides, Path config, Work work, boolean commandRoutesOnly) throws Exception {
+    static Integer withRuntime(Map<String, String> overrides, Path config, Work work, String endpoint) throws Exception {
         String output = overrides.getOrDefault("replicator.output", "normal");
         ch.qos.logback.classic.Logger console = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(CONSOLE.getName());
         ch.qos.logback.classic.Logger failures = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(RunReport.FAILURES.getName());
@@ -568,14 +563,14 @@ public final class ReplicatorCli implements Callable<Integer> {
             failures.setLevel(ch.qos.logback.classic.Level.INFO);
         }
         try {
-            return withRuntimeQuietly(overrides, config, work, commandRoutesOnly);
+            return withRuntimeQuietly(overrides, config, work, endpoint);
         } finally {
             console.setLevel(consoleLevel);
             failures.setLevel(failuresLevel);
         }
     }
 
-    private static Integer withRuntimeQuietly(Map<String, String> overrides, Path config, Work work, boolean commandRoutesOnly)
+    private static Integer withRuntimeQuietly(Map<String, String> overrides, Path config, Work work, String endpoint)
             throws Exception {
         java.util.concurrent.atomic.AtomicReference<ReplicatorRuntime> started = new java.util.concurrent.atomic.AtomicReference<>();
         try (StopSignals.Registration stop = StopSignals.onStop(() -> {
@@ -584,7 +579,7 @@ public final class ReplicatorCli implements Callable<Integer> {
                 runtime.requestStop();
             }
         })) {
-            ReplicatorRuntime runtime = ReplicatorRuntime.start(overrides, config, commandRoutesOnly);
+            ReplicatorRuntime runtime = ReplicatorRuntime.start(overrides, config, endpoint);
             started.set(runtime);
             if (StopSignals.exitStatus().isPresent()) {
                 // the signal came while Camel started, before there was a runtime to stop

@@ -42,18 +42,30 @@ public final class ReplicatorRuntime implements AutoCloseable {
     public static final List<String> BUILT_IN_ROUTES = List.of("after-actions", "alerts", "commands", "errors", "load", "sync", "transforms", "triggers",
             "verify");
 
-    /** The endpoints routes/commands.camel.yaml answers: their commands need no other route file. */
-    static final java.util.Set<String> COMMAND_ROUTES = java.util.Set.of("direct:schema", "direct:load-plan", "direct:sync-plan", "direct:status");
+    /**
+     * The built-in route files each command's endpoint needs: its own, those it calls, and
+     * errors.camel.yaml; a command not named here (serve, stream, db, bench) gets them all but the
+     * triggers. Not parsing and starting the other pipelines saves start-up time a cron job pays each run.
+     */
+    static final Map<String, List<String>> ROUTE_FILES = Map.of(
+            "direct:schema", List.of("commands", "errors"),
+            "direct:load-plan", List.of("commands", "errors"),
+            "direct:sync-plan", List.of("commands", "errors"),
+            "direct:status", List.of("commands", "errors"),
+            "direct:load", List.of("load", "after-actions", "transforms", "alerts", "errors"),
+            "direct:sync", List.of("sync", "after-actions", "transforms", "alerts", "errors"),
+            "direct:verify", List.of("verify", "alerts", "errors"));
 
     public static ReplicatorRuntime start(Map<String, String> overrides, Path configFile) throws Exception {
-        return start(overrides, configFile, false);
+        return start(overrides, configFile, null);
     }
 
     /**
-     * @param commandRoutesOnly load only commands.camel.yaml and errors.camel.yaml: status, schema and
-     *                          the dry runs do not parse and start the load, sync, verify and alert routes
+     * @param endpoint the command's endpoint, which chooses the built-in route files to start
+     *                 ({@link #ROUTE_FILES}); null for all of them (a route file of the user's in
+     *                 routes/ is always started)
      */
-    public static ReplicatorRuntime start(Map<String, String> overrides, Path configFile, boolean commandRoutesOnly) throws Exception {
+    public static ReplicatorRuntime start(Map<String, String> overrides, Path configFile, String endpoint) throws Exception {
         Main main = new Main();
         main.setPropertyPlaceholderLocations(propertiesLocation(configFile));
         overrides.forEach(main::addOverrideProperty);
@@ -64,12 +76,12 @@ public final class ReplicatorRuntime implements AutoCloseable {
                     ? "file:routes/*.camel.yaml"
                     : String.join(",", BUILT_IN_ROUTES.stream().map(r -> "classpath:routes/" + r + ".camel.yaml").toList()));
         }
-        if (commandRoutesOnly) {
-            main.configure().withRoutesExcludePattern(String.join(",", BUILT_IN_ROUTES.stream()
-                    .filter(r -> !r.equals("commands") && !r.equals("errors")).map(r -> "**/" + r + ".camel.yaml").toList()));
-        } else if (!Boolean.parseBoolean(overrides.getOrDefault("replicator.serving", "false"))) {
-            // the triggers belong to serve; other commands do not even create their endpoints
-            main.configure().withRoutesExcludePattern("**/triggers.camel.yaml");
+        boolean serving = Boolean.parseBoolean(overrides.getOrDefault("replicator.serving", "false"));
+        List<String> needed = endpoint == null ? null : ROUTE_FILES.get(endpoint);
+        List<String> excluded = BUILT_IN_ROUTES.stream()
+                .filter(r -> needed != null ? !needed.contains(r) : r.equals("triggers") && !serving).toList();
+        if (!excluded.isEmpty()) {
+            main.configure().withRoutesExcludePattern(String.join(",", excluded.stream().map(r -> "**/" + r + ".camel.yaml").toList()));
         }
         main.addMainListener(new ReplicatorConfiguration(overrides));
         ReplicatorRuntime runtime = new ReplicatorRuntime(main);
