@@ -67,6 +67,10 @@ public final class ReplicatorRuntime implements AutoCloseable {
      */
     public static ReplicatorRuntime start(Map<String, String> overrides, Path configFile, String endpoint) throws Exception {
         Main main = new Main();
+        // camel-main's default strategy adds a JVM shutdown hook that holds this Main and its context until
+        // the JVM exits (a test JVM or serve starts many; its disableHangupSupport() adds the hook all the
+        // same in Camel 4.22); signals are StopSignals' work, the JVM's exit the CLI's own hook's
+        main.setShutdownStrategy(new org.apache.camel.main.SimpleMainShutdownStrategy());
         main.setPropertyPlaceholderLocations(propertiesLocation(configFile));
         overrides.forEach(main::addOverrideProperty);
         if (!overrides.containsKey("camel.main.routes-include-pattern") && !overrides.containsKey("camel.main.routesIncludePattern")) {
@@ -187,6 +191,9 @@ public final class ReplicatorRuntime implements AutoCloseable {
             Databases databases = databases().orElse(null);
             Optional<EmbeddedPostgresServer> embedded = embeddedTarget();
             RunSlot slot = context == null ? null : context.getRegistry().lookupByNameAndType("runSlot", RunSlot.class);
+            // looked up before Camel stops: its registry is empty after (and unclosed meters keep a JVM-wide
+            // GC listener that holds the whole context)
+            Object meters = context == null ? null : context.getRegistry().lookupByName(ReplicatorConfiguration.METERS);
             try {
                 if (slot != null) {
                     slot.close();
@@ -197,7 +204,6 @@ public final class ReplicatorRuntime implements AutoCloseable {
                 if (server.isRegistered(progress)) {
                     server.unregisterMBean(progress);
                 }
-                Object meters = context == null ? null : context.getRegistry().lookupByName(ReplicatorConfiguration.METERS);
                 if (meters instanceof AutoCloseable closeable) {
                     closeable.close();
                 }
