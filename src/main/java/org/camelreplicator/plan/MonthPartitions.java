@@ -53,7 +53,8 @@ public final class MonthPartitions {
                     + column.typeName() + ", not a date or timestamp; a table is partitioned by month of a date or timestamp column.");
         }
         String type = column.typeName() == null ? "" : column.typeName().toLowerCase(Locale.ROOT);
-        if (column.jdbcType() == Types.TIMESTAMP_WITH_TIMEZONE || type.contains("tz") || type.contains("time zone") || type.contains("offset")) {
+        if (column.jdbcType() == Types.TIMESTAMP_WITH_TIMEZONE || type.equals("timestamptz")
+                || type.matches(".*\\bwith (local )?time zone.*") || type.contains("offset")) {
             throw new InvalidSettingException(setting, setting + ": column " + table.qualifiedName() + "." + column.name() + " is "
                     + column.typeName() + ", a timestamp with a time zone: where its months begin depends on the session's time zone, on the source and on"
                     + " the target. Partition by a date or a timestamp without time zone.");
