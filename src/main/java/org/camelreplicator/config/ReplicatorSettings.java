@@ -34,6 +34,7 @@ public record ReplicatorSettings(
         int embeddedPort,
         int progressEvery,
         Map<String, String> splitBy,
+        Map<String, String> partitionBy,
         Map<String, String> rowFilters,
         Map<String, String> softDeletes,
         YearMonth fromMonth,
@@ -109,6 +110,8 @@ public record ReplicatorSettings(
     private static final String CAST_TYPE = CAST_PREFIX + "type.";
     private static final String CAST_COLUMN = CAST_PREFIX + "column.";
     private static final String SPLIT_BY = ".split-by";
+    /** {@code replicator.table.<table>.partition-by=<column>:month}: a PostgreSQL target table partitioned by month. */
+    public static final String PARTITION_BY = ".partition-by";
     private static final String WHERE = ".where";
     private static final String SOFT_DELETE = ".soft-delete";
     private static final String TARGET_NAME = ".target-name";
@@ -144,6 +147,7 @@ public record ReplicatorSettings(
     public static ReplicatorSettings from(Function<String, Optional<String>> lookup, Map<String, String> listed, Map<String, String> fallbacks) {
         Reader r = new Reader(lookup, fallbacks);
         Map<String, String> splitBy = new LinkedHashMap<>();
+        Map<String, String> partitionBy = new LinkedHashMap<>();
         Map<String, String> rowFilters = new LinkedHashMap<>();
         Map<String, String> softDeletes = new LinkedHashMap<>();
         Map<String, String> castTypes = new LinkedHashMap<>();
@@ -184,9 +188,17 @@ public record ReplicatorSettings(
                     || TransformSettings.read(key, value, transforms)) {
                 return;
             }
+            if (key.startsWith(TABLE_PREFIX) && key.endsWith(PARTITION_BY) && key.length() > TABLE_PREFIX.length() + PARTITION_BY.length()) {
+                if (!value.trim().matches("[^:]+:month")) {
+                    throw new InvalidSettingException(key, value, "is not <column>:month (e.g. created_at:month): the target table is"
+                            + " partitioned by calendar month of that date or timestamp column");
+                }
+                partitionBy.put(key.substring(TABLE_PREFIX.length(), key.length() - PARTITION_BY.length()), value.trim());
+                return;
+            }
             if (!key.startsWith(TABLE_PREFIX) || !key.endsWith(SPLIT_BY) || key.length() <= TABLE_PREFIX.length() + SPLIT_BY.length()) {
                 throw new InvalidSettingException(key, "Unknown per-table setting " + key
-                        + ". Per-table settings are replicator.table.<table>.split-by=<column>:month,"
+                        + ". Per-table settings are replicator.table.<table>.split-by=<column>:month, .partition-by=<column>:month,"
                         + " replicator.table.<table>.target-name=<name>, replicator.table.<table>.column.<column>.target-name=<name>,"
                         + " replicator.table.<table>.where=<source SQL condition>, replicator.table.<table>.soft-delete=<column>[=<value>],"
                         + " replicator.table.<table>.sync.watermark=<column>, .sync.key=<columns>, .sync.deletes=none|reconcile,"
@@ -222,6 +234,7 @@ public record ReplicatorSettings(
                 r.positiveInt("replicator.embedded.port", 54329, 65535),
                 r.positiveInt("replicator.progress-every-tables", 10, 100_000),
                 Map.copyOf(splitBy),
+                Map.copyOf(partitionBy),
                 Map.copyOf(rowFilters),
                 Map.copyOf(softDeletes),
                 from,

@@ -11,6 +11,8 @@ import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.plan.Chunk;
+import org.camelreplicator.plan.MonthPartitions;
+import org.camelreplicator.plan.TablePlan;
 import org.camelreplicator.plan.RunContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +97,7 @@ public final class ChunkTransactions {
     /** The batch goes into the chunk's one write (a COPY opened by its first batch, ended by {@link #commit}). */
     private long writeInChunk(RouteTransaction tx, Batch batch) {
         if (tx.write() == null) {
-            tx.write(databases.targetDialect().batchWriter().open(tx.connection(), tx.chunk().table(), options));
+            tx.write(databases.targetDialect().batchWriter().open(tx.connection(), writtenTo(tx.chunk()), options));
         }
         try {
             long bytes = tx.write().write(batch);
@@ -108,10 +110,23 @@ public final class ChunkTransactions {
 
     private long writeOnce(RouteTransaction tx, Batch batch) {
         try {
-            return databases.targetDialect().batchWriter().write(tx.connection(), tx.chunk().table(), batch, options);
+            return databases.targetDialect().batchWriter().write(tx.connection(), writtenTo(tx.chunk()), batch, options);
         } catch (SQLException e) {
             throw ChunkWriteException.of(tx.chunk(), batch, e);
         }
+    }
+
+    /**
+     * The table a chunk's rows go into: the table, or for a table partitioned by month the chunk's own
+     * partition, written with COPY directly instead of through the parent's routing (which would find
+     * the partition row by row). Its month bounds are the partition's, so every row belongs there.
+     */
+    private TablePlan writtenTo(Chunk chunk) {
+        TablePlan table = chunk.table();
+        if (table.settings().partitionBy() == null) {
+            return table;
+        }
+        return table.inPartition(MonthPartitions.partitionOf(table, chunk.range(), databases.targetDialect().identifierLimit()));
     }
 
     /**

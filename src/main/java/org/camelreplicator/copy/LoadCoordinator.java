@@ -278,13 +278,22 @@ public final class LoadCoordinator {
                     try (Statement st = c.createStatement()) {
                         st.execute(databases.targetDialect().truncateSql(qualified));
                     }
-                    return 0;
                 }
+                // a partitioned table's partitions commit with its plan, after it was emptied (its old DEFAULT
+                // partition may have held rows of a month that now gets a partition of its own)
+                partitionsReady(table, targetSchema.ensurePartitions(c, table, ranges));
                 // what the table's end compares the copied rows with
-                return countRows(c, qualified);
+                return truncate ? 0 : countRows(c, qualified);
             });
         } else {
             ranges = ledger.chunkRanges(run.runId(), table.id());
+            if (table.settings().partitionBy() != null) {
+                // committed with the plan; made again (IF NOT EXISTS) and checked, so a resumed chunk finds its partition
+                try (Connection c = databases.target().getConnection()) {
+                    c.setAutoCommit(true);
+                    partitionsReady(table, targetSchema.ensurePartitions(c, table, ranges));
+                }
+            }
             ledger.resumeTable(run.runId(), table.id());
             run.report().rowsAlreadyCopied(table.id(), record.rowsCopied());
         }
@@ -294,6 +303,13 @@ public final class LoadCoordinator {
             chunks.add(new Chunk(run.runId(), table, i, ranges.size(), ranges.get(i)));
         }
         return chunks;
+    }
+
+    private static void partitionsReady(TablePlan table, List<org.camelreplicator.plan.MonthPartitions.Partition> partitions) {
+        if (!partitions.isEmpty()) {
+            LOG.info("{}: partitioned by month of {}: {} partitions ({} .. {})", table.id(), table.settings().partitionBy(),
+                    partitions.size(), partitions.get(0).name(), partitions.get(partitions.size() - 1).name());
+        }
     }
 
     /**

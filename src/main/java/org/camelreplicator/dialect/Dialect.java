@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
@@ -406,6 +407,36 @@ public interface Dialect {
 
     default String truncateSql(String qualifiedTable) {
         return "TRUNCATE TABLE " + qualifiedTable;
+    }
+
+    // ---- partitioned targets (replicator.table.<t>.partition-by)
+
+    /** Whether this engine as a target has declarative range partitions: {@link #partitionByRangeSql} and the rest. */
+    default boolean partitionsByRange() {
+        return false;
+    }
+
+    /** What follows a CREATE TABLE's column list to make it a table partitioned by ranges of the column. */
+    default String partitionByRangeSql(String quotedColumn) {
+        throw new IllegalStateException(name() + " has no partitioned tables; partitionsByRange() is checked when the tables are planned");
+    }
+
+    /**
+     * CREATE TABLE IF NOT EXISTS {@code qualifiedPartition} as the partition of {@code qualifiedParent} for
+     * the values [from, to), or its DEFAULT partition when both are null.
+     */
+    default String createPartitionSql(String qualifiedParent, String qualifiedPartition, Object from, Object to) {
+        throw new IllegalStateException(name() + " has no partitioned tables; partitionsByRange() is checked when the tables are planned");
+    }
+
+    /** A query answering the distinct calendar months (their first days, as dates) of a date or timestamp column's values in a table. */
+    default String distinctMonthsSql(String qualifiedTable, String quotedColumn) {
+        throw new IllegalStateException(name() + " has no partitioned tables; partitionsByRange() is checked when the tables are planned");
+    }
+
+    /** The names of the partitions of a table, each with its bound as the engine prints it ("DEFAULT", "FOR VALUES FROM ..."). */
+    default Map<String, String> partitions(Connection c, String schema, String table) throws SQLException {
+        return Map.of();
     }
 
     // ---- privileges

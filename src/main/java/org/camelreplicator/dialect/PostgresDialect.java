@@ -428,6 +428,46 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public boolean partitionsByRange() {
+        return true;
+    }
+
+    @Override
+    public String partitionByRangeSql(String quotedColumn) {
+        return "PARTITION BY RANGE (" + quotedColumn + ")";
+    }
+
+    @Override
+    public String createPartitionSql(String qualifiedParent, String qualifiedPartition, Object from, Object to) {
+        return "CREATE TABLE IF NOT EXISTS " + qualifiedPartition + " PARTITION OF " + qualifiedParent
+                + (from == null ? " DEFAULT" : " FOR VALUES FROM (" + literal(from) + ") TO (" + literal(to) + ")");
+    }
+
+    @Override
+    public String distinctMonthsSql(String qualifiedTable, String quotedColumn) {
+        return "SELECT DISTINCT CAST(date_trunc('month', " + quotedColumn + ") AS date) FROM " + qualifiedTable
+                + " WHERE " + quotedColumn + " IS NOT NULL";
+    }
+
+    @Override
+    public java.util.Map<String, String> partitions(Connection c, String schema, String table) throws SQLException {
+        java.util.Map<String, String> result = new java.util.LinkedHashMap<>();
+        String sql = "SELECT p.relname, pg_get_expr(p.relpartbound, p.oid) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid"
+                + " JOIN pg_class t ON t.oid = i.inhparent JOIN pg_namespace n ON n.oid = t.relnamespace"
+                + " WHERE t.relname = ? AND n.nspname = COALESCE(?, current_schema()) ORDER BY p.relname";
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, table);
+            ps.setString(2, schema);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return result;
+    }
+
+    @Override
     public String analyzeSql(String qualifiedTable) {
         return "ANALYZE " + qualifiedTable;
     }

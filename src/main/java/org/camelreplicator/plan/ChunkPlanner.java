@@ -150,10 +150,12 @@ public final class ChunkPlanner {
     /**
      * One chunk per calendar month. Unbounded, the first and last month are open-ended and rows
      * with no date get a chunk of their own, so nothing is left behind; bounded by --from/--to,
-     * exactly those months are copied.
+     * exactly those months are copied. A partitioned table's months are bounded on both ends (each is
+     * its partition's range): a row written after the plan into a month before the first or after the
+     * last is sync's to carry, as any later row.
      */
     private List<KeyRange> months(Connection source, Dialect dialect, TableSpec table, MonthSplit split, String rows) throws SQLException {
-        ColumnSpec column = splitColumn(table, split.column());
+        ColumnSpec column = split.partitioned() ? table.column(split.column()).orElseThrow() : splitColumn(table, split.column());
         String c = dialect.quote(column.name());
         String sql = "SELECT MIN(" + c + "), MAX(" + c + "), COUNT(*) - COUNT(" + c + ") FROM " + rows;
         YearMonth min;
@@ -170,8 +172,9 @@ public final class ChunkPlanner {
         List<KeyRange> ranges = new ArrayList<>();
         if (first != null && last != null) {
             for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
-                LocalDate from = m.equals(first) && split.from() == null ? null : m.atDay(1);
-                LocalDate to = m.equals(last) && split.to() == null ? null : m.plusMonths(1).atDay(1);
+                // a partitioned table's month is its partition's bounds: a row outside them has no place in it
+                LocalDate from = m.equals(first) && split.from() == null && !split.partitioned() ? null : m.atDay(1);
+                LocalDate to = m.equals(last) && split.to() == null && !split.partitioned() ? null : m.plusMonths(1).atDay(1);
                 ranges.add(new KeyRange.MonthRange(column.name(), from, to));
             }
         }
@@ -192,7 +195,7 @@ public final class ChunkPlanner {
         return column;
     }
 
-    private static boolean isDateLike(ColumnSpec c) {
+    static boolean isDateLike(ColumnSpec c) {
         return switch (c.jdbcType()) {
             case Types.DATE, Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> true;
             default -> c.typeName() != null && (c.typeName().toUpperCase(Locale.ROOT).contains("DATE")

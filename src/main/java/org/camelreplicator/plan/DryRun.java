@@ -71,8 +71,19 @@ public final class DryRun {
                             .append("; target columns ").append(String.join(", ", p.targetColumns()))
                             .append(" (rows are read as values and go through the route, not the COPY passthrough)\n");
                 }
+                String partitionBy = p.settings().partitionBy();
+                org.camelreplicator.dialect.IdentifierLimit limit = databases.targetDialect().identifierLimit();
+                if (partitionBy != null) {
+                    List<MonthPartitions.Partition> partitions = MonthPartitions.of(p, ranges, limit);
+                    chunks.append("  partitioned by month of ").append(partitionBy).append(" (").append(org.camelreplicator.config.ReplicatorSettings.TABLE_PREFIX + p.source().name()
+                            + org.camelreplicator.config.ReplicatorSettings.PARTITION_BY)
+                            .append("): ").append(partitions.size()).append(" partitions, ")
+                            .append(String.join(", ", partitions.stream().map(MonthPartitions.Partition::describe).toList()))
+                            .append("; each chunk is written into its partition\n");
+                }
                 for (int i = 0; i < ranges.size(); i++) {
-                    chunks.append(String.format(Locale.ROOT, "  chunk %d/%d: %s%n", i + 1, ranges.size(), ranges.get(i).describe()));
+                    chunks.append(String.format(Locale.ROOT, "  chunk %d/%d: %s%s%n", i + 1, ranges.size(), ranges.get(i).describe(),
+                            partitionBy == null ? "" : " -> " + MonthPartitions.partitionOf(p, ranges.get(i), limit)));
                 }
             }
         }

@@ -92,6 +92,7 @@ public final class LoadPlanner {
         List<TablePlan> plans = new TargetNames(settings.naming(), target.identifierLimit(), target.name())
                 .plan(tables, selected, tableSettings, settings.targetSchema());
         startFrom(plans);
+        checkPartitions(plans);
         checkRowFilters(plans);
         return plans;
     }
@@ -136,6 +137,39 @@ public final class LoadPlanner {
     }
 
     /**
+     * replicator.table.<t>.partition-by: the target must have range partitions (PostgreSQL), the load must
+     * create the table (not --data-only or --ddl-in), and the table's primary key must hold the partition
+     * column, as PostgreSQL requires of every unique constraint of a partitioned table. A key without it is
+     * refused rather than extended: sync upserts by the key, and a key extended by the date would let a row
+     * whose date changed arrive as a second row of the same source key.
+     */
+    private void checkPartitions(List<TablePlan> plans) {
+        Dialect target = databases.targetDialect();
+        for (TablePlan p : plans) {
+            String column = p.settings().partitionBy();
+            if (column == null) {
+                continue;
+            }
+            String setting = ReplicatorSettings.TABLE_PREFIX + p.source().name() + ReplicatorSettings.PARTITION_BY;
+            if (!target.partitionsByRange()) {
+                throw new InvalidSettingException(setting, setting + ": partitioned target tables are PostgreSQL's (PARTITION BY RANGE),"
+                        + " and the target is " + target.name() + ". Remove the setting for this target.");
+            }
+            if (settings.dataOnly() || settings.ddlIn() != null) {
+                throw new InvalidSettingException(setting, setting + ": the load creates a partitioned table and its partitions;"
+                        + " --data-only and --ddl-in load into tables made elsewhere. Remove one.");
+            }
+            List<String> key = p.source().primaryKey();
+            if (!key.isEmpty() && !key.contains(column)) {
+                throw new InvalidSettingException(setting, "Table " + p.id() + " cannot be partitioned by " + column + " ("
+                        + setting + "): its primary key (" + String.join(", ", key) + ") does not include " + column + ", and PostgreSQL"
+                        + " requires a partitioned table's primary key (and every unique constraint) to include the partition column."
+                        + " Partition by a column of the key, make " + column + " part of the source's key, or remove the setting.");
+            }
+        }
+    }
+
+    /**
      * Runs each row filter of the run's tables on the source once, reading nothing
      * ({@code SELECT 1 FROM t WHERE <filter> AND 1 = 0}), so a condition the source refuses (a
      * syntax error, an unknown column) stops the command before anything is written, naming the
@@ -176,10 +210,11 @@ public final class LoadPlanner {
 
     /** The chunk ranges of a table, from the source's key distribution or the months of its split column. */
     public List<KeyRange> planChunks(TablePlan table) throws SQLException {
-        String split = table.settings().splitBy();
+        String partition = table.settings().partitionBy();
+        String split = partition != null ? partition : table.settings().splitBy();
         try (Connection c = databases.source().getConnection()) {
             return chunkPlanner.plan(c, databases.sourceDialect(), table.source(),
-                    split == null ? null : new MonthSplit(split, settings.fromMonth(), settings.toMonth()),
+                    split == null ? null : new MonthSplit(split, settings.fromMonth(), settings.toMonth(), partition != null),
                     table.sourceFilter(databases.sourceDialect()));
         }
     }

@@ -79,6 +79,11 @@ public record TablePlan(int order, TableSpec source, String targetSchema, String
         return new TablePlan(newOrder, source, targetSchema, targetName, targetColumns, settings, names);
     }
 
+    /** The same rows written into a partition of the table (replicator.table.<t>.partition-by), named so in the target schema. */
+    public TablePlan inPartition(String partition) {
+        return new TablePlan(order, source, targetSchema, partition, targetColumns, settings, names);
+    }
+
     /** The same rows written into a session (staging) table of that name instead, as sync does. */
     public TablePlan stagedIn(String sessionTable) {
         return new TablePlan(order, source, null, sessionTable, targetColumns, settings, GeneratedNames.NONE);

@@ -25,6 +25,8 @@ import static org.camelreplicator.config.ReplicatorSettings.TABLE_PREFIX;
  * @param columnTargetNames source column -> {@code replicator.table.<table>.column.<column>.target-name}
  * @param columnCasts       source column -> {@code replicator.cast.column.<table>.<column>}
  * @param splitBy           the source column of {@code replicator.table.<table>.split-by=<column>:month}, or null
+ * @param partitionBy       the source column of {@code replicator.table.<table>.partition-by=<column>:month}, or null: the
+ *                          target table is partitioned by month of it ({@link MonthPartitions}), and its load is split by it
  * @param watermark         {@code replicator.table.<table>.sync.watermark} as given (a column, or the engine's own
  *                          marker such as xmin: sync resolves it), or null
  * @param syncKey           {@code replicator.table.<table>.sync.key} as given (sync resolves it), or null
@@ -38,11 +40,11 @@ import static org.camelreplicator.config.ReplicatorSettings.TABLE_PREFIX;
  * @param transform         that route's shape, once {@link LoadPlanner} has read it ({@link #withTransform}), or null
  */
 public record TableSettings(String targetName, Map<String, String> columnTargetNames, Map<String, String> columnCasts,
-                            String splitBy, String watermark, List<String> syncKey, Deletes deletes, RowFilter rowFilter,
+                            String splitBy, String partitionBy, String watermark, List<String> syncKey, Deletes deletes, RowFilter rowFilter,
                             List<AfterAction> afterLoad, List<AfterAction> afterSync, String transformRoute, String transformSetting,
                             ColumnTransform transform) {
 
-    public static final TableSettings NONE = new TableSettings(null, Map.of(), Map.of(), null, null, null, null, null, List.of(), List.of(),
+    public static final TableSettings NONE = new TableSettings(null, Map.of(), Map.of(), null, null, null, null, null, null, List.of(), List.of(),
             null, null, null);
 
     public TableSettings {
@@ -61,13 +63,13 @@ public record TableSettings(String targetName, Map<String, String> columnTargetN
         Map<String, String> casts = new java.util.HashMap<>(columnCasts);
         shape.dropped().forEach(casts::remove);
         casts.putAll(shape.declaredTypes());
-        return new TableSettings(targetName, columnTargetNames, casts, splitBy, watermark, syncKey, deletes, rowFilter, afterLoad, afterSync,
+        return new TableSettings(targetName, columnTargetNames, casts, splitBy, partitionBy, watermark, syncKey, deletes, rowFilter, afterLoad, afterSync,
                 transformRoute, transformSetting, shape);
     }
 
     /** The same settings without the transform: for reads of the table's own columns (the delete check's keys). */
     public TableSettings withoutTransform() {
-        return transform == null ? this : new TableSettings(targetName, columnTargetNames, columnCasts, splitBy, watermark, syncKey, deletes,
+        return transform == null ? this : new TableSettings(targetName, columnTargetNames, columnCasts, splitBy, partitionBy, watermark, syncKey, deletes,
                 rowFilter, afterLoad, afterSync, null, null, null);
     }
 
@@ -95,6 +97,16 @@ public record TableSettings(String targetName, Map<String, String> columnTargetN
             String setting = TABLE_PREFIX + table + ".split-by";
             Found f = at(catalog, found, table, setting, "split-by");
             f.splitBy = ChunkPlanner.splitColumn(f.table, value.substring(0, value.lastIndexOf(':'))).name();
+        });
+        settings.partitionBy().forEach((table, value) -> {
+            String setting = TABLE_PREFIX + table + ReplicatorSettings.PARTITION_BY;
+            Found f = at(catalog, found, table, setting, "partition-by");
+            f.partitionBy = MonthPartitions.column(f.table, value.substring(0, value.lastIndexOf(':')), setting).name();
+            if (f.splitBy != null && !f.splitBy.equals(f.partitionBy)) {
+                throw new InvalidSettingException(setting, setting + " partitions " + f.table.qualifiedName() + " by " + f.partitionBy
+                        + ", and " + TABLE_PREFIX + table + ".split-by splits its load by " + f.splitBy + ": a partitioned table's load is"
+                        + " split by its partition column, one chunk per partition. Remove the split-by setting.");
+            }
         });
         settings.sync().watermarks().forEach((table, watermark) ->
                 at(catalog, found, table, TABLE_PREFIX + table + ".sync.watermark", "sync.watermark").watermark = watermark);
@@ -156,6 +168,7 @@ public record TableSettings(String targetName, Map<String, String> columnTargetN
         final Map<String, String> columnCasts = new LinkedHashMap<>();
         String targetName;
         String splitBy;
+        String partitionBy;
         String watermark;
         List<String> syncKey;
         Deletes deletes;
@@ -196,7 +209,7 @@ public record TableSettings(String targetName, Map<String, String> columnTargetN
             load.addAll(refreshes);
             List<AfterAction> sync = new ArrayList<>(afterSync);
             sync.addAll(refreshes);
-            return new TableSettings(targetName, columnTargetNames, columnCasts, splitBy, watermark, syncKey, deletes, filter, load, sync,
+            return new TableSettings(targetName, columnTargetNames, columnCasts, splitBy, partitionBy, watermark, syncKey, deletes, filter, load, sync,
                     transformRoute, transformSetting, null);
         }
     }

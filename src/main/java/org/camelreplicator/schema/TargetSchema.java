@@ -28,6 +28,8 @@ import org.camelreplicator.observe.ProgressFiles;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.plan.KeyRange;
+import org.camelreplicator.plan.MonthPartitions;
 import org.camelreplicator.plan.TablePlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -209,6 +211,14 @@ public final class TargetSchema {
             execute(prerequisite);
         }
         execute(createTableSql(table, withPrimaryKey));
+        if (table.settings().partitionBy() != null) {
+            // a partitioned table takes rows only into its partitions: DEFAULT at once, so the table (also one
+            // the schema command made) takes every row; the load adds the months of its plan
+            Dialect target = databases.targetDialect();
+            execute(target.createPartitionSql(target.qualifiedTarget(table.targetSchema(), table.targetName()),
+                    target.qualifiedTarget(table.targetSchema(), MonthPartitions.of(table, List.of(), target.identifierLimit()).get(0).name()),
+                    null, null));
+        }
     }
 
     /** The schema command's progress file (schema_replication_progress.json), when one is kept. */
@@ -310,7 +320,14 @@ public final class TargetSchema {
         List<String> ddl = new ArrayList<>();
         tables.stream().map(TablePlan::targetSchema).distinct().forEach(s -> ddl.add(databases.targetDialect().createSchemaSql(s)));
         tables.stream().flatMap(t -> prerequisites(t).stream()).distinct().forEach(ddl::add);
-        tables.forEach(t -> ddl.add(createTableSql(t)));
+        for (TablePlan t : tables) {
+            ddl.add(createTableSql(t));
+            if (t.settings().partitionBy() != null) {
+                Dialect target = databases.targetDialect();
+                ddl.add(target.createPartitionSql(target.qualifiedTarget(t.targetSchema(), t.targetName()), target.qualifiedTarget(
+                        t.targetSchema(), MonthPartitions.of(t, List.of(), target.identifierLimit()).get(0).name()), null, null));
+            }
+        }
         for (TablePlan t : tables) {
             ddl.addAll(indexSql(t));
         }
@@ -364,8 +381,73 @@ public final class TargetSchema {
             List<String> key = table.source().primaryKey().stream().map(k -> target.quoteIfNeeded(table.targetColumn(k))).toList();
             lines.add("    CONSTRAINT " + target.quoteIfNeeded(table.names().primaryKey()) + " PRIMARY KEY (" + String.join(", ", key) + ")");
         }
+        String partitioned = table.settings().partitionBy() == null ? ""
+                : " " + target.partitionByRangeSql(target.quoteIfNeeded(table.targetColumn(table.settings().partitionBy())));
         return "CREATE TABLE IF NOT EXISTS " + target.qualifiedTarget(table.targetSchema(), table.targetName())
-                + " (\n" + String.join(",\n", lines) + "\n)";
+                + " (\n" + String.join(",\n", lines) + "\n)" + partitioned;
+    }
+
+    /**
+     * replicator.table.<t>.partition-by: creates the partitions a partitioned table's chunk plan writes
+     * into (one per month chunk, and DEFAULT), if they do not exist, on {@code c} (the load runs this in
+     * the transaction that records the plan, after the table is emptied), then checks that each is a
+     * partition of the table: a table of that name made elsewhere would otherwise take the month's rows.
+     *
+     * @return the partitions
+     */
+    public List<MonthPartitions.Partition> ensurePartitions(Connection c, TablePlan table, List<KeyRange> ranges) throws SQLException {
+        if (table.settings().partitionBy() == null) {
+            return List.of();
+        }
+        Dialect target = databases.targetDialect();
+        List<MonthPartitions.Partition> partitions = MonthPartitions.of(table, ranges, target.identifierLimit());
+        String parent = target.qualifiedTarget(table.targetSchema(), table.targetName());
+        try (Statement st = c.createStatement()) {
+            for (MonthPartitions.Partition p : partitions) {
+                st.execute(target.createPartitionSql(parent, target.qualifiedTarget(table.targetSchema(), p.name()), p.from(), p.to()));
+            }
+        } catch (SQLException e) {
+            throw new SQLException("Creating the partitions of " + table.targetQualifiedName() + " for " + table.id() + " ("
+                    + ReplicatorSettings.TABLE_PREFIX + table.source().name() + ReplicatorSettings.PARTITION_BY + ") failed: " + e.getMessage()
+                    + ("42809".equals(e.getSQLState()) ? " The target table exists and is not partitioned (an earlier load without the"
+                    + " setting made it): drop it, then load again." : ""), e.getSQLState(), e);
+        }
+        Map<String, String> found = target.partitions(c, table.targetSchema(), table.targetName());
+        for (MonthPartitions.Partition p : partitions) {
+            if (!found.containsKey(p.name())) {
+                throw new IllegalStateException("Table " + table.targetQualifiedName() + " (" + table.id() + ") has no partition "
+                        + p.name() + " after creating it: a table of that name exists that is not its partition. Rename or drop it,"
+                        + " then load --resume.");
+            }
+        }
+        return partitions;
+    }
+
+    /**
+     * The partition of a month a sync writes into, created if the table has none for it (a month that
+     * was not in the source when the table was loaded), on the sync's own transaction. A month whose rows
+     * are in the DEFAULT partition already (written there by someone else) makes PostgreSQL refuse the new
+     * partition: the message says what to do.
+     *
+     * @return whether it was created
+     */
+    public boolean ensureMonthPartition(Connection c, TablePlan table, java.time.YearMonth month, Set<String> existing) throws SQLException {
+        Dialect target = databases.targetDialect();
+        MonthPartitions.Partition p = MonthPartitions.month(table, month, target.identifierLimit());
+        if (existing.contains(p.name())) {
+            return false;
+        }
+        String parent = target.qualifiedTarget(table.targetSchema(), table.targetName());
+        try (Statement st = c.createStatement()) {
+            st.execute(target.createPartitionSql(parent, target.qualifiedTarget(table.targetSchema(), p.name()), p.from(), p.to()));
+        } catch (SQLException e) {
+            throw new SQLException("Creating partition " + p.name() + " of " + table.targetQualifiedName() + " for the month " + month
+                    + " of changed rows failed: " + e.getMessage() + ("23514".equals(e.getSQLState()) ? " Rows of that month are in the"
+                    + " DEFAULT partition already (written to the target outside the replicator): move them out of it, then sync again." : ""),
+                    e.getSQLState(), e);
+        }
+        existing.add(p.name());
+        return true;
     }
 
     /**
@@ -473,6 +555,11 @@ public final class TargetSchema {
             default -> {
                 // over columns: built below
             }
+        }
+        String partitionBy = table.settings().partitionBy();
+        if (index.unique() && partitionBy != null && !index.columns().contains(partitionBy)) {
+            return leftOut(table, index, NotCarried.Kind.OTHER_INDEX, "it is unique without the partition column " + partitionBy
+                    + ", and PostgreSQL builds a unique index of a partitioned table only over the partition column too");
         }
         List<String> columns = index.columns().stream().map(table::targetColumn).toList();
         List<String> quoted = columns.stream().map(target::quoteIfNeeded).toList();

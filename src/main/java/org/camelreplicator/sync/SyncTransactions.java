@@ -96,6 +96,7 @@ public final class SyncTransactions {
         SyncTable table = changes.table();
         long upserted = 0;
         if (tx.rows() > 0) {
+            createMissingPartitions(tx, table.plan());
             try (Statement st = tx.connection().createStatement()) {
                 upserted = st.executeUpdate(databases.targetDialect().upsertSql(qualified(table.plan()), STAGE,
                         table.plan().targetColumns(), table.targetKey()));
@@ -118,6 +119,37 @@ public final class SyncTransactions {
         changes.upserted().addAndGet(tx.rows());
         RunContext.of(exchange).report().chunkEnded(table.id(), tx.chunk().id(), true, tx.rows(), tx.bytes());
         LOG.debug("{}: {} changed rows upserted ({} rows affected)", table.id(), tx.rows(), upserted);
+    }
+
+    /**
+     * A table partitioned by month (replicator.table.<t>.partition-by) gets the partition of each month
+     * its staged rows hold and it has none for, in this transaction, before the upsert: a new month's rows
+     * go into their own partition, not into DEFAULT (which keeps the rows without a date). PostgreSQL then
+     * routes each upserted row to its partition.
+     */
+    private void createMissingPartitions(RouteTransaction tx, TablePlan table) throws SQLException {
+        String column = table.settings().partitionBy();
+        if (column == null) {
+            return;
+        }
+        var target = databases.targetDialect();
+        java.util.List<java.time.YearMonth> months = new java.util.ArrayList<>();
+        try (Statement st = tx.connection().createStatement();
+             java.sql.ResultSet rs = st.executeQuery(target.distinctMonthsSql(target.quoteIfNeeded(STAGE),
+                     target.quoteIfNeeded(table.targetColumn(column))))) {
+            while (rs.next()) {
+                months.add(java.time.YearMonth.from(rs.getObject(1, java.time.LocalDate.class)));
+            }
+        }
+        if (months.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> existing = new java.util.HashSet<>(target.partitions(tx.connection(), table.targetSchema(), table.targetName()).keySet());
+        for (java.time.YearMonth month : months.stream().sorted().toList()) {
+            if (targetSchema.ensureMonthPartition(tx.connection(), table, month, existing)) {
+                LOG.info("{}: partition for {} created (rows of a month the table had no partition for)", table.id(), month);
+            }
+        }
     }
 
     /** Rolls back changes that did not commit and returns the connection. */

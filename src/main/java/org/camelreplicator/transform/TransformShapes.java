@@ -162,7 +162,7 @@ public final class TransformShapes {
                 throw new InvalidSettingException(setting, setting + "=" + given + ": route " + route.getId()
                         + (dropped.contains(protectedColumn) ? " removes" : " sets") + " column " + protectedColumn + " of table "
                         + table.qualifiedName() + ", which the copy needs as the source has it (the primary key, the sync key or"
-                        + " watermark, or the split-by column: they find and resume rows on both sides). Leave it out of the"
+                        + " watermark, or the split-by or partition-by column: they find and resume rows on both sides). Leave it out of the"
                         + " transform; to give it another name on the target use " + org.camelreplicator.config.ReplicatorSettings.TABLE_PREFIX
                         + table.name() + ".column." + protectedColumn + ".target-name.");
             }
@@ -339,6 +339,9 @@ public final class TransformShapes {
         Set<String> result = new LinkedHashSet<>(table.primaryKey());
         if (settings.splitBy() != null) {
             result.add(settings.splitBy());
+        }
+        if (settings.partitionBy() != null) {
+            result.add(settings.partitionBy());
         }
         if (settings.syncKey() != null) {
             settings.syncKey().forEach(k -> table.columns().stream().filter(c -> c.name().equalsIgnoreCase(k)).forEach(c -> result.add(c.name())));
