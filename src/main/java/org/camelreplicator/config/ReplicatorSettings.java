@@ -285,7 +285,7 @@ public record ReplicatorSettings(
                     + " (e.g. camel_replicator_shop), or leave it empty for camel_replicator_<target database>.");
         }
         return new StreamSettings(r.positiveInt("replicator.stream.batch-rows", 5000, 1_000_000),
-                r.positiveLong("replicator.stream.max-latency-ms", 1000), slot);
+                r.positiveLong("replicator.stream.max-latency-ms", 1000), slot, r.positiveLong("replicator.stream.heartbeat-ms", 10_000));
     }
 
     private static VerifySettings verify(Reader r) {
