@@ -247,6 +247,14 @@ public final class ChangeStream {
             closing.set(true);
             try {
                 engine.close();
+            } catch (IllegalStateException alreadyDown) {
+                // the engine shut itself down after a failure (one the applier threw: a new column, a TRUNCATE); its
+                // completion callback holds the cause, which must reach the user instead of "already shut down"
+                try {
+                    ended.get(30, TimeUnit.SECONDS);
+                } catch (TimeoutException notDown) {
+                    throw alreadyDown;
+                }
             } finally {
                 thread.shutdown();
                 thread.awaitTermination(60, TimeUnit.SECONDS);

@@ -98,6 +98,54 @@ class StreamTest {
         }
     }
 
+    @Test
+    void aColumnAddedUnderARunningStreamStopsItSayingHowToCarryItAndTheStreamGoesOnOnceTheTargetHasIt() throws Exception {
+        String source = TestPostgres.newDatabase("stream_column_source");
+        String target = TestPostgres.newDatabase("stream_column_target");
+        TestPostgres.execute(source, StreamWorkload.SCHEMA);
+        Replicator streaming = Replicator.between(source, "postgres", target, dir).with("--replicator.stream.max-latency-ms=100");
+        assertThat(streaming.run("stream", "--create-slot").exitCode()).isZero();
+        assertThat(streaming.run("load").exitCode()).isZero();
+        TestPostgres.execute(source, "UPDATE items SET qty = 0 WHERE id <= 100");
+        CompletableFuture<Replicator.Result> first = CompletableFuture.supplyAsync(() -> streaming.run("stream"));
+        try (Connection t = TestPostgres.connect(target)) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> first.isDone() || Tables.single(t, "SELECT count(*) FROM items WHERE id <= 100 AND qty = 0") == 100);
+        }
+        String before;
+        try (Connection t = TestPostgres.connect(target)) {
+            before = Tables.text(t, "SELECT source_offset FROM replicator.stream_offsets");
+        }
+
+        TestPostgres.execute(source, "ALTER TABLE notes ADD COLUMN extra text",
+                "BEGIN; UPDATE items SET qty = 1 WHERE id = 1; UPDATE notes SET extra = 'new' WHERE code = 'n9'; COMMIT");
+        Replicator.Result stopped = first.get(120, TimeUnit.SECONDS);
+
+        assertThat(stopped.exitCode()).as(stopped.all()).isEqualTo(1);
+        assertThat(stopped.err()).contains("Column extra was added to source table public.notes",
+                "ALTER TABLE public.notes ADD COLUMN", "then run stream again", "verify --repair", "Nothing of this batch was applied");
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.single(t, "SELECT qty FROM items WHERE id = 1")).as("the batch's other table").isZero();
+            assertThat(Tables.text(t, "SELECT source_offset FROM replicator.stream_offsets")).isEqualTo(before);
+        }
+
+        // carried as the message says: the column on the target, then stream again
+        TestPostgres.execute(target, "ALTER TABLE notes ADD COLUMN extra text");
+        CompletableFuture<Replicator.Result> second = CompletableFuture.supplyAsync(() -> streaming.run("stream"));
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> !second.isDone()
+                    && Tables.contentHash(t, "items", "id").equals(Tables.contentHash(s, "items", "id"))
+                    && Tables.contentHash(t, "notes", "code, part").equals(Tables.contentHash(s, "notes", "code, part")));
+            assertThat(Tables.single(t, "SELECT count(*) FROM notes WHERE extra = 'new'")).isEqualTo(Tables.single(s,
+                    "SELECT count(*) FROM notes WHERE code = 'n9'")).isPositive();
+        }
+        // Replicator.run holds its lock while the stream runs: the stop request goes through the command line directly
+        assertThat(ReplicatorCli.execute("stream", "--stop", "--source.url=" + source, "--source.username=postgres",
+                "--target.url=" + target, "--target.username=postgres", "--replicator.data-dir=" + dir)).isZero();
+        assertThat(second.get(60, TimeUnit.SECONDS).exitCode()).isZero();
+        assertThat(streaming.run("stream", "--drop-slot").exitCode()).isZero();
+    }
+
     private String[] arguments(String source, String target, String... command) {
         List<String> args = new ArrayList<>(List.of(command));
         args.addAll(List.of("--source.url=" + source, "--source.username=postgres", "--target.url=" + target,
