@@ -30,6 +30,7 @@ import org.camelreplicator.copy.Batch;
 import org.camelreplicator.copy.ChunkReader;
 import org.camelreplicator.copy.WriteOptions;
 import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.observe.StreamState;
 import org.camelreplicator.plan.Chunk;
 import org.camelreplicator.plan.KeyRange;
 import org.camelreplicator.plan.TablePlan;
@@ -71,12 +72,13 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
     private final TargetSchema targetSchema;
     private final WriteOptions options;
     private final BooleanSupplier stopping;
+    private final StreamState state;
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong transactions = new AtomicLong();
     private volatile Object lastOffset;
 
     ChangeApplier(Databases databases, StreamOffsets offsets, String slot, List<StreamTable> tables, ChunkReader reader,
-                  TargetSchema targetSchema, WriteOptions options, BooleanSupplier stopping) {
+                  TargetSchema targetSchema, WriteOptions options, BooleanSupplier stopping, StreamState state) {
         this.databases = databases;
         this.offsets = offsets;
         this.slot = slot;
@@ -85,6 +87,7 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
         this.targetSchema = targetSchema;
         this.options = options;
         this.stopping = stopping;
+        this.state = state;
     }
 
     @Override
@@ -226,6 +229,7 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
                 events.addAndGet(changes);
                 transactions.incrementAndGet();
                 lastOffset = last.sourceOffset().get("lsn");
+                state.applied(changes, sourceMillis(last.sourceOffset()));
                 LOG.debug("stream {}: {} change(s) of {} table(s) applied, offset {}", slot, changes, changed.size(), last.sourceOffset());
                 return;
             } catch (SQLException | RuntimeException e) {
@@ -306,6 +310,11 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
             parts.add(keys.subList(i, Math.min(keys.size(), i + KEYS_PER_STATEMENT)));
         }
         return parts;
+    }
+
+    /** The source commit time an offset carries (the PostgreSQL connector's ts_usec), in epoch milliseconds; -1 without one. */
+    static long sourceMillis(Map<String, ?> offset) {
+        return offset.get("ts_usec") instanceof Number micros ? micros.longValue() / 1000 : -1;
     }
 
     /** Change events applied since the stream started. */

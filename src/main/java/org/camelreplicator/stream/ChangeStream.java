@@ -38,6 +38,7 @@ import org.camelreplicator.config.StreamSettings;
 import org.camelreplicator.copy.ChunkReader;
 import org.camelreplicator.copy.StopSignal;
 import org.camelreplicator.copy.WriteOptions;
+import org.camelreplicator.observe.StreamState;
 import org.camelreplicator.plan.LoadPlanner;
 import org.camelreplicator.plan.RunRequest;
 import org.camelreplicator.plan.TablePlan;
@@ -67,9 +68,10 @@ public final class ChangeStream {
     private final StopSignal stop;
     private final Function<String, Optional<String>> properties;
     private final StreamOffsets offsets;
+    private final StreamState state;
 
     public ChangeStream(Databases databases, ReplicatorSettings settings, LoadPlanner planner, TargetSchema targetSchema, StopSignal stop,
-                        Function<String, Optional<String>> properties) {
+                        Function<String, Optional<String>> properties, StreamState state) {
         this.databases = databases;
         this.settings = settings;
         this.stream = StreamSettings.from(properties);
@@ -78,6 +80,7 @@ public final class ChangeStream {
         this.stop = stop;
         this.properties = properties;
         this.offsets = new StreamOffsets(databases.target(), settings.ledgerSchema());
+        this.state = state;
     }
 
     /** The slot's name (replicator.stream.slot, else camel_replicator_&lt;target database&gt;); also the publication's. */
@@ -190,12 +193,13 @@ public final class ChangeStream {
         if (state.offset() == null) {
             checkHandOff(state);
         }
+        warnAboutForgottenSlots(slot);
         offsets.clearStop(slot);
         ChunkReader reader = new ChunkReader(databases, new StopSignal(), settings.batchRows(), settings.batchMinRows(), settings.batchBytes(),
                 settings.fetchSize(), targetSchema, new WriteOptions(settings.textNul()), false, null);
         java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         ChangeApplier applier = new ChangeApplier(databases, offsets, slot, tables, reader, targetSchema, new WriteOptions(settings.textNul()),
-                closing::get);
+                closing::get, this.state);
         LedgerOffsetStore.bind(slot, offsets);
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(io.debezium.engine.format.ChangeEventFormat.of(Connect.class))
@@ -206,12 +210,15 @@ public final class ChangeStream {
                 .build();
         ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "stream-engine"));
         long started = System.nanoTime();
-        String how;
+        String how = null;
+        Object resumedFrom = state.offset() == null ? null : state.offset().get("lsn");
+        this.state.started(slot, state.offset() == null ? -1 : ChangeApplier.sourceMillis(state.offset()));
         try {
             thread.execute(engine);
             CONSOLE.info("Streaming changes of {} table(s) from slot {}{}; stream --stop or Ctrl-C stops it.", tables.size(), slot,
                     state.offset() == null ? " (first start: from the slot's creation)" : " from " + state.offset().get("lsn"));
             long lastCheck = 0;
+            long lastLagCheck = 0;
             long lastEvents = -1;
             long lastReport = System.nanoTime();
             while (true) {
@@ -236,6 +243,10 @@ public final class ChangeStream {
                         break;
                     }
                 }
+                if (System.nanoTime() - lastLagCheck > LAG_CHECK_NANOS) {
+                    lastLagCheck = System.nanoTime();
+                    checkLagBytes(slot, applier.lastPosition() != null ? applier.lastPosition() : resumedFrom);
+                }
                 if (System.nanoTime() - lastReport > settings.progressIntervalMillis() * 1_000_000L && applier.events() != lastEvents) {
                     lastReport = System.nanoTime();
                     lastEvents = applier.events();
@@ -243,7 +254,13 @@ public final class ChangeStream {
                             applier.transactions(), applier.lastPosition());
                 }
             }
+        } catch (Throwable e) {
+            this.state.ended(rootMessage(e));
+            throw e;
         } finally {
+            if (how != null) {
+                this.state.ended(null);
+            }
             closing.set(true);
             try {
                 engine.close();
@@ -263,6 +280,7 @@ public final class ChangeStream {
         }
         Throwable error = ended.getNow(null);
         if (error != null && !how.startsWith("stopped")) {
+            this.state.ended(rootMessage(error));
             throw error instanceof StreamException s ? s : new StreamException("The change stream failed: " + rootMessage(error), error);
         }
         CONSOLE.info("Stream {} {}: {} change(s) applied in {} transaction(s) in {} s; the ledger holds its offset ({}), stream resumes from it.",
@@ -270,6 +288,64 @@ public final class ChangeStream {
                 applier.lastPosition() != null ? "LSN " + applier.lastPosition()
                         : state.offset() != null ? "LSN " + state.offset().get("lsn") : "none yet: from the slot's start");
         return 0;
+    }
+
+    /** How often the source's WAL position is read for the lag in bytes (a query on the source). */
+    private static final long LAG_CHECK_NANOS = 5_000_000_000L;
+
+    /** The lag in bytes: the source's WAL after the position applied (the ledger's, before this process applied one). */
+    private void checkLagBytes(String slot, Object appliedLsn) {
+        try (Connection c = databases.source().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), COALESCE(CAST(? AS pg_lsn),"
+                     + " (SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = ?)))::bigint")) {
+            ps.setString(1, appliedLsn instanceof Number n ? lsnText(n.longValue()) : null);
+            ps.setString(2, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    state.lagBytes(Math.max(0, rs.getLong(1)));
+                }
+            }
+        } catch (SQLException e) {
+            // the source is away: the engine and the applier wait for it, and the lag in seconds grows meanwhile
+            org.slf4j.LoggerFactory.getLogger(ChangeStream.class).debug("stream {}: cannot read the source's WAL position: {}", slot,
+                    e.getMessage());
+        }
+    }
+
+    /** PostgreSQL's text form of an LSN (pg_lsn): the high and low 32 bits in hexadecimal. */
+    static String lsnText(long lsn) {
+        return Long.toHexString(lsn >>> 32).toUpperCase(java.util.Locale.ROOT) + "/"
+                + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * A slot of ours (camel_replicator_*, or one a ledger row names) that nobody reads keeps the source's WAL until its disk
+     * fills: at start, each other inactive one holding more than replicator.stream.max-slot-wal-mb is named with what to do.
+     */
+    private void warnAboutForgottenSlots(String reading) throws SQLException {
+        if (stream.maxSlotWalMb() <= 0) {
+            return;
+        }
+        List<String> recorded = offsets.slots();
+        try (Connection c = databases.source().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT slot_name, database, pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint"
+                     + " FROM pg_replication_slots WHERE NOT active AND slot_name <> ? AND restart_lsn IS NOT NULL"
+                     + " AND (slot_name LIKE 'camel\\_replicator\\_%' OR slot_name = ANY (?))"
+                     + " AND pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) > ? ORDER BY 3 DESC")) {
+            ps.setString(1, reading);
+            ps.setArray(2, c.createArrayOf("text", recorded.toArray()));
+            ps.setLong(3, stream.maxSlotWalMb() * 1024 * 1024);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    CONSOLE.warn("Replication slot {} (database {}) is inactive and holds {} MB of the source's WAL (more than"
+                            + " replicator.stream.max-slot-wal-mb={}): a slot nobody reads keeps the WAL until the source's disk is full."
+                            + " If nothing streams from it any more, drop it: stream --drop-slot --replicator.stream.slot={} from the"
+                            + " replicator that created it (also its publication and ledger row), or SELECT pg_drop_replication_slot('{}')"
+                            + " on the source.", name, rs.getString(2), rs.getLong(3) / (1024 * 1024), stream.maxSlotWalMb(), name, name);
+                }
+            }
+        }
     }
 
     private static String rootMessage(Throwable e) {

@@ -150,6 +150,21 @@ public final class StreamOffsets {
         }
     }
 
+    /** Every slot the ledger has a stream row for. */
+    public java.util.List<String> slots() throws SQLException {
+        java.util.List<String> slots = new java.util.ArrayList<>();
+        try (Connection c = target.getConnection()) {
+            if (exists(c)) {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT slot_name FROM " + table)) {
+                    while (rs.next()) {
+                        slots.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return slots;
+    }
+
     public void delete(String slot) throws SQLException {
         try (Connection c = target.getConnection()) {
             if (exists(c)) {
