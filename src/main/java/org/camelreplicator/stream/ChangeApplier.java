@@ -73,12 +73,15 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
     private final WriteOptions options;
     private final BooleanSupplier stopping;
     private final StreamState state;
+    private final int batchRows;
+    /** The records of a source transaction the last batch did not complete, applied with the next batch. */
+    private List<RecordChangeEvent<SourceRecord>> held = List.of();
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong transactions = new AtomicLong();
     private volatile Object lastOffset;
 
     ChangeApplier(Databases databases, StreamOffsets offsets, String slot, List<StreamTable> tables, ChunkReader reader,
-                  TargetSchema targetSchema, WriteOptions options, BooleanSupplier stopping, StreamState state) {
+                  TargetSchema targetSchema, WriteOptions options, BooleanSupplier stopping, StreamState state, int batchRows) {
         this.databases = databases;
         this.offsets = offsets;
         this.slot = slot;
@@ -88,11 +91,58 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
         this.options = options;
         this.stopping = stopping;
         this.state = state;
+        this.batchRows = batchRows;
     }
 
     @Override
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> records, DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
+        List<RecordChangeEvent<SourceRecord>> events = new ArrayList<>(held);
+        events.addAll(records);
+        int end = applicable(events.stream().map(RecordChangeEvent::record).toList(), batchRows);
+        List<RecordChangeEvent<SourceRecord>> now = events.subList(0, end);
+        if (!now.isEmpty()) {
+            applyEvents(now);
+            // only what was applied: the connector confirms to the slot the offset of the last record marked
+            for (RecordChangeEvent<SourceRecord> event : now) {
+                committer.markProcessed(event);
+            }
+        }
+        held = new ArrayList<>(events.subList(end, events.size()));
+        committer.markBatchFinished();
+    }
+
+    /**
+     * How many of these records (the held tail of the batch before, then the new batch) to apply now: up to the end of the
+     * last source transaction they complete, so a source transaction is applied in one target commit; the rest waits for
+     * the next batch, which brings the transaction's END. A transaction that alone reaches {@code batchRows} events is
+     * applied in parts (the memory bound: at most about two batches are held), as are records when nothing has begun.
+     * Records outside a transaction (heartbeats, logical messages) end one too.
+     */
+    static int applicable(List<SourceRecord> records, int batchRows) {
+        int boundary = 0;
+        boolean open = false;
+        for (int i = 0; i < records.size(); i++) {
+            String marker = transactionMarker(records.get(i));
+            if ("BEGIN".equals(marker)) {
+                open = true;
+            } else if ("END".equals(marker)) {
+                open = false;
+                boundary = i + 1;
+            } else if (!open) {
+                boundary = i + 1;
+            }
+        }
+        return boundary == 0 && records.size() >= batchRows ? records.size() : boundary;
+    }
+
+    /** BEGIN or END for a transaction metadata record (provide.transaction.metadata), else null. */
+    private static String transactionMarker(SourceRecord r) {
+        return r.value() instanceof Struct value && value.schema().field("status") != null && value.schema().field("event_count") != null
+                ? value.getString("status") : null;
+    }
+
+    private void applyEvents(List<RecordChangeEvent<SourceRecord>> records) throws InterruptedException {
         Map<StreamTable, Set<List<String>>> changed = new LinkedHashMap<>();
         SourceRecord last = null;
         long changes = 0;
@@ -123,10 +173,6 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
         if (last != null) {
             apply(changed, last, changes);
         }
-        for (RecordChangeEvent<SourceRecord> event : records) {
-            committer.markProcessed(event);
-        }
-        committer.markBatchFinished();
     }
 
     /** A column the stream was not planned with: stop, never drop its values silently. */

@@ -199,7 +199,7 @@ public final class ChangeStream {
                 settings.fetchSize(), targetSchema, new WriteOptions(settings.textNul()), false, null);
         java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         ChangeApplier applier = new ChangeApplier(databases, offsets, slot, tables, reader, targetSchema, new WriteOptions(settings.textNul()),
-                closing::get, this.state);
+                closing::get, this.state, stream.batchRows());
         LedgerOffsetStore.bind(slot, offsets);
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(io.debezium.engine.format.ChangeEventFormat.of(Connect.class))
@@ -481,6 +481,8 @@ public final class ChangeStream {
         p.setProperty("decimal.handling.mode", "string");
         p.setProperty("include.unknown.datatypes", "true");
         p.setProperty("max.batch.size", String.valueOf(stream.batchRows()));
+        // BEGIN and END records around each source transaction's events: the applier ends a target transaction only at an END
+        p.setProperty("provide.transaction.metadata", "true");
         p.setProperty("max.queue.size", String.valueOf(Math.max(stream.batchRows() * 2, stream.batchRows() + 1)));
         p.setProperty("poll.interval.ms", String.valueOf(stream.maxLatencyMs()));
         // connection failures (a source restart, a failover) are retried without a limit, every 10 s: a continuous

@@ -105,7 +105,6 @@ class StreamKillTest {
         assertThat(stop.exitCode()).as(stop.all()).isZero();
         assertThat(third.waitFor(120)).as(third.output()).isZero();
         assertThat(third.output()).contains("stopped by stream --stop");
-        assertSlotNotAheadOfTheLedger(source, target);
         // the shared test server keeps no WAL for this test's slot
         assertThat(replicator.run("stream", "--drop-slot").exitCode()).isZero();
     }
@@ -133,7 +132,11 @@ class StreamKillTest {
         return ((Number) JSON.readValue(offset(target), Map.class).get("lsn")).longValue();
     }
 
-    /** The slot never confirms (lets the source drop) a position the target's ledger has not recorded as applied. */
+    /**
+     * With a batch in flight, the slot has not confirmed (let the source drop) a position past the ledger's offset: the
+     * changes after it are not applied yet. (Once a stream is idle the slot may go further, to WAL that holds none of its
+     * changes: the driver confirms a keepalive's position when everything received before it was confirmed.)
+     */
     private static void assertSlotNotAheadOfTheLedger(String source, String target) throws Exception {
         Map<?, ?> offset = JSON.readValue(offset(target), Map.class);
         long applied = Math.max(((Number) offset.get("lsn")).longValue(),

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.camelreplicator.cli.ReplicatorCli;
+import org.camelreplicator.support.Gate;
 import org.camelreplicator.support.Replicator;
 import org.camelreplicator.support.Tables;
 import org.camelreplicator.support.TestPostgres;
@@ -143,6 +144,54 @@ class StreamTest {
         assertThat(ReplicatorCli.execute("stream", "--stop", "--source.url=" + source, "--source.username=postgres",
                 "--target.url=" + target, "--target.username=postgres", "--replicator.data-dir=" + dir)).isZero();
         assertThat(second.get(60, TimeUnit.SECONDS).exitCode()).isZero();
+        assertThat(streaming.run("stream", "--drop-slot").exitCode()).isZero();
+    }
+
+    @Test
+    void aSourceTransactionThatFitsABatchIsAppliedInOneTargetTransactionEvenWhereABatchWouldCutIt() throws Exception {
+        String source = TestPostgres.newDatabase("stream_tx_source");
+        String target = TestPostgres.newDatabase("stream_tx_target");
+        TestPostgres.execute(source, StreamWorkload.SCHEMA);
+        Replicator streaming = Replicator.between(source, "postgres", target, dir).with("--replicator.stream.max-latency-ms=100",
+                "--replicator.stream.batch-rows=200");
+        assertThat(streaming.run("stream", "--create-slot").exitCode()).isZero();
+        assertThat(streaming.run("load").exitCode()).isZero();
+        // which target transaction wrote each row
+        TestPostgres.execute(target, "CREATE TABLE written (tx bigint, tag text)",
+                "CREATE FUNCTION item_written() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " INSERT INTO written VALUES (txid_current(), NEW.name); RETURN NEW; END $$",
+                "CREATE FUNCTION note_written() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " INSERT INTO written VALUES (txid_current(), NEW.body); RETURN NEW; END $$",
+                "CREATE TRIGGER items_written AFTER INSERT OR UPDATE ON items FOR EACH ROW EXECUTE FUNCTION item_written()",
+                "CREATE TRIGGER notes_written AFTER INSERT OR UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION note_written()");
+        // the first batch waits at the target while the source writes, so the next batch is taken from a full queue: 150
+        // changes, then a transaction of 100 over both tables, then 50 more; a batch of 200 would end inside the transaction
+        CompletableFuture<Replicator.Result> run;
+        try (Gate first = Gate.trigger(target, "items", "BEFORE UPDATE", "NEW.name = 'hold'")) {
+            TestPostgres.execute(source, "UPDATE items SET name = 'hold' WHERE id = 5");
+            run = CompletableFuture.supplyAsync(() -> streaming.run("stream"));
+            first.awaitWaiting(1, run::isDone);
+            TestPostgres.execute(source, "UPDATE items SET name = 'first' WHERE id BETWEEN 101 AND 250",
+                    "BEGIN; UPDATE items SET name = 'straddle' WHERE id BETWEEN 301 AND 360;"
+                            + " UPDATE notes SET body = 'straddle' WHERE (code, part) IN (SELECT code, part FROM notes ORDER BY part LIMIT 40); COMMIT",
+                    "UPDATE items SET name = 'after' WHERE id BETWEEN 401 AND 450");
+            try (Connection s = TestPostgres.connect(source)) {
+                long written = Tables.single(s, "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint");
+                await().atMost(Duration.ofSeconds(60)).until(() -> Tables.single(s, "SELECT coalesce(max(pg_wal_lsn_diff(r.sent_lsn, '0/0')), 0)::bigint"
+                        + " FROM pg_stat_replication r JOIN pg_replication_slots l ON l.active_pid = r.pid WHERE l.database = current_database()") >= written);
+            }
+        }
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> !run.isDone()
+                    && Tables.contentHash(t, "items", "id").equals(Tables.contentHash(s, "items", "id"))
+                    && Tables.contentHash(t, "notes", "code, part").equals(Tables.contentHash(s, "notes", "code, part")));
+            assertThat(Tables.single(t, "SELECT count(*) FROM written WHERE tag = 'straddle'")).isEqualTo(100);
+            assertThat(Tables.single(t, "SELECT count(DISTINCT tx) FROM written WHERE tag = 'straddle'"))
+                    .as("target transactions that applied the one source transaction").isOne();
+        }
+        assertThat(ReplicatorCli.execute("stream", "--stop", "--source.url=" + source, "--source.username=postgres",
+                "--target.url=" + target, "--target.username=postgres", "--replicator.data-dir=" + dir)).isZero();
+        assertThat(run.get(60, TimeUnit.SECONDS).exitCode()).isZero();
         assertThat(streaming.run("stream", "--drop-slot").exitCode()).isZero();
     }
 
