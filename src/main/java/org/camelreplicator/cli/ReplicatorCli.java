@@ -195,6 +195,38 @@ public final class ReplicatorCli implements Callable<Integer> {
         @Option(names = "--ddl-in", paramLabel = "FILE", description = "Run this (hand-edited) DDL file instead of creating tables, then load into them (replicator.ddl-in).")
         String ddlIn;
 
+        @Option(names = "--stream", description = "PostgreSQL sources: create the replication slot first (stream --create-slot) unless the"
+                + " ledger has one, load, then stream the changes from the slot's creation on until stopped, as stream does.")
+        boolean stream;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!stream) {
+                return super.call();
+            }
+            if (dryRun) {
+                throw new UsageException("--stream and --dry-run: a dry run writes nothing, so there is nothing to stream after it");
+            }
+            RunRequest request = request();
+            return withRuntime(runtime -> {
+                org.camelreplicator.stream.ChangeStream changes = changeStream(runtime);
+                // before the load reads anything: the slot keeps every change from here on
+                changes.ensureSlot(resume);
+                Object answer = runtime.stopRequested() ? null : runtime.request(request.endpoint(), request);
+                if (StopSignals.exitStatus().isPresent()) {
+                    return StopSignals.exitStatus().getAsInt();
+                }
+                int status = answer instanceof Integer code ? code : OK;
+                if (status != OK) {
+                    CONSOLE.info("The load did not finish, so the stream does not start; the slot keeps the changes meanwhile."
+                            + " load --resume --stream goes on from here.");
+                    return status;
+                }
+                int streamed = changes.run(runtime::stopRequested);
+                return StopSignals.exitStatus().orElse(streamed);
+            }, request.endpoint());
+        }
+
         @Override
         RunRequest request() {
             if (resume && reset) {

@@ -132,6 +132,42 @@ public final class ChangeStream {
         return 0;
     }
 
+    /**
+     * load --stream, before the load reads anything: the slot the ledger records, or a new one. A resumed load started before
+     * any slot existed, so the changes made meanwhile would be in neither: refused before anything is created.
+     */
+    public void ensureSlot(boolean resume) throws SQLException {
+        requirePostgresSource();
+        began();
+        String slot = slot();
+        Optional<StreamOffsets.State> state = offsets.read(slot);
+        boolean exists;
+        try (Connection c = databases.source().getConnection()) {
+            exists = slotExists(c, slot);
+        }
+        if (exists && state.isPresent()) {
+            CONSOLE.info("Replication slot {} (created {}) keeps the changes for the stream that follows the load.", slot,
+                    state.get().slotCreatedAt());
+            return;
+        }
+        if (resume) {
+            throw new InvalidSettingException("replicator.stream.slot", "load --resume --stream: there is no replication slot " + slot
+                    + " yet, and the load being resumed started before it, so the changes made since its start would be in neither."
+                    + " Run load --reset --stream (a new load after a new slot), or finish the load and sync instead.");
+        }
+        createSlot();
+    }
+
+    private OffsetDateTime began;
+
+    /** When this command began, by the target's clock: taken at its first step (ensureSlot for load --stream, else run). */
+    private OffsetDateTime began() throws SQLException {
+        if (began == null) {
+            began = offsets.now();
+        }
+        return began;
+    }
+
     /** stream --drop-slot: the slot and publication this tool created, and the stream's row in the ledger. */
     public int dropSlot() throws SQLException {
         requirePostgresSource();
@@ -194,7 +230,7 @@ public final class ChangeStream {
             checkHandOff(state);
         }
         warnAboutForgottenSlots(slot);
-        offsets.clearStop(slot);
+        offsets.clearStop(slot, began());
         ChunkReader reader = new ChunkReader(databases, new StopSignal(), settings.batchRows(), settings.batchMinRows(), settings.batchBytes(),
                 settings.fetchSize(), targetSchema, new WriteOptions(settings.textNul()), false, null);
         java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();

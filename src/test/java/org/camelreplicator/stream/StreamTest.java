@@ -195,6 +195,40 @@ class StreamTest {
         assertThat(streaming.run("stream", "--drop-slot").exitCode()).isZero();
     }
 
+    @Test
+    void loadWithStreamCreatesTheSlotLoadsAndStreamsInOneCommand() throws Exception {
+        String source = TestPostgres.newDatabase("stream_load_source");
+        String target = TestPostgres.newDatabase("stream_load_target");
+        TestPostgres.execute(source, StreamWorkload.SCHEMA);
+        Replicator replicator = Replicator.between(source, "postgres", target, dir).with("--replicator.stream.max-latency-ms=100");
+
+        Replicator.Result resumed = replicator.run("load", "--resume", "--stream");
+        assertThat(resumed.exitCode()).as(resumed.all()).isEqualTo(2);
+        assertThat(resumed.err()).contains("load --resume --stream: there is no replication slot", "load --reset --stream");
+        try (Connection s = TestPostgres.connect(source)) {
+            assertThat(Tables.single(s, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")).isZero();
+        }
+
+        CompletableFuture<Replicator.Result> run = CompletableFuture.supplyAsync(() -> replicator.run("load", "--stream"));
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            // the ledger's tables appear as the command goes on; changes after the load are streamed
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> !run.isDone()
+                    && Tables.single(t, "SELECT count(*) FROM replicator.runs WHERE status = 'done'") == 1);
+            new StreamWorkload(source, 3).run(80);
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> !run.isDone()
+                    && Tables.contentHash(t, "items", "id").equals(Tables.contentHash(s, "items", "id"))
+                    && Tables.contentHash(t, "notes", "code, part").equals(Tables.contentHash(s, "notes", "code, part")));
+            assertThat(Tables.single(t, "SELECT changes_applied FROM replicator.stream_offsets")).isPositive();
+        }
+        assertThat(ReplicatorCli.execute("stream", "--stop", "--source.url=" + source, "--source.username=postgres",
+                "--target.url=" + target, "--target.username=postgres", "--replicator.data-dir=" + dir)).isZero();
+        Replicator.Result result = run.get(60, TimeUnit.SECONDS);
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.out()).contains("Replication slot camel_replicator_stream_load_target_", "Load summary",
+                "Streaming changes of 2 table(s)", "stopped by stream --stop");
+        assertThat(replicator.run("stream", "--drop-slot").exitCode()).isZero();
+    }
+
     private String[] arguments(String source, String target, String... command) {
         List<String> args = new ArrayList<>(List.of(command));
         args.addAll(List.of("--source.url=" + source, "--source.username=postgres", "--target.url=" + target,
