@@ -299,15 +299,7 @@ public final class ChangeStream {
             }
             closing.set(true);
             try {
-                engine.close();
-            } catch (IllegalStateException alreadyDown) {
-                // the engine shut itself down after a failure (one the applier threw: a new column, a TRUNCATE); its
-                // completion callback holds the cause, which must reach the user instead of "already shut down"
-                try {
-                    ended.get(30, TimeUnit.SECONDS);
-                } catch (TimeoutException notDown) {
-                    throw alreadyDown;
-                }
+                close(engine, ended);
             } finally {
                 thread.shutdown();
                 thread.awaitTermination(60, TimeUnit.SECONDS);
@@ -324,6 +316,36 @@ public final class ChangeStream {
                 applier.lastPosition() != null ? "LSN " + applier.lastPosition()
                         : state.offset() != null ? "LSN " + state.offset().get("lsn") : "none yet: from the slot's start");
         return 0;
+    }
+
+    /**
+     * Closes the engine. It refuses while its tasks are still starting (a stop right after the start: load --stream with a
+     * stop requested during the load, a SIGTERM in the first seconds), so it is asked again until they have started, for
+     * at most a minute; and it refuses after it shut itself down on a failure (one the applier threw: a new column, a
+     * TRUNCATE), whose completion callback holds the cause, which must reach the user instead of "already shut down".
+     */
+    private static void close(DebeziumEngine<?> engine, CompletableFuture<Throwable> ended) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            try {
+                engine.close();
+                return;
+            } catch (IllegalStateException refused) {
+                if (ended.isDone()) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw refused;
+                }
+                try {
+                    // shut down on its own meanwhile, or still starting: look again shortly
+                    ended.get(200, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (TimeoutException notYet) {
+                    // ask again
+                }
+            }
+        }
     }
 
     /** How often the source's WAL position is read for the lag in bytes (a query on the source). */

@@ -226,6 +226,20 @@ class StreamTest {
         assertThat(result.exitCode()).as(result.all()).isZero();
         assertThat(result.out()).contains("Replication slot camel_replicator_stream_load_target_", "Load summary",
                 "Streaming changes of 2 table(s)", "stopped by stream --stop");
+
+        // a stream --stop given while load --stream still loads (held at its first table's TRUNCATE): the load finishes,
+        // and the stream, which keeps the request, ends at once
+        try (Gate truncate = Gate.lock(target, "items", "LOCK TABLE items IN ACCESS SHARE MODE")) {
+            CompletableFuture<Replicator.Result> again = CompletableFuture.supplyAsync(() -> replicator.run("load", "--reset", "--stream"));
+            truncate.awaitWaiting(1, again::isDone);
+            assertThat(ReplicatorCli.execute("stream", "--stop", "--source.url=" + source, "--source.username=postgres",
+                    "--target.url=" + target, "--target.username=postgres", "--replicator.data-dir=" + dir)).isZero();
+            truncate.open();
+            Replicator.Result stoppedEarly = again.get(120, TimeUnit.SECONDS);
+            assertThat(stoppedEarly.exitCode()).as(stoppedEarly.all()).isZero();
+            assertThat(stoppedEarly.out()).contains("keeps the changes for the stream that follows the load", "Load summary",
+                    "stopped by stream --stop");
+        }
         assertThat(replicator.run("stream", "--drop-slot").exitCode()).isZero();
     }
 
