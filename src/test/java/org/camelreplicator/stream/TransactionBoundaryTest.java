@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Where a batch of change records ends (ChangeApplier.applicable): after the last source transaction it
+ * Where a batch of change records ends (TransactionBoundary.applicable): after the last source transaction it
  * completes, so a transaction is one target commit unless it alone fills a batch.
  */
 class TransactionBoundaryTest {
@@ -24,19 +24,19 @@ class TransactionBoundaryTest {
     @Test
     void aBatchEndsAfterTheLastTransactionItCompletes() {
         List<SourceRecord> records = List.of(begin(), change(), change(), end(), begin(), change());
-        assertThat(ChangeApplier.applicable(records, 100)).isEqualTo(4);
+        assertThat(TransactionBoundary.applicable(records, 100)).isEqualTo(4);
     }
 
     @Test
     void aBatchThatCompletesNoTransactionWaitsUntilItHoldsABatchOfRecords() {
-        assertThat(ChangeApplier.applicable(List.of(begin(), change()), 10)).isZero();
-        assertThat(ChangeApplier.applicable(List.of(begin(), change(), change()), 3)).as("a transaction larger than a batch").isEqualTo(3);
+        assertThat(TransactionBoundary.applicable(List.of(begin(), change()), 10)).isZero();
+        assertThat(TransactionBoundary.applicable(List.of(begin(), change(), change()), 3)).as("a transaction larger than a batch").isEqualTo(3);
     }
 
     @Test
     void recordsOutsideATransactionEndOneToo() {
-        assertThat(ChangeApplier.applicable(List.of(begin(), change(), end(), heartbeat(), begin()), 100)).isEqualTo(4);
-        assertThat(ChangeApplier.applicable(List.of(heartbeat()), 100)).isOne();
+        assertThat(TransactionBoundary.applicable(List.of(begin(), change(), end(), heartbeat(), begin()), 100)).isEqualTo(4);
+        assertThat(TransactionBoundary.applicable(List.of(heartbeat()), 100)).isOne();
     }
 
     private static SourceRecord begin() {
