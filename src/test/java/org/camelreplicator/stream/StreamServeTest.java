@@ -54,7 +54,7 @@ class StreamServeTest {
         ReplicatorProcess serve = ReplicatorProcess.start(dir.resolve("serve.log"), List.of("serve", "--source.url=" + source,
                 "--source.username=postgres", "--target.url=" + target, "--target.username=postgres", "--replicator.data-dir=" + dir,
                 "--replicator.http.port=" + port, "--replicator.serve.command=stream", "--replicator.stream.max-latency-ms=100",
-                "--replicator.stream.heartbeat-ms=500", "--replicator.stream.max-slot-wal-mb=1", "--replicator.health.max-stream-lag-seconds=3"));
+                "--replicator.stream.heartbeat-ms=500", "--replicator.stream.max-slot-wal-mb=1", "--replicator.health.max-stream-lag-seconds=5"));
         try {
             await().atMost(Duration.ofSeconds(120)).failFast("serve ended: " + serve.output(), () -> !serve.alive())
                     .until(() -> serve.output().contains("Streaming changes of 2 table(s)"));
@@ -64,10 +64,10 @@ class StreamServeTest {
 
             new StreamWorkload(source, 41).run(50);
             awaitEqual(source, target, serve);
-            // caught up and idle: the heartbeat keeps the lag under the rule's 3 s
+            // caught up and idle: the heartbeat (every 0.5 s) keeps the lag under the rule's 5 s (a loaded machine took 3 s)
             await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/health").statusCode() == 200);
             String metrics = get(port, "/metrics").body();
-            assertThat(gauge(metrics, "replicator_stream_lag_seconds")).isBetween(0.0, 3.0);
+            assertThat(gauge(metrics, "replicator_stream_lag_seconds")).isBetween(0.0, 5.0);
             assertThat(gauge(metrics, "replicator_stream_lag_bytes")).isGreaterThanOrEqualTo(0.0);
             assertThat(gauge(metrics, "replicator_stream_changes_total")).isGreaterThan(0.0);
 
@@ -77,8 +77,8 @@ class StreamServeTest {
                 held.awaitWaiting(1, () -> !serve.alive());
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                         .until(() -> get(port, "/health").statusCode() == 503);
-                assertThat(get(port, "/health").body()).contains("behind its source", "replicator.health.max-stream-lag-seconds=3");
-                assertThat(gauge(get(port, "/metrics").body(), "replicator_stream_lag_seconds")).isGreaterThan(3.0);
+                assertThat(get(port, "/health").body()).contains("behind its source", "replicator.health.max-stream-lag-seconds=5");
+                assertThat(gauge(get(port, "/metrics").body(), "replicator_stream_lag_seconds")).isGreaterThan(5.0);
             }
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> get(port, "/health").statusCode() == 200);
             awaitEqual(source, target, serve);
