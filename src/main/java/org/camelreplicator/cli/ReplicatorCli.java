@@ -190,6 +190,38 @@ public final class ReplicatorCli implements Callable<Integer> {
         @Option(names = "--ddl-in", paramLabel = "FILE", description = "Run this (hand-edited) DDL file instead of creating tables, then load into them (replicator.ddl-in).")
         String ddlIn;
 
+        @Option(names = "--stream", description = "PostgreSQL sources: create the replication slot first (stream --create-slot) unless the"
+                + " ledger has one, load, then stream the changes from the slot's creation on until stopped, as stream does.")
+        boolean stream;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!stream) {
+                return super.call();
+            }
+            if (dryRun) {
+                throw new UsageException("--stream and --dry-run: a dry run writes nothing, so there is nothing to stream after it");
+            }
+            RunRequest request = request();
+            return withRuntime(runtime -> {
+                org.camelreplicator.stream.ChangeStream changes = changeStream(runtime);
+                // before the load reads anything: the slot keeps every change from here on
+                changes.ensureSlot(resume);
+                Object answer = runtime.stopRequested() ? null : runtime.request(request.endpoint(), request);
+                if (StopSignals.exitStatus().isPresent()) {
+                    return StopSignals.exitStatus().getAsInt();
+                }
+                int status = answer instanceof Integer code ? code : OK;
+                if (status != OK) {
+                    CONSOLE.info("The load did not finish, so the stream does not start; the slot keeps the changes meanwhile."
+                            + " load --resume --stream goes on from here.");
+                    return status;
+                }
+                int streamed = changes.run(runtime::stopRequested);
+                return StopSignals.exitStatus().orElse(streamed);
+            }, request.endpoint());
+        }
+
         @Override
         RunRequest request() {
             if (resume && reset) {
@@ -399,14 +431,7 @@ public final class ReplicatorCli implements Callable<Integer> {
                 throw new UsageException("--create-slot, --drop-slot and --stop are separate steps: give one");
             }
             return withRuntime(runtime -> {
-                // org.camelreplicator.stream (and Debezium's classes) are loaded only here
-                var registry = runtime.context().getRegistry();
-                var properties = runtime.context().getPropertiesComponent();
-                org.camelreplicator.stream.ChangeStream changes = new org.camelreplicator.stream.ChangeStream(
-                        runtime.databases().orElseThrow(), registry.lookupByNameAndType("settings", ReplicatorSettings.class),
-                        registry.lookupByNameAndType("loadPlanner", org.camelreplicator.plan.LoadPlanner.class),
-                        registry.lookupByNameAndType("targetSchema", TargetSchema.class),
-                        registry.lookupByNameAndType("stopSignal", org.camelreplicator.copy.StopSignal.class), properties::resolveProperty);
+                org.camelreplicator.stream.ChangeStream changes = changeStream(runtime);
                 if (createSlot) {
                     return changes.createSlot();
                 }
@@ -422,10 +447,23 @@ public final class ReplicatorCli implements Callable<Integer> {
         }
     }
 
+    /** The stream command's work; org.camelreplicator.stream (and Debezium's classes) are loaded only when a stream is asked for. */
+    static org.camelreplicator.stream.ChangeStream changeStream(ReplicatorRuntime runtime) {
+        var registry = runtime.context().getRegistry();
+        var properties = runtime.context().getPropertiesComponent();
+        return new org.camelreplicator.stream.ChangeStream(
+                runtime.databases().orElseThrow(), registry.lookupByNameAndType("settings", ReplicatorSettings.class),
+                registry.lookupByNameAndType("loadPlanner", org.camelreplicator.plan.LoadPlanner.class),
+                registry.lookupByNameAndType("targetSchema", TargetSchema.class),
+                registry.lookupByNameAndType("stopSignal", org.camelreplicator.copy.StopSignal.class), properties::resolveProperty,
+                registry.lookupByNameAndType("streamState", org.camelreplicator.observe.StreamState.class));
+    }
+
     @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Stay up with JMX and the HTTP endpoints (/metrics, /health, /progress) and load on the triggers of"
                     + " routes/triggers.camel.yaml: every replicator.serve.every ms, on replicator.serve.cron, or when a job file"
-                    + " is dropped in replicator.serve.inbox. Ctrl-C or SIGTERM stops it.")
+                    + " is dropped in replicator.serve.inbox; with replicator.serve.command=stream it runs the change stream from its"
+                    + " start instead. Ctrl-C or SIGTERM stops it.")
     static final class Serve extends CamelCommand {
         @Option(names = "--http-port", paramLabel = "PORT", description = "Port of /metrics, /health and /progress (default 8080; replicator.http.port).")
         String httpPort;
@@ -441,10 +479,32 @@ public final class ReplicatorCli implements Callable<Integer> {
                         runtime.context().resolvePropertyPlaceholders("{{replicator.http.port}}"), ReplicatorRuntime.PROGRESS_MBEAN);
                 runtime.embeddedTarget().ifPresent(server -> CONSOLE.info(server.connectionHelp()));
                 CONSOLE.info("Press Ctrl-C to stop.");
+                ReplicatorSettings settings = runtime.context().getRegistry().lookupByNameAndType("settings", ReplicatorSettings.class);
+                if ("stream".equals(settings.serveCommand())) {
+                    return serveStream(runtime);
+                }
                 // a stop is serve's normal end: a running load stops first (ReplicatorRuntime.close)
                 runtime.awaitStopRequest();
                 return OK;
             });
+        }
+    }
+
+    /**
+     * serve with replicator.serve.command=stream: the stream runs from serve's start until serve is stopped. A refusal at its
+     * start (no slot, a column the target lacks: exit 2) ends serve as it ends stream. A failure while it runs (a column
+     * added on the source, a TRUNCATE: they need the user's fix, and transient failures are waited out already) leaves
+     * serve up with /health DOWN and the failure as an alert, so monitoring sees it; serve then exits 1 when stopped.
+     */
+    static int serveStream(ReplicatorRuntime runtime) throws Exception {
+        try {
+            changeStream(runtime).run(runtime::stopRequested);
+            return StopSignals.exitStatus().orElse(OK);
+        } catch (org.camelreplicator.stream.StreamException e) {
+            LOG.error("The stream stopped: {} serve stays up (/health is DOWN) until stopped; fix the cause, then start serve again.",
+                    Errors.describe(e), e);
+            runtime.awaitStopRequest();
+            return RUN_FAILED;
         }
     }
 

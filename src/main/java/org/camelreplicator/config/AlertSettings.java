@@ -14,7 +14,9 @@ package org.camelreplicator.config;
  * @param maxRunSeconds       {@code replicator.health.max-run-seconds}: a load, sync or verify running longer than this
  * @param minRowsPerSecond    {@code replicator.health.min-rows-per-second}: a run slower than this ...
  * @param minRowsMinutes      {@code replicator.health.min-rows-minutes}: ... for this many minutes
+ * @param maxStreamLagSeconds {@code replicator.health.max-stream-lag-seconds}: a running stream further behind its source
+ *                            than this (observe.StreamState: the age of the last change or heartbeat applied)
  */
 public record AlertSettings(String uri, long checkIntervalMillis, long remindMinutes, int maxHeapPercent, int maxCpuPercent,
-                            int maxPoolPending, long maxRunSeconds, long minRowsPerSecond, long minRowsMinutes) {
+                            int maxPoolPending, long maxRunSeconds, long minRowsPerSecond, long minRowsMinutes, long maxStreamLagSeconds) {
 }

@@ -187,7 +187,11 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
                 sender.updateAndGet(t -> t != null ? t : context.createFluentProducerTemplate()).to("direct:send-alerts").send();
             }
         });
-        Meters meters = new Meters(current, health);
+        // the change stream's state (stream, or serve with replicator.serve.command=stream): meters and health rules
+        org.camelreplicator.observe.StreamState streamState = new org.camelreplicator.observe.StreamState();
+        registry.bind("streamState", streamState);
+        health.stream(streamState);
+        Meters meters = new Meters(current, health, streamState);
         registry.bind(METERS, meters);
         databases.poolMeters(meters.registry());
         org.camelreplicator.observe.ProgressFiles progressFiles = new org.camelreplicator.observe.ProgressFiles(settings.progressDir(),

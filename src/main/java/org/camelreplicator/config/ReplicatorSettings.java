@@ -270,7 +270,7 @@ public record ReplicatorSettings(
                 r.count("replicator.serve.every", 0, Integer.MAX_VALUE),
                 cron(r.text("replicator.serve.cron", "")),
                 r.path("replicator.serve.inbox"),
-                r.oneOf("replicator.serve.command", "load", List.of("load", "sync", "verify")),
+                serveCommand(r),
                 new SyncSettings(Map.copyOf(watermarks), Map.copyOf(syncKeys), Map.copyOf(syncDeletes),
                         r.text("replicator.sync.watermark", ""),
                         SyncSettings.deletes("replicator.sync.deletes", r.text("replicator.sync.deletes", "none")),
@@ -285,7 +285,8 @@ public record ReplicatorSettings(
                         r.count("replicator.health.max-pool-pending", 0, 1_000_000),
                         r.count("replicator.health.max-run-seconds", 0, Integer.MAX_VALUE),
                         r.count("replicator.health.min-rows-per-second", 0, Integer.MAX_VALUE),
-                        r.positiveLong("replicator.health.min-rows-minutes", 5)),
+                        r.positiveLong("replicator.health.min-rows-minutes", 5),
+                        r.count("replicator.health.max-stream-lag-seconds", 0, Integer.MAX_VALUE)),
                 new AfterActionSettings(afterActions.afterLoad, afterActions.afterSync, afterActions.refreshViews,
                         AfterActionSettings.statements(r.text(AfterActionSettings.RUN_AFTER_LOAD, "")),
                         AfterActionSettings.statements(r.text(AfterActionSettings.RUN_AFTER_SYNC, "")),
@@ -304,7 +305,8 @@ public record ReplicatorSettings(
                     + " (e.g. camel_replicator_shop), or leave it empty for camel_replicator_<target database>.");
         }
         return new StreamSettings(r.positiveInt("replicator.stream.batch-rows", 5000, 1_000_000),
-                r.positiveLong("replicator.stream.max-latency-ms", 1000), slot);
+                r.positiveLong("replicator.stream.max-latency-ms", 1000), slot, r.positiveLong("replicator.stream.heartbeat-ms", 10_000),
+                r.count("replicator.stream.max-slot-wal-mb", 0, Integer.MAX_VALUE));
     }
 
     private static VerifySettings verify(Reader r) {
@@ -351,6 +353,25 @@ public record ReplicatorSettings(
         } else {
             tables.put(path, name);
         }
+    }
+
+    /**
+     * What serve runs: load, sync or verify on each timer or cron tick, or stream, run continuously from serve's start,
+     * which a tick has nothing to add to.
+     */
+    private static String serveCommand(Reader r) {
+        String command = r.oneOf("replicator.serve.command", "load", List.of("load", "sync", "verify", "stream"));
+        if (command.equals("stream")) {
+            for (String tick : List.of("replicator.serve.every", "replicator.serve.cron")) {
+                String value = r.text(tick, "").strip();
+                if (!value.isEmpty() && !value.equals("0")) {
+                    throw new InvalidSettingException(tick, tick + "=" + value + " with replicator.serve.command=stream: serve runs the"
+                            + " stream continuously from its start, so there is nothing for a tick to run. Leave " + tick + " empty (0),"
+                            + " or run load, sync or verify on it from another serve.");
+                }
+            }
+        }
+        return command;
     }
 
     /** A Quartz cron expression, checked here so a typo is named before serve starts. */

@@ -23,6 +23,7 @@ public final class Health {
     private final java.util.Map<String, Boolean> differs = new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile org.camelreplicator.config.AlertSettings rules;
     private volatile java.util.function.IntSupplier poolPending;
+    private volatile StreamState stream;
     /** (time, rows, run) at each evaluation of the throughput rule. */
     private final java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>();
 
@@ -80,6 +81,11 @@ public final class Health {
         this.poolPending = poolPending;
     }
 
+    /** The change stream this process may run, for its rules: its lag, and its failure when it stopped on its own. */
+    public void stream(StreamState stream) {
+        this.stream = stream;
+    }
+
     /** A threshold crossed: the rule (its setting) and what is wrong, in words. */
     public record Breach(String rule, String text) {
     }
@@ -116,6 +122,10 @@ public final class Health {
         org.camelreplicator.config.AlertSettings a = rules;
         if (a != null) {
             processRules(a, r, problems);
+        }
+        StreamState s = stream;
+        if (s != null) {
+            streamRules(s, a == null ? 0 : a.maxStreamLagSeconds(), problems);
         }
         return problems;
     }
@@ -155,6 +165,18 @@ public final class Health {
             }
         } else {
             clearSamples();
+        }
+    }
+
+    private static void streamRules(StreamState s, long maxLagSeconds, List<Breach> problems) {
+        if (s.failure() != null) {
+            problems.add(new Breach("stream", "the stream of slot " + s.slot() + " stopped: " + s.failure()));
+        }
+        double lag = s.lagSeconds();
+        if (maxLagSeconds > 0 && lag > maxLagSeconds) {
+            problems.add(new Breach("replicator.health.max-stream-lag-seconds", String.format(java.util.Locale.ROOT,
+                    "the stream of slot %s is %.0f s behind its source%s (replicator.health.max-stream-lag-seconds=%d)", s.slot(), lag,
+                    s.lagBytes() >= 0 ? ", " + s.lagBytes() + " bytes of WAL" : "", maxLagSeconds)));
         }
     }
 

@@ -35,6 +35,10 @@ public final class Meters implements AutoCloseable {
     private final io.micrometer.core.instrument.binder.jvm.JvmGcMetrics gc = new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics();
 
     public Meters(Supplier<RunReport> current, Health health) {
+        this(current, health, new StreamState());
+    }
+
+    public Meters(Supplier<RunReport> current, Health health, StreamState stream) {
         registry.add(jmx);
         registry.add(prometheus);
         // the process itself: memory, GC, threads, classes, CPU, uptime
@@ -62,6 +66,16 @@ public final class Meters implements AutoCloseable {
                 .description("Seconds since the table synced longest ago was last synced (0 before the first sync)").register(registry);
         Gauge.builder("replicator.verify.tables.differing", health::differingTables)
                 .description("Tables whose last verify found rows that differ from the source (and were not repaired)").register(registry);
+        Gauge.builder("replicator.stream.lag.seconds", stream::lagSeconds).baseUnit("seconds")
+                .description("Age of the newest source state the stream applied: now minus the source commit time of the last change"
+                        + " or heartbeat applied (-1: no stream runs)").register(registry);
+        Gauge.builder("replicator.stream.lag.bytes", stream::lagBytes).baseUnit("bytes")
+                .description("Source WAL written after the position the stream applied (-1: no stream runs, or not checked yet)")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("replicator.stream.changes", stream, StreamState::changes)
+                .description("Change events the stream applied").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("replicator.stream.transactions", stream, StreamState::transactions)
+                .description("Target transactions the stream committed (batches, heartbeats included)").register(registry);
         Gauge.builder("replicator.health", () -> health.healthy() ? 1 : 0).description("1 when healthy, 0 when a threshold is crossed")
                 .register(registry);
     }

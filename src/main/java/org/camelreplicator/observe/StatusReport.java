@@ -52,6 +52,7 @@ public final class StatusReport {
         List<VerifyTableRecord> verified = ledger.exists() ? ledger.lastVerified() : List.of();
         Map<String, TableRecord> tables = run.isEmpty() ? Map.of() : ledger.tables(run.get().id());
         List<SyncState> sync = run.isEmpty() ? List.of() : ledger.syncStates();
+        List<Map<String, Object>> streams = run.isEmpty() ? List.of() : streams();
         if (!request.json()) {
             CONSOLE.info("Target: {}", target);
         }
@@ -75,11 +76,90 @@ public final class StatusReport {
             Map<String, Object> root = json(run.get(), tables.values());
             root.put("sync_state", syncJson(sync));
             root.put("verify_state", verifyJson(verified));
+            root.put("stream_state", streams);
             System.out.println(JSON.writeValueAsString(root));
         } else {
-            CONSOLE.info(text(run.get(), tables.values()) + syncText(sync) + verifyText(verified));
+            CONSOLE.info(text(run.get(), tables.values()) + syncText(sync) + verifyText(verified) + streamText(streams));
         }
         return run.get().finished() ? 0 : 1;
+    }
+
+    /**
+     * Each stream the ledger records (stream_offsets): changes applied, when, and its lag: seconds since the source commit
+     * time of the last change or heartbeat applied (a stream that is not running falls behind by the clock), and bytes of
+     * the source's WAL after that position, read from the source with whether the slot is being read now. A source that
+     * cannot be asked leaves the bytes out, with the reason.
+     */
+    private List<Map<String, Object>> streams() throws SQLException {
+        List<Map<String, Object>> streams = new java.util.ArrayList<>();
+        String table = ledger.schema() + ".stream_offsets";
+        try (java.sql.Connection c = databases.target().getConnection();
+             java.sql.PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            exists.setString(1, table);
+            try (java.sql.ResultSet rs = exists.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    return streams;
+                }
+            }
+            try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT slot_name, changes_applied,"
+                    + " applied_at, source_offset FROM " + table + " ORDER BY slot_name")) {
+                while (rs.next()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("slot", rs.getString(1));
+                    m.put("changes_applied", rs.getLong(2));
+                    m.put("applied_at", iso(rs.getObject(3, OffsetDateTime.class)));
+                    Map<?, ?> offset = rs.getString(4) == null ? Map.of() : new ObjectMapper().readValue(rs.getString(4), Map.class);
+                    long sourceMillis = offset.get("ts_usec") instanceof Number n ? n.longValue() / 1000 : -1;
+                    m.put("source_time", sourceMillis < 0 ? null : java.time.Instant.ofEpochMilli(sourceMillis).toString());
+                    m.put("lag_seconds", sourceMillis < 0 ? null : Math.max(0, (System.currentTimeMillis() - sourceMillis) / 1000));
+                    m.put("lsn", offset.get("lsn"));
+                    streams.add(m);
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new SQLException("The ledger's stream offset is not JSON: " + e.getMessage(), e);
+            }
+        }
+        for (Map<String, Object> m : streams) {
+            try (java.sql.Connection c = databases.source().getConnection();
+                 java.sql.PreparedStatement ps = c.prepareStatement("SELECT s.active, pg_wal_lsn_diff(pg_current_wal_lsn(),"
+                         + " COALESCE(CAST(? AS pg_lsn), s.confirmed_flush_lsn))::bigint FROM pg_replication_slots s WHERE s.slot_name = ?")) {
+                ps.setString(1, m.get("lsn") instanceof Number n ? Long.toHexString(n.longValue() >>> 32) + "/"
+                        + Long.toHexString(n.longValue() & 0xFFFFFFFFL) : null);
+                ps.setString(2, (String) m.get("slot"));
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        m.put("slot_active", rs.getBoolean(1));
+                        m.put("lag_bytes", Math.max(0, rs.getLong(2)));
+                    } else {
+                        m.put("source_error", "the source has no replication slot " + m.get("slot"));
+                    }
+                }
+            } catch (SQLException e) {
+                m.put("source_error", Errors.describe(e));
+            }
+            m.remove("lsn");
+        }
+        return streams;
+    }
+
+    static String streamText(List<Map<String, Object>> streams) {
+        StringBuilder sb = new StringBuilder();
+        for (Map<String, Object> m : streams) {
+            sb.append(String.format(Locale.ROOT, "%n%nStream %s: %,d changes applied, last at %s", m.get("slot"), (Long) m.get("changes_applied"),
+                    m.get("applied_at") == null ? "(none yet)" : m.get("applied_at")));
+            if (m.get("lag_seconds") != null) {
+                sb.append(String.format(Locale.ROOT, "; lag %d s (source time of the last change or heartbeat applied: %s)",
+                        (Long) m.get("lag_seconds"), m.get("source_time")));
+            }
+            if (m.get("lag_bytes") != null) {
+                sb.append(String.format(Locale.ROOT, ", %,d bytes of source WAL behind; slot %s", (Long) m.get("lag_bytes"),
+                        Boolean.TRUE.equals(m.get("slot_active")) ? "being read" : "not being read (no stream runs)"));
+            }
+            if (m.get("source_error") != null) {
+                sb.append("; source not asked: ").append(m.get("source_error"));
+            }
+        }
+        return sb.toString();
     }
 
     /** The latest load or sync: what status is about (verify runs have a section of their own). */

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -29,6 +30,7 @@ import org.camelreplicator.copy.Batch;
 import org.camelreplicator.copy.ChunkReader;
 import org.camelreplicator.copy.WriteOptions;
 import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.observe.StreamState;
 import org.camelreplicator.plan.Chunk;
 import org.camelreplicator.plan.KeyRange;
 import org.camelreplicator.plan.TablePlan;
@@ -59,7 +61,8 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
     private static final String STAGE = "replicator_stream_stage";
     /** Keys per read and per DELETE: one statement's list, well below PostgreSQL's 65535 parameters. */
     private static final int KEYS_PER_STATEMENT = 1000;
-    private static final int ATTEMPTS = 6;
+    /** The longest wait between two attempts of a batch that failed on a transient error (connection lost, deadlock). */
+    private static final long MAX_BACKOFF_MS = 30_000;
 
     private final Databases databases;
     private final StreamOffsets offsets;
@@ -68,12 +71,17 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
     private final ChunkReader reader;
     private final TargetSchema targetSchema;
     private final WriteOptions options;
+    private final BooleanSupplier stopping;
+    private final StreamState state;
+    private final int batchRows;
+    /** The records of a source transaction the last batch did not complete, applied with the next batch. */
+    private List<RecordChangeEvent<SourceRecord>> held = List.of();
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong transactions = new AtomicLong();
     private volatile Object lastOffset;
 
     ChangeApplier(Databases databases, StreamOffsets offsets, String slot, List<StreamTable> tables, ChunkReader reader,
-                  TargetSchema targetSchema, WriteOptions options) {
+                  TargetSchema targetSchema, WriteOptions options, BooleanSupplier stopping, StreamState state, int batchRows) {
         this.databases = databases;
         this.offsets = offsets;
         this.slot = slot;
@@ -81,11 +89,30 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
         this.reader = reader;
         this.targetSchema = targetSchema;
         this.options = options;
+        this.stopping = stopping;
+        this.state = state;
+        this.batchRows = batchRows;
     }
 
     @Override
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> records, DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
+        List<RecordChangeEvent<SourceRecord>> events = new ArrayList<>(held);
+        events.addAll(records);
+        int end = TransactionBoundary.applicable(events.stream().map(RecordChangeEvent::record).toList(), batchRows);
+        List<RecordChangeEvent<SourceRecord>> now = events.subList(0, end);
+        if (!now.isEmpty()) {
+            applyEvents(now);
+            // only what was applied: the connector confirms to the slot the offset of the last record marked
+            for (RecordChangeEvent<SourceRecord> event : now) {
+                committer.markProcessed(event);
+            }
+        }
+        held = new ArrayList<>(events.subList(end, events.size()));
+        committer.markBatchFinished();
+    }
+
+    private void applyEvents(List<RecordChangeEvent<SourceRecord>> records) throws InterruptedException {
         Map<StreamTable, Set<List<String>>> changed = new LinkedHashMap<>();
         SourceRecord last = null;
         long changes = 0;
@@ -116,10 +143,6 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
         if (last != null) {
             apply(changed, last, changes);
         }
-        for (RecordChangeEvent<SourceRecord> event : records) {
-            committer.markProcessed(event);
-        }
-        committer.markBatchFinished();
     }
 
     /** A column the stream was not planned with: stop, never drop its values silently. */
@@ -198,7 +221,12 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
         return value.toString();
     }
 
-    /** The batch and its offset in one target transaction, retried from the start on a transient failure. */
+    /**
+     * The batch and its offset in one target transaction, retried from the start on a transient failure (the source or
+     * the target restarting, a failover, a deadlock) for as long as it lasts, as the engine retries its own connection:
+     * a continuous stream waits for its databases to come back, and the lag meters show it waiting. A stop ends the
+     * waiting with nothing of the batch applied.
+     */
     private void apply(Map<StreamTable, Set<List<String>>> changed, SourceRecord last, long changes) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = databases.target().getConnection()) {
@@ -217,20 +245,23 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
                 events.addAndGet(changes);
                 transactions.incrementAndGet();
                 lastOffset = last.sourceOffset().get("lsn");
+                state.applied(changes, sourceMillis(last.sourceOffset()));
                 LOG.debug("stream {}: {} change(s) of {} table(s) applied, offset {}", slot, changes, changed.size(), last.sourceOffset());
                 return;
             } catch (SQLException | RuntimeException e) {
-                if (attempt >= ATTEMPTS || !databases.isTransient(e)) {
+                if (!databases.isTransient(e) || stopping.getAsBoolean()) {
                     if (e instanceof StreamException s) {
                         throw s;
                     }
                     throw new StreamException("Applying " + changes + " change(s) of " + changed.keySet() + " failed: " + e.getMessage()
                             + ". Nothing of this batch was applied; stream resumes from it.", e);
                 }
-                long wait = Math.min(30_000, 500L << (attempt - 1));
-                LOG.warn("stream {}: applying a batch failed ({}); retrying in {} ms (attempt {} of {})", slot, e.getMessage(), wait,
-                        attempt + 1, ATTEMPTS);
-                Thread.sleep(wait);
+                long wait = Math.min(MAX_BACKOFF_MS, 500L << Math.min(attempt - 1, 16));
+                LOG.warn("stream {}: applying a batch of {} change(s) failed ({}); attempt {} in {} ms", slot, changes, e.getMessage(),
+                        attempt + 1, wait);
+                for (long end = System.nanoTime() + wait * 1_000_000L; System.nanoTime() < end && !stopping.getAsBoolean(); ) {
+                    Thread.sleep(Math.min(200, wait));
+                }
             }
         }
     }
@@ -295,6 +326,11 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
             parts.add(keys.subList(i, Math.min(keys.size(), i + KEYS_PER_STATEMENT)));
         }
         return parts;
+    }
+
+    /** The source commit time an offset carries (the PostgreSQL connector's ts_usec), in epoch milliseconds; -1 without one. */
+    static long sourceMillis(Map<String, ?> offset) {
+        return offset.get("ts_usec") instanceof Number micros ? micros.longValue() / 1000 : -1;
     }
 
     /** Change events applied since the stream started. */

@@ -38,6 +38,7 @@ import org.camelreplicator.config.StreamSettings;
 import org.camelreplicator.copy.ChunkReader;
 import org.camelreplicator.copy.StopSignal;
 import org.camelreplicator.copy.WriteOptions;
+import org.camelreplicator.observe.StreamState;
 import org.camelreplicator.plan.LoadPlanner;
 import org.camelreplicator.plan.RunRequest;
 import org.camelreplicator.plan.TablePlan;
@@ -67,9 +68,10 @@ public final class ChangeStream {
     private final StopSignal stop;
     private final Function<String, Optional<String>> properties;
     private final StreamOffsets offsets;
+    private final StreamState state;
 
     public ChangeStream(Databases databases, ReplicatorSettings settings, LoadPlanner planner, TargetSchema targetSchema, StopSignal stop,
-                        Function<String, Optional<String>> properties) {
+                        Function<String, Optional<String>> properties, StreamState state) {
         this.databases = databases;
         this.settings = settings;
         this.stream = StreamSettings.from(properties);
@@ -78,6 +80,7 @@ public final class ChangeStream {
         this.stop = stop;
         this.properties = properties;
         this.offsets = new StreamOffsets(databases.target(), settings.ledgerSchema());
+        this.state = state;
     }
 
     /** The slot's name (replicator.stream.slot, else camel_replicator_&lt;target database&gt;); also the publication's. */
@@ -127,6 +130,42 @@ public final class ChangeStream {
             }
         }
         return 0;
+    }
+
+    /**
+     * load --stream, before the load reads anything: the slot the ledger records, or a new one. A resumed load started before
+     * any slot existed, so the changes made meanwhile would be in neither: refused before anything is created.
+     */
+    public void ensureSlot(boolean resume) throws SQLException {
+        requirePostgresSource();
+        began();
+        String slot = slot();
+        Optional<StreamOffsets.State> state = offsets.read(slot);
+        boolean exists;
+        try (Connection c = databases.source().getConnection()) {
+            exists = slotExists(c, slot);
+        }
+        if (exists && state.isPresent()) {
+            CONSOLE.info("Replication slot {} (created {}) keeps the changes for the stream that follows the load.", slot,
+                    state.get().slotCreatedAt());
+            return;
+        }
+        if (resume) {
+            throw new InvalidSettingException("replicator.stream.slot", "load --resume --stream: there is no replication slot " + slot
+                    + " yet, and the load being resumed started before it, so the changes made since its start would be in neither."
+                    + " Run load --reset --stream (a new load after a new slot), or finish the load and sync instead.");
+        }
+        createSlot();
+    }
+
+    private OffsetDateTime began;
+
+    /** When this command began, by the target's clock: taken at its first step (ensureSlot for load --stream, else run). */
+    private OffsetDateTime began() throws SQLException {
+        if (began == null) {
+            began = offsets.now();
+        }
+        return began;
     }
 
     /** stream --drop-slot: the slot and publication this tool created, and the stream's row in the ledger. */
@@ -190,10 +229,13 @@ public final class ChangeStream {
         if (state.offset() == null) {
             checkHandOff(state);
         }
-        offsets.clearStop(slot);
+        warnAboutForgottenSlots(slot);
+        offsets.clearStop(slot, began());
         ChunkReader reader = new ChunkReader(databases, new StopSignal(), settings.batchRows(), settings.batchMinRows(), settings.batchBytes(),
                 settings.fetchSize(), targetSchema, new WriteOptions(settings.textNul()), false, null);
-        ChangeApplier applier = new ChangeApplier(databases, offsets, slot, tables, reader, targetSchema, new WriteOptions(settings.textNul()));
+        java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+        ChangeApplier applier = new ChangeApplier(databases, offsets, slot, tables, reader, targetSchema, new WriteOptions(settings.textNul()),
+                closing::get, this.state, stream.batchRows());
         LedgerOffsetStore.bind(slot, offsets);
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(io.debezium.engine.format.ChangeEventFormat.of(Connect.class))
@@ -204,12 +246,15 @@ public final class ChangeStream {
                 .build();
         ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "stream-engine"));
         long started = System.nanoTime();
-        String how;
+        String how = null;
+        Object resumedFrom = state.offset() == null ? null : state.offset().get("lsn");
+        this.state.started(slot, state.offset() == null ? -1 : ChangeApplier.sourceMillis(state.offset()));
         try {
             thread.execute(engine);
             CONSOLE.info("Streaming changes of {} table(s) from slot {}{}; stream --stop or Ctrl-C stops it.", tables.size(), slot,
                     state.offset() == null ? " (first start: from the slot's creation)" : " from " + state.offset().get("lsn"));
             long lastCheck = 0;
+            long lastLagCheck = 0;
             long lastEvents = -1;
             long lastReport = System.nanoTime();
             while (true) {
@@ -234,6 +279,10 @@ public final class ChangeStream {
                         break;
                     }
                 }
+                if (System.nanoTime() - lastLagCheck > LAG_CHECK_NANOS) {
+                    lastLagCheck = System.nanoTime();
+                    checkLagBytes(slot, applier.lastPosition() != null ? applier.lastPosition() : resumedFrom);
+                }
                 if (System.nanoTime() - lastReport > settings.progressIntervalMillis() * 1_000_000L && applier.events() != lastEvents) {
                     lastReport = System.nanoTime();
                     lastEvents = applier.events();
@@ -241,9 +290,16 @@ public final class ChangeStream {
                             applier.transactions(), applier.lastPosition());
                 }
             }
+        } catch (Throwable e) {
+            this.state.ended(rootMessage(e));
+            throw e;
         } finally {
+            if (how != null) {
+                this.state.ended(null);
+            }
+            closing.set(true);
             try {
-                engine.close();
+                close(engine, ended);
             } finally {
                 thread.shutdown();
                 thread.awaitTermination(60, TimeUnit.SECONDS);
@@ -252,6 +308,7 @@ public final class ChangeStream {
         }
         Throwable error = ended.getNow(null);
         if (error != null && !how.startsWith("stopped")) {
+            this.state.ended(rootMessage(error));
             throw error instanceof StreamException s ? s : new StreamException("The change stream failed: " + rootMessage(error), error);
         }
         CONSOLE.info("Stream {} {}: {} change(s) applied in {} transaction(s) in {} s; the ledger holds its offset ({}), stream resumes from it.",
@@ -259,6 +316,94 @@ public final class ChangeStream {
                 applier.lastPosition() != null ? "LSN " + applier.lastPosition()
                         : state.offset() != null ? "LSN " + state.offset().get("lsn") : "none yet: from the slot's start");
         return 0;
+    }
+
+    /**
+     * Closes the engine. It refuses while its tasks are still starting (a stop right after the start: load --stream with a
+     * stop requested during the load, a SIGTERM in the first seconds), so it is asked again until they have started, for
+     * at most a minute; and it refuses after it shut itself down on a failure (one the applier threw: a new column, a
+     * TRUNCATE), whose completion callback holds the cause, which must reach the user instead of "already shut down".
+     */
+    private static void close(DebeziumEngine<?> engine, CompletableFuture<Throwable> ended) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            try {
+                engine.close();
+                return;
+            } catch (IllegalStateException refused) {
+                if (ended.isDone()) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw refused;
+                }
+                try {
+                    // shut down on its own meanwhile, or still starting: look again shortly
+                    ended.get(200, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (TimeoutException notYet) {
+                    // ask again
+                }
+            }
+        }
+    }
+
+    /** How often the source's WAL position is read for the lag in bytes (a query on the source). */
+    private static final long LAG_CHECK_NANOS = 5_000_000_000L;
+
+    /** The lag in bytes: the source's WAL after the position applied (the ledger's, before this process applied one). */
+    private void checkLagBytes(String slot, Object appliedLsn) {
+        try (Connection c = databases.source().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), COALESCE(CAST(? AS pg_lsn),"
+                     + " (SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = ?)))::bigint")) {
+            ps.setString(1, appliedLsn instanceof Number n ? lsnText(n.longValue()) : null);
+            ps.setString(2, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    state.lagBytes(Math.max(0, rs.getLong(1)));
+                }
+            }
+        } catch (SQLException e) {
+            // the source is away: the engine and the applier wait for it, and the lag in seconds grows meanwhile
+            org.slf4j.LoggerFactory.getLogger(ChangeStream.class).debug("stream {}: cannot read the source's WAL position: {}", slot,
+                    e.getMessage());
+        }
+    }
+
+    /** PostgreSQL's text form of an LSN (pg_lsn): the high and low 32 bits in hexadecimal. */
+    static String lsnText(long lsn) {
+        return Long.toHexString(lsn >>> 32).toUpperCase(java.util.Locale.ROOT) + "/"
+                + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * A slot of ours (camel_replicator_*, or one a ledger row names) that nobody reads keeps the source's WAL until its disk
+     * fills: at start, each other inactive one holding more than replicator.stream.max-slot-wal-mb is named with what to do.
+     */
+    private void warnAboutForgottenSlots(String reading) throws SQLException {
+        if (stream.maxSlotWalMb() <= 0) {
+            return;
+        }
+        List<String> recorded = offsets.slots();
+        try (Connection c = databases.source().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT slot_name, database, pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint"
+                     + " FROM pg_replication_slots WHERE NOT active AND slot_name <> ? AND restart_lsn IS NOT NULL"
+                     + " AND (slot_name LIKE 'camel\\_replicator\\_%' OR slot_name = ANY (?))"
+                     + " AND pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) > ? ORDER BY 3 DESC")) {
+            ps.setString(1, reading);
+            ps.setArray(2, c.createArrayOf("text", recorded.toArray()));
+            ps.setLong(3, stream.maxSlotWalMb() * 1024 * 1024);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    CONSOLE.warn("Replication slot {} (database {}) is inactive and holds {} MB of the source's WAL (more than"
+                            + " replicator.stream.max-slot-wal-mb={}): a slot nobody reads keeps the WAL until the source's disk is full."
+                            + " If nothing streams from it any more, drop it: stream --drop-slot --replicator.stream.slot={} from the"
+                            + " replicator that created it (also its publication and ledger row), or SELECT pg_drop_replication_slot('{}')"
+                            + " on the source.", name, rs.getString(2), rs.getLong(3) / (1024 * 1024), stream.maxSlotWalMb(), name, name);
+                }
+            }
+        }
     }
 
     private static String rootMessage(Throwable e) {
@@ -381,14 +526,28 @@ public final class ChangeStream {
         p.setProperty("publication.autocreate.mode", "disabled");
         p.setProperty("snapshot.mode", "no_data");
         p.setProperty("slot.drop.on.stop", "false");
+        // An idle stream must still confirm the source's position, else the slot holds the WAL that other tables and
+        // databases write, and a fast shutdown of the source waits (up to wal_sender_timeout) for the stream to confirm
+        // the shutdown checkpoint. The connector confirms the commit LSN of the last change it applied; pgjdbc confirms a
+        // keepalive's position itself (connector_and_driver) only when the last message it received is confirmed, which
+        // after a change it did not (StreamSourceRestartTest saw the slot stay at the last change's commit while the
+        // walsender had sent more). A heartbeat's message is confirmed: the heartbeat writes one (not transactional, no
+        // table), the applier records its offset like a batch's, and the driver then confirms the keepalives after it.
+        p.setProperty("lsn.flush.mode", "connector_and_driver");
+        p.setProperty("heartbeat.interval.ms", String.valueOf(stream.heartbeatMs()));
+        p.setProperty("heartbeat.action.query", "SELECT pg_logical_emit_message(false, 'camel_replicator', 'heartbeat')");
         p.setProperty("table.include.list", tables.stream().map(t -> Pattern.quote(t.eventName())).collect(Collectors.joining(",")));
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("decimal.handling.mode", "string");
         p.setProperty("include.unknown.datatypes", "true");
         p.setProperty("max.batch.size", String.valueOf(stream.batchRows()));
+        // BEGIN and END records around each source transaction's events: the applier ends a target transaction only at an END
+        p.setProperty("provide.transaction.metadata", "true");
         p.setProperty("max.queue.size", String.valueOf(Math.max(stream.batchRows() * 2, stream.batchRows() + 1)));
         p.setProperty("poll.interval.ms", String.valueOf(stream.maxLatencyMs()));
-        p.setProperty("errors.max.retries", "3");
+        // connection failures (a source restart, a failover) are retried without a limit, every 10 s: a continuous
+        // stream waits its source out, and shows the wait as lag
+        p.setProperty("errors.max.retries", "-1");
         return p;
     }
 

@@ -123,19 +123,32 @@ public final class StreamOffsets {
             if (!exists(c)) {
                 return false;
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET stop_requested_at = ? WHERE slot_name = ?")) {
-                ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
-                ps.setString(2, slot);
+            // the target's clock, as the stream's start is taken (clearStop): processes on other machines agree on it
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET stop_requested_at = now() WHERE slot_name = ?")) {
+                ps.setString(1, slot);
                 return ps.executeUpdate() == 1;
             }
         }
     }
 
-    /** A stream starts: an earlier stop request is over. */
-    public void clearStop(String slot) throws SQLException {
+    /** The target's clock now: when a stream's process began, for {@link #clearStop}. */
+    public OffsetDateTime now() throws SQLException {
+        try (Connection c = target.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT now()")) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class);
+        }
+    }
+
+    /**
+     * A stream starts: a stop requested before its process began (by the target's clock) is over; one requested since (while
+     * load --stream was loading, say) stands, and the stream ends at once.
+     */
+    public void clearStop(String slot, OffsetDateTime began) throws SQLException {
         try (Connection c = target.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET stop_requested_at = NULL WHERE slot_name = ?")) {
+             PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET stop_requested_at = NULL WHERE slot_name = ?"
+                     + " AND stop_requested_at < ?")) {
             ps.setString(1, slot);
+            ps.setObject(2, began);
             ps.executeUpdate();
         }
     }
@@ -148,6 +161,21 @@ public final class StreamOffsets {
                 return rs.next() && rs.getBoolean(1);
             }
         }
+    }
+
+    /** Every slot the ledger has a stream row for. */
+    public java.util.List<String> slots() throws SQLException {
+        java.util.List<String> slots = new java.util.ArrayList<>();
+        try (Connection c = target.getConnection()) {
+            if (exists(c)) {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT slot_name FROM " + table)) {
+                    while (rs.next()) {
+                        slots.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return slots;
     }
 
     public void delete(String slot) throws SQLException {

@@ -58,6 +58,21 @@ class ReplicatorSettingsTest {
     }
 
     @Test
+    void serveStreamsWithoutATickAndTheStreamsSettingsAreChecked() {
+        assertThat(settings(Map.of("replicator.serve.command", "stream")).serveCommand()).isEqualTo("stream");
+        assertThatThrownBy(() -> settings(Map.of("replicator.serve.command", "stream", "replicator.serve.every", "60000")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("replicator.serve.every=60000 with replicator.serve.command=stream");
+        assertThat(settings(Map.of("replicator.health.max-stream-lag-seconds", "30")).alerts().maxStreamLagSeconds()).isEqualTo(30);
+        StreamSettings stream = StreamSettings.from(key -> Optional.ofNullable(Map.of("replicator.stream.max-slot-wal-mb", "0",
+                "replicator.stream.heartbeat-ms", "2000").get(key)));
+        assertThat(stream.maxSlotWalMb()).isZero();
+        assertThat(stream.heartbeatMs()).isEqualTo(2000);
+        assertThatThrownBy(() -> StreamSettings.from(key -> Optional.ofNullable(Map.of("replicator.stream.heartbeat-ms", "0").get(key))))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("replicator.stream.heartbeat-ms");
+    }
+
+    @Test
     void blankValuesCountAsNotSet() {
         ReplicatorSettings s = settings(Map.of("replicator.workers", "  ", "replicator.target-schema", ""));
 

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.camelreplicator.cli.ReplicatorCli;
+import org.camelreplicator.support.Gate;
 import org.camelreplicator.support.Replicator;
 import org.camelreplicator.support.Tables;
 import org.camelreplicator.support.TestPostgres;
@@ -93,9 +94,153 @@ class StreamTest {
         Replicator.Result drop = streaming.run("stream", "--drop-slot");
         assertThat(drop.exitCode()).as(drop.all()).isZero();
         try (Connection s = TestPostgres.connect(source)) {
-            assertThat(Tables.count(s, "pg_replication_slots")).isZero();
+            assertThat(Tables.single(s, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")).isZero();
             assertThat(Tables.single(s, "SELECT count(*) FROM pg_publication")).isZero();
         }
+    }
+
+    @Test
+    void aColumnAddedUnderARunningStreamStopsItSayingHowToCarryItAndTheStreamGoesOnOnceTheTargetHasIt() throws Exception {
+        String source = TestPostgres.newDatabase("stream_column_source");
+        String target = TestPostgres.newDatabase("stream_column_target");
+        TestPostgres.execute(source, StreamWorkload.SCHEMA);
+        Replicator streaming = Replicator.between(source, "postgres", target, dir).with("--replicator.stream.max-latency-ms=100");
+        assertThat(streaming.run("stream", "--create-slot").exitCode()).isZero();
+        assertThat(streaming.run("load").exitCode()).isZero();
+        TestPostgres.execute(source, "UPDATE items SET qty = 0 WHERE id <= 100");
+        CompletableFuture<Replicator.Result> first = CompletableFuture.supplyAsync(() -> streaming.run("stream"));
+        try (Connection t = TestPostgres.connect(target)) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> first.isDone() || Tables.single(t, "SELECT count(*) FROM items WHERE id <= 100 AND qty = 0") == 100);
+        }
+        String before;
+        try (Connection t = TestPostgres.connect(target)) {
+            before = Tables.text(t, "SELECT source_offset FROM replicator.stream_offsets");
+        }
+
+        TestPostgres.execute(source, "ALTER TABLE notes ADD COLUMN extra text",
+                "BEGIN; UPDATE items SET qty = 1 WHERE id = 1; UPDATE notes SET extra = 'new' WHERE code = 'n9'; COMMIT");
+        Replicator.Result stopped = first.get(120, TimeUnit.SECONDS);
+
+        assertThat(stopped.exitCode()).as(stopped.all()).isEqualTo(1);
+        assertThat(stopped.err()).contains("Column extra was added to source table public.notes",
+                "ALTER TABLE public.notes ADD COLUMN", "then run stream again", "verify --repair", "Nothing of this batch was applied");
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.single(t, "SELECT qty FROM items WHERE id = 1")).as("the batch's other table").isZero();
+            assertThat(Tables.text(t, "SELECT source_offset FROM replicator.stream_offsets")).isEqualTo(before);
+        }
+
+        // carried as the message says: the column on the target, then stream again
+        TestPostgres.execute(target, "ALTER TABLE notes ADD COLUMN extra text");
+        CompletableFuture<Replicator.Result> second = CompletableFuture.supplyAsync(() -> streaming.run("stream"));
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> !second.isDone()
+                    && Tables.contentHash(t, "items", "id").equals(Tables.contentHash(s, "items", "id"))
+                    && Tables.contentHash(t, "notes", "code, part").equals(Tables.contentHash(s, "notes", "code, part")));
+            assertThat(Tables.single(t, "SELECT count(*) FROM notes WHERE extra = 'new'")).isEqualTo(Tables.single(s,
+                    "SELECT count(*) FROM notes WHERE code = 'n9'")).isPositive();
+        }
+        // Replicator.run holds its lock while the stream runs: the stop request goes through the command line directly
+        assertThat(ReplicatorCli.execute("stream", "--stop", "--source.url=" + source, "--source.username=postgres",
+                "--target.url=" + target, "--target.username=postgres", "--replicator.data-dir=" + dir)).isZero();
+        assertThat(second.get(60, TimeUnit.SECONDS).exitCode()).isZero();
+        assertThat(streaming.run("stream", "--drop-slot").exitCode()).isZero();
+    }
+
+    @Test
+    void aSourceTransactionThatFitsABatchIsAppliedInOneTargetTransactionEvenWhereABatchWouldCutIt() throws Exception {
+        String source = TestPostgres.newDatabase("stream_tx_source");
+        String target = TestPostgres.newDatabase("stream_tx_target");
+        TestPostgres.execute(source, StreamWorkload.SCHEMA);
+        Replicator streaming = Replicator.between(source, "postgres", target, dir).with("--replicator.stream.max-latency-ms=100",
+                "--replicator.stream.batch-rows=200");
+        assertThat(streaming.run("stream", "--create-slot").exitCode()).isZero();
+        assertThat(streaming.run("load").exitCode()).isZero();
+        // which target transaction wrote each row
+        TestPostgres.execute(target, "CREATE TABLE written (tx bigint, tag text)",
+                "CREATE FUNCTION item_written() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " INSERT INTO written VALUES (txid_current(), NEW.name); RETURN NEW; END $$",
+                "CREATE FUNCTION note_written() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " INSERT INTO written VALUES (txid_current(), NEW.body); RETURN NEW; END $$",
+                "CREATE TRIGGER items_written AFTER INSERT OR UPDATE ON items FOR EACH ROW EXECUTE FUNCTION item_written()",
+                "CREATE TRIGGER notes_written AFTER INSERT OR UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION note_written()");
+        // the first batch waits at the target while the source writes, so the next batch is taken from a full queue: 150
+        // changes, then a transaction of 100 over both tables, then 50 more; a batch of 200 would end inside the transaction
+        CompletableFuture<Replicator.Result> run;
+        try (Gate first = Gate.trigger(target, "items", "BEFORE UPDATE", "NEW.name = 'hold'")) {
+            TestPostgres.execute(source, "UPDATE items SET name = 'hold' WHERE id = 5");
+            run = CompletableFuture.supplyAsync(() -> streaming.run("stream"));
+            first.awaitWaiting(1, run::isDone);
+            TestPostgres.execute(source, "UPDATE items SET name = 'first' WHERE id BETWEEN 101 AND 250",
+                    "BEGIN; UPDATE items SET name = 'straddle' WHERE id BETWEEN 301 AND 360;"
+                            + " UPDATE notes SET body = 'straddle' WHERE (code, part) IN (SELECT code, part FROM notes ORDER BY part LIMIT 40); COMMIT",
+                    "UPDATE items SET name = 'after' WHERE id BETWEEN 401 AND 450");
+            try (Connection s = TestPostgres.connect(source)) {
+                long written = Tables.single(s, "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint");
+                await().atMost(Duration.ofSeconds(60)).until(() -> Tables.single(s, "SELECT coalesce(max(pg_wal_lsn_diff(r.sent_lsn, '0/0')), 0)::bigint"
+                        + " FROM pg_stat_replication r JOIN pg_replication_slots l ON l.active_pid = r.pid WHERE l.database = current_database()") >= written);
+            }
+        }
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> !run.isDone()
+                    && Tables.contentHash(t, "items", "id").equals(Tables.contentHash(s, "items", "id"))
+                    && Tables.contentHash(t, "notes", "code, part").equals(Tables.contentHash(s, "notes", "code, part")));
+            assertThat(Tables.single(t, "SELECT count(*) FROM written WHERE tag = 'straddle'")).isEqualTo(100);
+            assertThat(Tables.single(t, "SELECT count(DISTINCT tx) FROM written WHERE tag = 'straddle'"))
+                    .as("target transactions that applied the one source transaction").isOne();
+        }
+        assertThat(ReplicatorCli.execute("stream", "--stop", "--source.url=" + source, "--source.username=postgres",
+                "--target.url=" + target, "--target.username=postgres", "--replicator.data-dir=" + dir)).isZero();
+        assertThat(run.get(60, TimeUnit.SECONDS).exitCode()).isZero();
+        assertThat(streaming.run("stream", "--drop-slot").exitCode()).isZero();
+    }
+
+    @Test
+    void loadWithStreamCreatesTheSlotLoadsAndStreamsInOneCommand() throws Exception {
+        String source = TestPostgres.newDatabase("stream_load_source");
+        String target = TestPostgres.newDatabase("stream_load_target");
+        TestPostgres.execute(source, StreamWorkload.SCHEMA);
+        Replicator replicator = Replicator.between(source, "postgres", target, dir).with("--replicator.stream.max-latency-ms=100");
+
+        Replicator.Result resumed = replicator.run("load", "--resume", "--stream");
+        assertThat(resumed.exitCode()).as(resumed.all()).isEqualTo(2);
+        assertThat(resumed.err()).contains("load --resume --stream: there is no replication slot", "load --reset --stream");
+        try (Connection s = TestPostgres.connect(source)) {
+            assertThat(Tables.single(s, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")).isZero();
+        }
+
+        CompletableFuture<Replicator.Result> run = CompletableFuture.supplyAsync(() -> replicator.run("load", "--stream"));
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            // the ledger's tables appear as the command goes on; changes after the load are streamed
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> !run.isDone()
+                    && Tables.single(t, "SELECT count(*) FROM replicator.runs WHERE status = 'done'") == 1);
+            new StreamWorkload(source, 3).run(80);
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> !run.isDone()
+                    && Tables.contentHash(t, "items", "id").equals(Tables.contentHash(s, "items", "id"))
+                    && Tables.contentHash(t, "notes", "code, part").equals(Tables.contentHash(s, "notes", "code, part")));
+            assertThat(Tables.single(t, "SELECT changes_applied FROM replicator.stream_offsets")).isPositive();
+        }
+        assertThat(ReplicatorCli.execute("stream", "--stop", "--source.url=" + source, "--source.username=postgres",
+                "--target.url=" + target, "--target.username=postgres", "--replicator.data-dir=" + dir)).isZero();
+        Replicator.Result result = run.get(60, TimeUnit.SECONDS);
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.out()).contains("Replication slot camel_replicator_stream_load_target_", "Load summary",
+                "Streaming changes of 2 table(s)", "stopped by stream --stop");
+
+        // a stream --stop given while load --stream still loads (held at its first table's TRUNCATE): the load finishes,
+        // and the stream, which keeps the request, ends at once
+        try (Gate truncate = Gate.lock(target, "items", "LOCK TABLE items IN ACCESS SHARE MODE")) {
+            CompletableFuture<Replicator.Result> again = CompletableFuture.supplyAsync(() -> replicator.run("load", "--reset", "--stream"));
+            truncate.awaitWaiting(1, again::isDone);
+            assertThat(ReplicatorCli.execute("stream", "--stop", "--source.url=" + source, "--source.username=postgres",
+                    "--target.url=" + target, "--target.username=postgres", "--replicator.data-dir=" + dir)).isZero();
+            truncate.open();
+            Replicator.Result stoppedEarly = again.get(120, TimeUnit.SECONDS);
+            assertThat(stoppedEarly.exitCode()).as(stoppedEarly.all()).isZero();
+            assertThat(stoppedEarly.out()).contains("keeps the changes for the stream that follows the load", "Load summary",
+                    "stopped by stream --stop");
+        }
+        assertThat(replicator.run("stream", "--drop-slot").exitCode()).isZero();
     }
 
     private String[] arguments(String source, String target, String... command) {
