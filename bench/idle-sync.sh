@@ -88,9 +88,10 @@ create_source() {
   touch "$marker"
 }
 
+# with TIME_FILE set, GNU time writes the process's peak RSS (KB) there
 replicator() {
   local jar="$1"; shift
-  (cd "$BENCH_DIR" && java -jar "$jar" "$@" --source.url="$(jdbc_pg idle_src)" --source.username=postgres \
+  (cd "$BENCH_DIR" && ${TIME_FILE:+/usr/bin/time -f %M -o "$TIME_FILE"} java -jar "$jar" "$@" --source.url="$(jdbc_pg idle_src)" --source.username=postgres \
     --target.url="$(jdbc_pg idle_dst)" --target.username=postgres --replicator.sync.watermark=updated_at \
     --replicator.data-dir="$BENCH_DIR/replicator-data")
 }
@@ -111,11 +112,11 @@ time_sync() {
   local label="$1" jar="$2" out="$BENCH_DIR/sync-$1-$3.log"
   local start end
   start="$(date +%s.%N)"
-  replicator "$jar" sync > "$out" 2>&1 || { tail -30 "$out" >&2; exit 1; }
+  TIME_FILE="$out.rss" replicator "$jar" sync > "$out" 2>&1 || { tail -30 "$out" >&2; exit 1; }
   end="$(date +%s.%N)"
   grep -q "0 synced, $TABLES unchanged, 0 failed" "$out" || { echo "$label: not every table unchanged, see $out" >&2; exit 1; }
   local run; run="$(awk '/^Duration:/ {print $2}' "$out" | tail -1)"
-  echo "$label $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }') $run" >> "$RESULTS"
+  echo "$label $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }') $run $(( $(tail -1 "$out.rss") / 1024 ))" >> "$RESULTS"
 }
 
 # the probe queries alone, every table in turn in one psql session, without the JVM: appends
@@ -160,9 +161,9 @@ main() {
     echo "before = commit $BEFORE, after = $(git -C "$PROJECT" rev-parse --short HEAD)$(git -C "$PROJECT" diff --quiet HEAD || echo ' + changes');"
     echo "load before: $load_before; after: $(uptime | sed 's/.*load average/load average/')"
     echo
-    echo "| jar | run | whole process s | sync run s (summary) |"
-    echo "|---|---|---|---|"
-    awk '{ n[$1]++; printf "| %s | %d | %.2f | %s |\n", $1, n[$1], $2, $3 }' "$RESULTS"
+    echo "| jar | run | whole process s | sync run s (summary) | peak RSS MB (java -jar's largest process) |"
+    echo "|---|---|---|---|---|"
+    awk '{ n[$1]++; printf "| %s | %d | %.2f | %s | %s |\n", $1, n[$1], $2, $3, $4 }' "$RESULTS"
     awk '{ w[$1] += $2; s[$1] += $3; n[$1]++ } END { for (k in n) printf "mean %s: whole process %.2f s, sync run %.2f s\n", k, w[k] / n[k], s[k] / n[k] }' "$RESULTS" | sort
     echo
     echo "The probe queries alone, $TABLES tables one after another in one psql session (s):"
