@@ -181,10 +181,11 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("alerts", new org.camelreplicator.observe.Alerts(health, settings.alerts().remindMinutes()));
         // the end of each run is checked at once: a process that exits then would not see its next tick.
         // Only when routes/alerts.camel.yaml is loaded: a direct: endpoint without its route waits 30 s for one.
-        java.util.concurrent.atomic.AtomicReference<org.apache.camel.FluentProducerTemplate> sender = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.function.Supplier<org.apache.camel.FluentProducerTemplate> sender
+                = org.apache.camel.util.function.Suppliers.memorize(context::createFluentProducerTemplate);
         slot.atEnd(() -> {
             if (context.getRoute("send-alerts") != null) {
-                sender.updateAndGet(t -> t != null ? t : context.createFluentProducerTemplate()).to("direct:send-alerts").send();
+                sender.get().to("direct:send-alerts").send();
             }
         });
         // the change stream's state (stream, or serve with replicator.serve.command=stream): meters and health rules

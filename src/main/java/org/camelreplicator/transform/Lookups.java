@@ -3,6 +3,7 @@ package org.camelreplicator.transform;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -16,6 +17,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.util.function.Suppliers;
 import org.apache.camel.component.sql.SqlConstants;
 import org.apache.camel.support.DefaultExchange;
 import org.camelreplicator.config.TransformSettings;
@@ -47,10 +49,12 @@ public final class Lookups {
     private final CamelContext context;
     private final Cache<Key, Optional<Object>> cache;
     private final ConcurrentHashMap<String, List<String>> parameters = new ConcurrentHashMap<>();
-    private volatile ProducerTemplate template;
+    /** Created at first use: the context is not started yet when this bean is. */
+    private final Supplier<ProducerTemplate> template;
 
     public Lookups(CamelContext context, TransformSettings settings, MeterRegistry registry) {
         this.context = context;
+        this.template = Suppliers.memorize(context::createProducerTemplate);
         this.cache = Caffeine.newBuilder()
                 .maximumSize(settings.lookupMaxEntries())
                 .expireAfterWrite(Duration.ofSeconds(settings.lookupTtlSeconds()))
@@ -95,7 +99,7 @@ public final class Lookups {
             query.getIn().setHeader(names.get(i), key.values().get(i));
         }
         query.getIn().setHeader(SqlConstants.SQL_QUERY, key.sql());
-        template().send(endpoint(key.side()), query);
+        template.get().send(endpoint(key.side()), query);
         if (query.getException() != null) {
             throw new LookupException("lookup " + key.sql() + " on the " + key.side() + " with " + described(names, key.values())
                     + " failed: " + org.camelreplicator.observe.Errors.describe(query.getException()), query.getException());
@@ -123,19 +127,6 @@ public final class Lookups {
             parts.add(names.get(i) + "=" + values.get(i));
         }
         return parts.isEmpty() ? "no parameters" : String.join(", ", parts);
-    }
-
-    private ProducerTemplate template() {
-        ProducerTemplate t = template;
-        if (t == null) {
-            synchronized (this) {
-                if (template == null) {
-                    template = context.createProducerTemplate();
-                }
-                t = template;
-            }
-        }
-        return t;
     }
 
     /** A lookup that failed: its query, the row's values, and the cause (kept, so a transient one is retried). */

@@ -2,6 +2,7 @@ package org.camelreplicator.transform;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -10,6 +11,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.util.function.Suppliers;
 import org.apache.camel.support.DefaultExchange;
 import org.camelreplicator.copy.BadValueException;
 import org.camelreplicator.copy.Batch;
@@ -43,10 +45,12 @@ public final class RowTransforms {
 
     private final CamelContext context;
     private final TransientFaults faults;
-    private volatile ProducerTemplate template;
+    /** Created at first use: the context is not started yet when this bean is. */
+    private final Supplier<ProducerTemplate> template;
 
     public RowTransforms(CamelContext context, TransientFaults faults) {
         this.context = context;
+        this.template = Suppliers.memorize(context::createProducerTemplate);
         this.faults = faults;
     }
 
@@ -59,7 +63,7 @@ public final class RowTransforms {
         // set by a load's chunk (true with on-bad-row=reject); a sync read has no rejects table
         Boolean load = exchange.getProperty(REJECTS, Boolean.class);
         boolean rejects = Boolean.TRUE.equals(load);
-        ProducerTemplate producer = template();
+        ProducerTemplate producer = template.get();
         Endpoint endpoint = context.getEndpoint(transform.endpoint());
         List<String> in = transform.sourceColumns();
         List<String> out = transform.outputColumns();
@@ -115,19 +119,6 @@ public final class RowTransforms {
                     + " sync reads it again"), failure);
         }
         return new RowBatch(written, refused);
-    }
-
-    private ProducerTemplate template() {
-        ProducerTemplate t = template;
-        if (t == null) {
-            synchronized (this) {
-                if (template == null) {
-                    template = context.createProducerTemplate();
-                }
-                t = template;
-            }
-        }
-        return t;
     }
 
     /** A row the transform failed on, for good: the table stops, naming the row. */
