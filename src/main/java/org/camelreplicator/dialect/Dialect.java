@@ -284,6 +284,11 @@ public interface Dialect {
         return null;
     }
 
+    /** Whether this engine as a target has materialized views to refresh (replicator.table.<t>.refresh-views). */
+    default boolean hasMaterializedViews() {
+        return false;
+    }
+
     /**
      * Why {@code REFRESH MATERIALIZED VIEW CONCURRENTLY} cannot refresh this view (as the target's SQL
      * names it), or null when it can. An engine without materialized views answers why not.

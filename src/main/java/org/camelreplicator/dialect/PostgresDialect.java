@@ -479,6 +479,11 @@ public final class PostgresDialect implements Dialect {
      * REFRESH then fails with PostgreSQL's own message, naming it.
      */
     @Override
+    public boolean hasMaterializedViews() {
+        return true;
+    }
+
+    @Override
     public String refreshConcurrentlyRefused(java.sql.Connection c, String view) throws java.sql.SQLException {
         String sql = "SELECT c.relispopulated, EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique"
                 + " AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL) FROM pg_class c WHERE c.oid = to_regclass(?) AND c.relkind = 'm'";

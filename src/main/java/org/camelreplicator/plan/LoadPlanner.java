@@ -93,6 +93,7 @@ public final class LoadPlanner {
                 .plan(tables, selected, tableSettings, settings.targetSchema());
         startFrom(plans);
         checkPartitions(plans);
+        checkRefreshes(plans);
         checkRowFilters(plans);
         return plans;
     }
@@ -165,6 +166,26 @@ public final class LoadPlanner {
                         + setting + "): its primary key (" + String.join(", ", key) + ") does not include " + column + ", and PostgreSQL"
                         + " requires a partitioned table's primary key (and every unique constraint) to include the partition column."
                         + " Partition by a column of the key, make " + column + " part of the source's key, or remove the setting.");
+            }
+        }
+    }
+
+    /**
+     * replicator.table.<t>.refresh-views: REFRESH MATERIALIZED VIEW is PostgreSQL's, so another target
+     * refuses the setting before anything is written, not at the table's after-actions.
+     */
+    private void checkRefreshes(List<TablePlan> plans) {
+        Dialect target = databases.targetDialect();
+        if (target.hasMaterializedViews()) {
+            return;
+        }
+        for (TablePlan p : plans) {
+            for (AfterAction action : p.settings().afterLoad()) {
+                if (action.view() != null) {
+                    throw new InvalidSettingException(action.setting(), action.setting() + ": materialized views are PostgreSQL's"
+                            + " (REFRESH MATERIALIZED VIEW), and the target is " + target.name() + ". Remove the setting for this target,"
+                            + " or give the target's own statement in replicator.table." + p.source().name() + ".after-load / .after-sync.");
+                }
             }
         }
     }

@@ -182,4 +182,20 @@ class AfterActionsTest {
             assertThat(Tables.single(t, "SELECT amount FROM items WHERE id = 1")).isZero();
         }
     }
+
+    @Test
+    void aViewRefreshForATargetWithoutMaterializedViewsIsRefusedBeforeAnythingIsWritten() throws Exception {
+        String source = source("after_h2_source");
+        String target = "jdbc:h2:file:" + dir.resolve("h2-target");
+        Replicator.Result load = Replicator.execute("load", "--source.url=" + source, "--source.username=postgres",
+                "--target.url=" + target, "--target.username=sa", "--replicator.data-dir=" + dir,
+                "--replicator.target-schema=PUBLIC", "--replicator.table.items.refresh-views=item_totals");
+
+        assertThat(load.exitCode()).as(load.all()).isEqualTo(2);
+        assertThat(load.err()).contains("replicator.table.items.refresh-views", "materialized views are PostgreSQL's", "H2");
+        try (var t = java.sql.DriverManager.getConnection(target, "sa", "")) {
+            assertThat(Tables.single(t, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE UPPER(TABLE_NAME) = 'ITEMS'"))
+                    .as("no table was created").isZero();
+        }
+    }
 }
