@@ -404,7 +404,7 @@ public final class ReplicatorCli implements Callable<Integer> {
                     CONSOLE.info(report.text().stripTrailing());
                 }
                 return report.anyFailed() ? RUN_FAILED : OK;
-            }, "direct:status"); // the route files status starts: the runtime, without the pipelines
+            }, ReplicatorRuntime.RUNTIME_ONLY);
         }
     }
 
@@ -443,7 +443,7 @@ public final class ReplicatorCli implements Callable<Integer> {
                 }
                 int status = changes.run(runtime::stopRequested);
                 return StopSignals.exitStatus().orElse(status);
-            }, "direct:status"); // the route files status starts: the runtime, without the pipelines
+            }, ReplicatorRuntime.RUNTIME_ONLY);
         }
     }
 

@@ -56,6 +56,12 @@ public final class ReplicatorRuntime implements AutoCloseable {
             "direct:sync", List.of("sync", "after-actions", "transforms", "alerts", "errors"),
             "direct:verify", List.of("verify", "alerts", "errors"));
 
+    /**
+     * The endpoint key for a command that uses the runtime (settings, pools, dialects) but no pipeline
+     * route: bench and stream start what status starts.
+     */
+    static final String RUNTIME_ONLY = "direct:status";
+
     public static ReplicatorRuntime start(Map<String, String> overrides, Path configFile) throws Exception {
         return start(overrides, configFile, null);
     }
