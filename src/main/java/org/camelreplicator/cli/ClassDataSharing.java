@@ -16,6 +16,11 @@ import java.util.Set;
  * ({@code $XDG_CACHE_HOME} or {@code ~/.cache}, {@code camel-replicator/}). Without a writable cache,
  * or run from classes rather than the jar, nothing changes. The JVM's own CDS messages are off:
  * an archive it cannot use is simply not used.
+ *
+ * <p>Not with a flight recording or an agent ({@code -XX:StartFlightRecording}, {@code -javaagent},
+ * {@code -agentlib}, {@code -agentpath}): JDK 17 crashes (SIGSEGV in
+ * {@code KlassFactory::check_shared_class_file_load_hook}) when a class-file load hook meets a class
+ * from a dynamic archive, as a load under {@code java -XX:StartFlightRecording -jar} did.
  */
 final class ClassDataSharing {
 
@@ -23,6 +28,8 @@ final class ClassDataSharing {
     private static final Set<String> ARCHIVED_BY = Set.of("load", "sync", "verify", "schema", "status", "serve");
     private static final List<String> QUIET = List.of("-Xlog:cds=off,cds+dynamic=off");
     private static final int KEPT = 3;
+    private static final List<String> CLASS_FILE_HOOKS = List.of("-XX:StartFlightRecording", "-XX:+FlightRecorder", "-javaagent:",
+            "-agentlib:", "-agentpath:");
 
     private final Path archive;
     private final Path writing;
@@ -32,7 +39,10 @@ final class ClassDataSharing {
         this.writing = writing;
     }
 
-    static ClassDataSharing forJar(String classPath, String[] args) {
+    static ClassDataSharing forJar(String classPath, String[] args, List<String> jvmArguments) {
+        if (jvmArguments.stream().anyMatch(a -> CLASS_FILE_HOOKS.stream().anyMatch(a::startsWith))) {
+            return new ClassDataSharing(null, null);
+        }
         try {
             Path jar = Path.of(classPath);
             if (classPath.contains(java.io.File.pathSeparator) || !classPath.endsWith(".jar") || !Files.isRegularFile(jar)) {

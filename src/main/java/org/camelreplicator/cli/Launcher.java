@@ -38,7 +38,7 @@ public final class Launcher {
         if (parent != null) {
             haltWhenGone(Long.parseLong(parent));
         } else if (!heapChosen(jvm)) {
-            ClassDataSharing sharing = ClassDataSharing.forJar(System.getProperty("java.class.path"), args);
+            ClassDataSharing sharing = ClassDataSharing.forJar(System.getProperty("java.class.path"), args, jvm);
             Process worker = startWorker(jvm, args, sharing.flags());
             if (worker != null) {
                 passSignalsTo(worker);
