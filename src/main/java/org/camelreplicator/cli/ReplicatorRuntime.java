@@ -13,6 +13,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.camelreplicator.config.Databases;
 import org.camelreplicator.config.ReplicatorConfiguration;
+import org.camelreplicator.config.RoutesFolder;
 import org.camelreplicator.copy.RunSlot;
 import org.camelreplicator.copy.StopSignal;
 import org.camelreplicator.embedded.EmbeddedPostgresServer;
@@ -77,14 +78,13 @@ public final class ReplicatorRuntime implements AutoCloseable {
         // the JVM exits (a test JVM or serve starts many; its disableHangupSupport() adds the hook all the
         // same in Camel 4.22); signals are StopSignals' work, the JVM's exit the CLI's own hook's
         main.setShutdownStrategy(new org.apache.camel.main.SimpleMainShutdownStrategy());
-        main.setPropertyPlaceholderLocations(propertiesLocation(configFile));
+        String locations = propertiesLocation(configFile);
+        main.setPropertyPlaceholderLocations(locations);
         overrides.forEach(main::addOverrideProperty);
         if (!overrides.containsKey("camel.main.routes-include-pattern") && !overrides.containsKey("camel.main.routesIncludePattern")) {
-            // the editable routes/ folder when run from the project, the copy inside the jar otherwise:
-            // named one by one, since a wildcard would have Camel walk every entry of the jar (3 s)
-            main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
-                    ? "file:routes/*.camel.yaml"
-                    : String.join(",", BUILT_IN_ROUTES.stream().map(r -> "classpath:routes/" + r + ".camel.yaml").toList()));
+            // the editable routes folder when there is one, the copies inside the jar otherwise
+            RoutesFolder routes = RoutesFolder.resolve(List.of(locations.split(",")), overrides, System.getenv());
+            main.configure().withRoutesIncludePattern(routes.includePattern(BUILT_IN_ROUTES));
         }
         boolean serving = Boolean.parseBoolean(overrides.getOrDefault("replicator.serving", "false"));
         List<String> needed = endpoint == null ? null : ROUTE_FILES.get(endpoint);

@@ -28,7 +28,37 @@ public final class EffectiveSettings {
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^;&]*");
     private static final Pattern URL_USER_INFO = Pattern.compile("(://[^/:@]+:)[^@/]*@");
 
+    /** The origin of a value from the application.properties inside the jar. */
+    static final String BUILT_IN = "built-in application.properties";
+
     private EffectiveSettings() {
+    }
+
+    /**
+     * One setting's value (not masked) and origin as a run will see it, read before Camel starts:
+     * the command line, then the environment, then the properties files, most specific first.
+     * Unknown names are not checked here ({@link #of} does that).
+     */
+    public static Optional<Setting> one(String key, List<String> locations, Map<String, String> commandLine, Map<String, String> environment) {
+        if (commandLine.containsKey(key)) {
+            return Optional.of(new Setting(key, commandLine.get(key), "command line"));
+        }
+        String variable = UnknownSettings.variable(key);
+        if (environment.containsKey(variable)) {
+            return Optional.of(new Setting(key, environment.get(variable), "environment " + variable));
+        }
+        for (String location : locations) {
+            String value = SettingsFiles.read(List.of(location)).get(key);
+            if (value != null) {
+                return Optional.of(new Setting(key, value, origin(location)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String origin(String location) {
+        return location.startsWith("classpath:") ? BUILT_IN
+                : location.equals("file:application.properties") ? "./application.properties" : "--config " + location.substring("file:".length());
     }
 
     /**
@@ -48,8 +78,7 @@ public final class EffectiveSettings {
             String location = locations.get(i);
             Map<String, String> file = SettingsFiles.read(List.of(location));
             given.addAll(file.keySet());
-            String origin = location.startsWith("classpath:") ? "built-in application.properties"
-                    : location.equals("file:application.properties") ? "./application.properties" : "--config " + location.substring("file:".length());
+            String origin = origin(location);
             file.forEach((k, v) -> set(values, origins, k, v, origin));
         }
         for (String key : new ArrayList<>(values.keySet())) {

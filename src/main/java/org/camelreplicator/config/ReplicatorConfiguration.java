@@ -98,6 +98,13 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         }
     }
 
+    /** Which route files run, as the runtime chose them (camel.main.routes-include-pattern when given outright). */
+    private String routes(PropertiesComponent properties) {
+        String pattern = commandLine.getOrDefault("camel.main.routes-include-pattern", commandLine.get("camel.main.routesIncludePattern"));
+        return pattern != null ? pattern + " (camel.main.routes-include-pattern)"
+                : RoutesFolder.resolve(properties.getLocations().stream().toList(), commandLine, System.getenv()).describe();
+    }
+
     /** Binds the beans into a context; camel-main calls it, and so can a test that builds its own context. */
     public ReplicatorSettings configure(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
@@ -173,7 +180,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("loadPlanner", planner);
         registry.bind("targetSchema", targetSchema);
         // the one run at a time, whose report the meters, the health, the MBean and the HTTP endpoints show
-        RunSlot slot = new RunSlot(databases, settings, ledger, stop);
+        RunSlot slot = new RunSlot(databases, settings, ledger, stop, routes(properties));
         java.util.function.Supplier<org.camelreplicator.observe.RunReport> current = slot::currentReport;
         Health health = new Health(current, settings.healthMaxFailedTables(), settings.healthMaxBatchSeconds(), settings.healthMaxSyncLagSeconds(),
                 settings.verify().maxDifferingTables());

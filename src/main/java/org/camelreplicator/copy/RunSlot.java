@@ -58,8 +58,12 @@ public final class RunSlot {
     private org.camelreplicator.observe.ProgressFiles progressFiles;
     private volatile Runnable atEnd = () -> { };
 
-    public RunSlot(Databases databases, ReplicatorSettings settings, Ledger ledger, StopSignal stop) {
+    /** Which route files run (RoutesFolder.describe), printed with the source and target. */
+    private final String routes;
+
+    public RunSlot(Databases databases, ReplicatorSettings settings, Ledger ledger, StopSignal stop, String routes) {
         this.databases = databases;
+        this.routes = routes;
         this.settings = settings;
         this.ledger = ledger;
         this.stop = stop;
@@ -131,6 +135,7 @@ public final class RunSlot {
         }
         CONSOLE.info("Source: {}", source);
         CONSOLE.info("Target: {}", target);
+        CONSOLE.info("Routes: {}", routes);
     }
 
     /**
