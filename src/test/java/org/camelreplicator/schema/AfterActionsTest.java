@@ -45,6 +45,13 @@ class AfterActionsTest {
         }
     }
 
+    /** The transaction ids that wrote the loaded rows: a table copied again has new ones. */
+    private static String rowVersions(String target) throws Exception {
+        try (var c = TestPostgres.connect(target)) {
+            return Tables.text(c, "SELECT (SELECT string_agg(DISTINCT xmin::text, ',') FROM items) || '/' || (SELECT string_agg(DISTINCT xmin::text, ',') FROM notes)");
+        }
+    }
+
     private static long single(String url, String sql) throws Exception {
         try (var c = TestPostgres.connect(url)) {
             return Tables.single(c, sql);
@@ -180,6 +187,45 @@ class AfterActionsTest {
             assertThat(Tables.rows(t, "SELECT step FROM sync_audit")).as("the actions the failed sync owed ran on the next")
                     .containsExactly(List.of("synced"));
             assertThat(Tables.single(t, "SELECT amount FROM items WHERE id = 1")).isZero();
+        }
+    }
+
+    @Test
+    void aFailingRunActionFailsTheRunAfterItsTablesAreCompleteAndResumeRunsOnlyThatAction() throws Exception {
+        String source = source("after_run_fail_source");
+        String target = TestPostgres.newDatabase("after_run_fail_target");
+        TestPostgres.execute(target, "CREATE TABLE action_log (step text NOT NULL)");
+        Replicator replicator = Replicator.between(source, "postgres", target, dir).with(
+                "--replicator.table.items.after-load=INSERT INTO action_log VALUES ('items')",
+                "--replicator.after-load=INSERT INTO action_log VALUES ('the run'); INSERT INTO run_audit VALUES ('the run')");
+
+        Replicator.Result failed = replicator.run("load");
+
+        assertThat(failed.exitCode()).as(failed.all()).isEqualTo(1);
+        assertThat(failed.all()).contains("INSERT INTO run_audit VALUES ('the run')", "(replicator.after-load)",
+                "relation \"run_audit\" does not exist");
+        try (var t = TestPostgres.connect(target)) {
+            assertThat(Tables.rows(t, "SELECT table_name, status, phase FROM replicator.tables ORDER BY 1")).as("the tables' rows are in")
+                    .containsExactly(List.of("public.items", "done", "complete"), List.of("public.notes", "done", "complete"));
+            assertThat(Tables.text(t, "SELECT status FROM replicator.runs")).as("but the run is not done").isNotEqualTo("done");
+            assertThat(Tables.rows(t, "SELECT table_name, action_no, status FROM replicator.after_actions WHERE table_name = '(run)' ORDER BY 2"))
+                    .containsExactly(List.of("(run)", "0", "done"), List.of("(run)", "1", "failed"));
+            assertThat(Tables.count(t, "items")).isEqualTo(30);
+        }
+
+        String rowVersions = rowVersions(target);
+        TestPostgres.execute(target, "CREATE TABLE run_audit (step text NOT NULL)");
+        Replicator.Result resumed = replicator.run("load", "--resume");
+
+        assertThat(resumed.exitCode()).as(resumed.all()).isZero();
+        try (var t = TestPostgres.connect(target)) {
+            assertThat(Tables.rows(t, "SELECT step FROM action_log ORDER BY step")).as("each action ran once")
+                    .containsExactly(List.of("items"), List.of("the run"));
+            assertThat(Tables.rows(t, "SELECT step FROM run_audit")).containsExactly(List.of("the run"));
+            assertThat(Tables.text(t, "SELECT status FROM replicator.runs")).isEqualTo("done");
+            assertThat(rowVersions(target)).as("no row written again").isEqualTo(rowVersions);
+            assertThat(Tables.count(t, "items")).isEqualTo(30);
+            assertThat(Tables.count(t, "notes")).isEqualTo(5);
         }
     }
 
