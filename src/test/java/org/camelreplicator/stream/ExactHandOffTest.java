@@ -3,6 +3,7 @@ package org.camelreplicator.stream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.camelreplicator.cli.ReplicatorCli;
 import org.camelreplicator.support.Gate;
 import org.camelreplicator.support.Replicator;
+import org.camelreplicator.support.ReplicatorProcess;
 import org.camelreplicator.support.Tables;
 import org.camelreplicator.support.TestPostgres;
 import org.junit.jupiter.api.Test;
@@ -86,5 +88,85 @@ class ExactHandOffTest {
         Replicator.Result status = replicator.run("status");
         assertThat(status.out()).as(status.all()).contains("hand-off from the load: exact");
         assertThat(replicator.run("stream", "--drop-slot").exitCode()).isZero();
+    }
+
+    @Test
+    void aResumedLoadStreamAfterKillMinus9DuringTheCopyEndsConvergentAndEqualToTheSource() throws Exception {
+        String source = TestPostgres.newDatabase("handoff_kill_source");
+        String target = TestPostgres.newDatabase("handoff_kill_target");
+        TestPostgres.execute(source, StreamWorkload.SCHEMA);
+        Replicator replicator = Replicator.between(source, "postgres", target, dir).with(settings());
+        assertThat(replicator.run("load").exitCode()).isZero();
+
+        // the copy of items stops at the row with id 1700 (a chunk in the middle), in a JVM of its own, and is killed there
+        try (Gate copy = Gate.trigger(target, "items", "BEFORE INSERT", "NEW.id = 1700")) {
+            List<String> args = new ArrayList<>(List.of("load", "--reset", "--stream", "--source.url=" + source,
+                    "--source.username=postgres", "--target.url=" + target, "--target.username=postgres", "--replicator.data-dir=" + dir));
+            args.addAll(List.of(settings()));
+            ReplicatorProcess load = ReplicatorProcess.start(dir.resolve("killed-load.log"), args);
+            copy.awaitWaiting(1, () -> !load.alive());
+            // after the slot's snapshot: the chunks not done yet will read these as they are now
+            TestPostgres.execute(source, "UPDATE items SET name = 'after the kill point' WHERE id IN (5, 1701, 2900)",
+                    "DELETE FROM items WHERE id = 1702", "INSERT INTO items VALUES (9002, 'inserted', 1, 'x')");
+            assertThat(load.kill()).isEqualTo(137);
+            copy.terminateWaiting();
+            assertThat(load.output()).contains("exact hand-off");
+        }
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.text(t, "SELECT hand_off FROM replicator.stream_offsets")).isEqualTo("snapshot");
+        }
+
+        CompletableFuture<Replicator.Result> run = CompletableFuture.supplyAsync(() -> replicator.run("load", "--resume", "--stream"));
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> !run.isDone()
+                    && Tables.single(t, "SELECT count(*) FROM replicator.runs WHERE status = 'done'") == 1);
+            new StreamWorkload(source, 11).run(60);
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> !run.isDone()
+                    && Tables.contentHash(t, "items", "id").equals(Tables.contentHash(s, "items", "id"))
+                    && Tables.contentHash(t, "notes", "code, part").equals(Tables.contentHash(s, "notes", "code, part")));
+            assertThat(Tables.count(t, "items")).isEqualTo(Tables.count(s, "items"));
+            assertThat(Tables.text(t, "SELECT hand_off FROM replicator.stream_offsets")).isEqualTo("convergent");
+        }
+        assertThat(ReplicatorCli.execute("stream", "--stop", "--source.url=" + source, "--source.username=postgres",
+                "--target.url=" + target, "--target.username=postgres", "--replicator.data-dir=" + dir)).isZero();
+        Replicator.Result result = run.get(60, TimeUnit.SECONDS);
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.all()).contains("Hand-off to the stream: convergent replay, not exact. load --resume",
+                "Hand-off to the stream: convergent replay. The load read the source's current rows");
+        assertThat(replicator.run("stream", "--drop-slot").exitCode()).isZero();
+    }
+
+    @Test
+    void aLoadWhoseSnapshotIsLostFailsTheTableSayingToResumeWithConvergentReplay() throws Exception {
+        String source = TestPostgres.newDatabase("handoff_lost_source");
+        String target = TestPostgres.newDatabase("handoff_lost_target");
+        TestPostgres.execute(source, StreamWorkload.SCHEMA);
+        Replicator replicator = Replicator.between(source, "postgres", target, dir).with(settings());
+        assertThat(replicator.run("load").exitCode()).isZero();
+
+        CompletableFuture<Replicator.Result> run;
+        try (Gate truncate = Gate.lock(target, "items", "LOCK TABLE items IN ACCESS SHARE MODE")) {
+            run = CompletableFuture.supplyAsync(() -> replicator.run("load", "--reset", "--stream"));
+            truncate.awaitWaiting(1, run::isDone);
+            // the session that exported the snapshot ends (as in a source restart): the snapshot ends with it
+            try (Connection s = TestPostgres.connect(source)) {
+                assertThat(Tables.single(s, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        + " WHERE backend_type = 'walsender' AND datname = current_database()")).isOne();
+            }
+        }
+        Replicator.Result result = run.get(120, TimeUnit.SECONDS);
+        assertThat(result.exitCode()).as(result.all()).isNotZero();
+        assertThat(result.all()).contains("public.items", "could not import it", "Run load --resume --stream",
+                "convergent replay", "The load did not finish, so the stream does not start");
+        assertThat(result.all()).doesNotContain("Streaming changes");
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.single(t, "SELECT count(*) FROM replicator.tables WHERE table_name = 'public.items' AND status = 'failed'"))
+                    .isOne();
+        }
+        assertThat(replicator.run("stream", "--drop-slot").exitCode()).isZero();
+    }
+
+    private static String[] settings() {
+        return new String[] {"--replicator.stream.max-latency-ms=100", "--replicator.chunk-rows=500", "--replicator.workers=2"};
     }
 }
