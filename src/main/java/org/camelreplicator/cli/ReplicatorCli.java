@@ -205,17 +205,21 @@ public final class ReplicatorCli implements Callable<Integer> {
             RunRequest request = request();
             return withRuntime(runtime -> {
                 org.camelreplicator.stream.ChangeStream changes = changeStream(runtime);
-                // before the load reads anything: the slot keeps every change from here on
-                changes.ensureSlot(resume);
-                Object answer = runtime.stopRequested() ? null : runtime.request(request.endpoint(), request);
-                if (StopSignals.exitStatus().isPresent()) {
-                    return StopSignals.exitStatus().getAsInt();
-                }
-                int status = answer instanceof Integer code ? code : OK;
-                if (status != OK) {
-                    CONSOLE.info("The load did not finish, so the stream does not start; the slot keeps the changes meanwhile."
-                            + " load --resume --stream goes on from here.");
-                    return status;
+                // before the load reads anything: the slot keeps every change from here on; a new slot's snapshot is held
+                // (and read under) until the load ends
+                try (org.camelreplicator.stream.HandOff handOff = changes.ensureSlot(resume)) {
+                    Object answer = runtime.stopRequested() ? null : runtime.request(request.endpoint(), request);
+                    if (StopSignals.exitStatus().isPresent()) {
+                        return StopSignals.exitStatus().getAsInt();
+                    }
+                    int status = answer instanceof Integer code ? code : OK;
+                    if (status != OK) {
+                        CONSOLE.info("The load did not finish, so the stream does not start; the slot keeps the changes meanwhile."
+                                + " load --resume --stream goes on from here" + (handOff.exact() ? " (with convergent replay: the"
+                                + " snapshot ends with this command)." : "."));
+                        return status;
+                    }
+                    handOff.loaded();
                 }
                 int streamed = changes.run(runtime::stopRequested);
                 return StopSignals.exitStatus().orElse(streamed);

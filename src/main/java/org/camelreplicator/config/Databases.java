@@ -29,6 +29,7 @@ public final class Databases {
     private volatile Dialect targetDialect;
     private volatile String sourceDescription;
     private volatile String targetDescription;
+    private final SourceSnapshot sourceSnapshot = new SourceSnapshot();
 
     public Databases(CamelContext context) {
         this.context = context;
@@ -51,6 +52,11 @@ public final class Databases {
             }
         }
         return ds;
+    }
+
+    /** The snapshot a load's reads import (load --stream's exact hand-off), empty otherwise. */
+    public SourceSnapshot sourceSnapshot() {
+        return sourceSnapshot;
     }
 
     public DataSource target() {

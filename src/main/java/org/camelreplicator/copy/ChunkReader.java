@@ -102,7 +102,7 @@ public final class ChunkReader {
         Dialect source = databases.sourceDialect();
         try {
             if (source.copiesText() && databases.targetDialect().copiesText() && chunk.table().transform() == null) {
-                return new CopyOutIterator(chunk, source, false);
+                return new CopyOutIterator(chunk, source, false, false);
             }
             return new RowIterator(chunk, source, false);
         } catch (SQLException e) {
@@ -120,7 +120,7 @@ public final class ChunkReader {
                 // a column transform works on values: the row path, whatever the engines (routes/transforms.camel.yaml)
                 batches = new RowIterator(chunk, source, true);
             } else if (copy && source.copiesText()) {
-                batches = new CopyOutIterator(chunk, source, !rowsAsValues && targetSchema.sameTypes(chunk.table()));
+                batches = new CopyOutIterator(chunk, source, !rowsAsValues && targetSchema.sameTypes(chunk.table()), true);
             } else if (copy && !rowsAsValues) {
                 batches = new EncodingIterator(chunk, source);
             } else {
@@ -372,6 +372,9 @@ public final class ChunkReader {
             }
             try {
                 dialect.prepareForStreaming(connection);
+                if (forLoad) {
+                    databases.sourceSnapshot().importInto(connection, "the read of " + chunk);
+                }
                 statement = connection.prepareStatement(selectSql(chunk, dialect, true),
                         dialect.streamingResultSetType(), ResultSet.CONCUR_READ_ONLY);
                 dialect.configureStreamingStatement(statement, fetchSize);
@@ -536,10 +539,13 @@ public final class ChunkReader {
         private boolean ended;
         private int lastLength = 64 * 1024;
 
-        CopyOutIterator(Chunk chunk, Dialect dialect, boolean binary) throws SQLException {
+        CopyOutIterator(Chunk chunk, Dialect dialect, boolean binary, boolean forLoad) throws SQLException {
             super(chunk, databases.source().getConnection());
             this.binary = binary;
             try {
+                if (forLoad) {
+                    databases.sourceSnapshot().importInto(connection, "the read of " + chunk);
+                }
                 copy = connection.unwrap(PGConnection.class).getCopyAPI()
                         .copyOut("COPY (" + selectSql(chunk, dialect, false) + ") TO STDOUT" + (binary ? " (FORMAT binary)" : ""));
             } catch (SQLException | RuntimeException e) {

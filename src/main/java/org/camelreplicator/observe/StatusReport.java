@@ -102,7 +102,7 @@ public final class StatusReport {
                 }
             }
             try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT slot_name, changes_applied,"
-                    + " applied_at, source_offset FROM " + table + " ORDER BY slot_name")) {
+                    + " applied_at, source_offset, to_jsonb(o) ->> 'hand_off' FROM " + table + " o ORDER BY slot_name")) {
                 while (rs.next()) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("slot", rs.getString(1));
@@ -113,6 +113,8 @@ public final class StatusReport {
                     m.put("source_time", sourceMillis < 0 ? null : java.time.Instant.ofEpochMilli(sourceMillis).toString());
                     m.put("lag_seconds", sourceMillis < 0 ? null : Math.max(0, (System.currentTimeMillis() - sourceMillis) / 1000));
                     m.put("lsn", offset.get("lsn"));
+                    // which guarantee the hand-off from the load got: exact (snapshot), convergent (replay by key)
+                    m.put("hand_off", rs.getString(5));
                     streams.add(m);
                 }
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -147,6 +149,9 @@ public final class StatusReport {
         for (Map<String, Object> m : streams) {
             sb.append(String.format(Locale.ROOT, "%n%nStream %s: %,d changes applied, last at %s", m.get("slot"), (Long) m.get("changes_applied"),
                     m.get("applied_at") == null ? "(none yet)" : m.get("applied_at")));
+            if (m.get("hand_off") != null) {
+                sb.append("; hand-off from the load: ").append(m.get("hand_off"));
+            }
             if (m.get("lag_seconds") != null) {
                 sb.append(String.format(Locale.ROOT, "; lag %d s (source time of the last change or heartbeat applied: %s)",
                         (Long) m.get("lag_seconds"), m.get("source_time")));

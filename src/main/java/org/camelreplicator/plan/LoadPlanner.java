@@ -234,9 +234,17 @@ public final class LoadPlanner {
         String partition = table.settings().partitionBy();
         String split = partition != null ? partition : table.settings().splitBy();
         try (Connection c = databases.source().getConnection()) {
-            return chunkPlanner.plan(c, databases.sourceDialect(), table.source(),
-                    split == null ? null : new MonthSplit(split, settings.fromMonth(), settings.toMonth(), partition != null),
-                    table.sourceFilter(databases.sourceDialect()));
+            // under the load's snapshot, if it has one: the ranges are those of the rows the chunks will read
+            databases.sourceSnapshot().importInto(c, "the chunk plan of " + table.id());
+            try {
+                return chunkPlanner.plan(c, databases.sourceDialect(), table.source(),
+                        split == null ? null : new MonthSplit(split, settings.fromMonth(), settings.toMonth(), partition != null),
+                        table.sourceFilter(databases.sourceDialect()));
+            } finally {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+            }
         }
     }
 

@@ -51,11 +51,12 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
  * (pgoutput) by the Debezium embedded engine, applied to the target exactly once ({@link ChangeApplier})
  * with the offset in the target's ledger ({@link LedgerOffsetStore}, {@link StreamOffsets}).
  *
- * <p>Hand-off from a load: {@code stream --create-slot} creates the publication (for the tables of the
- * run) and then the slot, and records when; a load started after that, then {@code stream}, replays
- * every change since the slot's creation. Changes the load already copied are applied again by key,
- * which converges to the source's rows (convergent replay, not an exact snapshot hand-off).
- * {@code stream} refuses to start when the latest load started before the slot was created, since the
+ * <p>Hand-off from a load ({@link HandOff}): {@code load --stream} (a fresh load) creates the publication and then
+ * the slot on a replication connection that exports its snapshot, and the load reads every table under that
+ * snapshot: the stream starts where the load's rows end (exact). {@code stream --create-slot}, then a load, then
+ * {@code stream}, and a resumed {@code load --resume --stream}, replay every change since the slot's creation;
+ * changes the load already copied are applied again by key, which converges to the source's rows (convergent
+ * replay). {@code stream} refuses to start when the latest load started before the slot was created, since the
  * changes in between would be missing.
  */
 public final class ChangeStream {
@@ -100,6 +101,28 @@ public final class ChangeStream {
     public int createSlot() throws SQLException {
         requirePostgresSource();
         String slot = slot();
+        List<StreamTable> tables = publish(slot);
+        try (Connection c = databases.source().getConnection()) {
+            c.setAutoCommit(true);
+            // after the publication, so that every change the slot holds is published
+            try (PreparedStatement ps = c.prepareStatement("SELECT lsn FROM pg_create_logical_replication_slot(?, 'pgoutput')")) {
+                ps.setString(1, slot);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    offsets.create();
+                    offsets.slotCreated(slot, slot, OffsetDateTime.now(ZoneOffset.UTC), StreamOffsets.CONVERGENT);
+                    CONSOLE.info("Replication slot {} created at {} with publication {} for {} table(s): {}. The source keeps its changes"
+                            + " from now on: run load now, then stream. The hand-off is convergent replay (a snapshot cannot outlive"
+                            + " this command; load --stream instead gives an exact one).", slot, rs.getString(1), slot, tables.size(),
+                            tables.stream().map(StreamTable::id).collect(Collectors.joining(", ")));
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** The publication for the run's tables (created, or set to them), refused when the slot exists already. */
+    private List<StreamTable> publish(String slot) throws SQLException {
         List<StreamTable> tables = tables(false);
         try (Connection c = databases.source().getConnection()) {
             c.setAutoCommit(true);
@@ -116,27 +139,16 @@ public final class ChangeStream {
                     st.execute("CREATE PUBLICATION " + slot + " FOR TABLE " + list);
                 }
             }
-            // after the publication, so that every change the slot holds is published
-            try (PreparedStatement ps = c.prepareStatement("SELECT lsn FROM pg_create_logical_replication_slot(?, 'pgoutput')")) {
-                ps.setString(1, slot);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    offsets.create();
-                    offsets.slotCreated(slot, slot, OffsetDateTime.now(ZoneOffset.UTC));
-                    CONSOLE.info("Replication slot {} created at {} with publication {} for {} table(s): {}. The source keeps its changes"
-                            + " from now on: run load now, then stream.", slot, rs.getString(1), slot, tables.size(),
-                            tables.stream().map(StreamTable::id).collect(Collectors.joining(", ")));
-                }
-            }
         }
-        return 0;
+        return tables;
     }
 
     /**
-     * load --stream, before the load reads anything: the slot the ledger records, or a new one. A resumed load started before
-     * any slot existed, so the changes made meanwhile would be in neither: refused before anything is created.
+     * load --stream, before the load reads anything: the slot the ledger records (convergent replay), or a new one with the
+     * snapshot the load then reads under (exact), held until the returned hand-off is closed after the load. A resumed load
+     * started before any slot existed, so the changes made meanwhile would be in neither: refused before anything is created.
      */
-    public void ensureSlot(boolean resume) throws SQLException {
+    public HandOff ensureSlot(boolean resume) throws SQLException {
         requirePostgresSource();
         began();
         String slot = slot();
@@ -148,14 +160,37 @@ public final class ChangeStream {
         if (exists && state.isPresent()) {
             CONSOLE.info("Replication slot {} (created {}) keeps the changes for the stream that follows the load.", slot,
                     state.get().slotCreatedAt());
-            return;
+            if (!StreamOffsets.CONVERGENT.equals(state.get().handOff())) {
+                CONSOLE.warn("Hand-off to the stream: convergent replay, not exact. {} so this load reads the source's current rows, and"
+                        + " the stream replays every change since the slot, re-applying by key what the load copies (the target still"
+                        + " converges to the source).", resume ? "load --resume: the snapshot exported with slot " + slot
+                        + " lived only as long as the load --stream that created it,"
+                        : "Slot " + slot + " existed before this load (a snapshot is exported only when a slot is created),");
+                offsets.handOff(slot, StreamOffsets.CONVERGENT);
+            }
+            return HandOff.convergent(offsets, slot);
         }
         if (resume) {
             throw new InvalidSettingException("replicator.stream.slot", "load --resume --stream: there is no replication slot " + slot
                     + " yet, and the load being resumed started before it, so the changes made since its start would be in neither."
                     + " Run load --reset --stream (a new load after a new slot), or finish the load and sync instead.");
         }
-        createSlot();
+        List<StreamTable> tables = publish(slot);
+        HandOff handOff = HandOff.exporting(org.camelreplicator.config.JdbcUrls.forDriver("source.url", properties.apply("source.url").orElse("")),
+                properties.apply("source.username").orElse(""), properties.apply("source.password").orElse(""), slot, offsets,
+                databases.sourceSnapshot());
+        try {
+            offsets.create();
+            offsets.slotCreated(slot, slot, OffsetDateTime.now(ZoneOffset.UTC), StreamOffsets.SNAPSHOT);
+        } catch (SQLException | RuntimeException e) {
+            handOff.close();
+            throw e;
+        }
+        CONSOLE.info("Replication slot {} created at {} with publication {} for {} table(s): {}. The load reads every table under the"
+                + " slot's exported snapshot {}, and the stream starts where the load's rows end (exact hand-off).", slot,
+                handOff.consistentPoint(), slot, tables.size(), tables.stream().map(StreamTable::id).collect(Collectors.joining(", ")),
+                handOff.snapshotId());
+        return handOff;
     }
 
     private OffsetDateTime began;
@@ -437,6 +472,12 @@ public final class ChangeStream {
                 if (!"done".equals(rs.getString(2))) {
                     throw new InvalidSettingException("replicator.stream.slot", "The latest load is " + rs.getString(2)
                             + ": finish it (load --resume) before the first stream.");
+                }
+                if (StreamOffsets.SNAPSHOT.equals(state.handOff())) {
+                    // the load --stream that read under the snapshot did not finish; a load --resume (without --stream) did
+                    CONSOLE.warn("Hand-off to the stream: convergent replay, not exact: the load that read under slot {}'s snapshot was"
+                            + " finished by another command, whose reads saw the current rows.", state.slot());
+                    offsets.handOff(state.slot(), StreamOffsets.CONVERGENT);
                 }
             }
         } catch (SQLException e) {

@@ -39,8 +39,19 @@ public final class StreamOffsets {
 
     /** A stream's recorded state. */
     public record State(String slot, String publication, OffsetDateTime slotCreatedAt, Map<String, Object> partition,
-                        Map<String, Object> offset, long changesApplied, OffsetDateTime appliedAt, OffsetDateTime stopRequestedAt) {
+                        Map<String, Object> offset, long changesApplied, OffsetDateTime appliedAt, OffsetDateTime stopRequestedAt,
+                        String handOff) {
     }
+
+    /**
+     * The guarantee of the hand-off from the load to the stream (column hand_off): {@value #EXACT} when every table of the
+     * load was read under the snapshot exported with the slot, {@value #CONVERGENT} when the load read current rows (stream
+     * --create-slot then load, a resumed load, a slot that existed before the load), {@value #SNAPSHOT} while a load --stream
+     * reads under the snapshot and has not finished.
+     */
+    public static final String EXACT = "exact";
+    public static final String CONVERGENT = "convergent";
+    public static final String SNAPSHOT = "snapshot";
 
     public void create() throws SQLException {
         try (Connection c = target.getConnection(); Statement st = c.createStatement()) {
@@ -54,6 +65,8 @@ public final class StreamOffsets {
                     + "changes_applied bigint NOT NULL DEFAULT 0, "
                     + "applied_at timestamp with time zone, "
                     + "stop_requested_at timestamp with time zone)");
+            // a ledger made before the column (read through to_jsonb, so an older table reads as null)
+            st.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS hand_off varchar(16)");
         }
     }
 
@@ -68,14 +81,15 @@ public final class StreamOffsets {
             return Optional.empty();
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT publication, slot_created_at, source_partition, source_offset,"
-                + " changes_applied, applied_at, stop_requested_at FROM " + table + " WHERE slot_name = ?")) {
+                + " changes_applied, applied_at, stop_requested_at, to_jsonb(o) ->> 'hand_off' FROM " + table + " o WHERE slot_name = ?")) {
             ps.setString(1, slot);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
                 return Optional.of(new State(slot, rs.getString(1), rs.getObject(2, OffsetDateTime.class), map(rs.getString(3)),
-                        map(rs.getString(4)), rs.getLong(5), rs.getObject(6, OffsetDateTime.class), rs.getObject(7, OffsetDateTime.class)));
+                        map(rs.getString(4)), rs.getLong(5), rs.getObject(6, OffsetDateTime.class), rs.getObject(7, OffsetDateTime.class),
+                        rs.getString(8)));
             }
         }
     }
@@ -90,15 +104,29 @@ public final class StreamOffsets {
     }
 
     /** The slot and publication were created (now): a new stream, with no offset yet. */
-    public void slotCreated(String slot, String publication, OffsetDateTime at) throws SQLException {
+    public void slotCreated(String slot, String publication, OffsetDateTime at, String handOff) throws SQLException {
         try (Connection c = target.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (slot_name, publication, slot_created_at) VALUES (?, ?, ?)"
-                     + " ON CONFLICT (slot_name) DO UPDATE SET publication = EXCLUDED.publication, slot_created_at = EXCLUDED.slot_created_at,"
+             PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (slot_name, publication, slot_created_at, hand_off)"
+                     + " VALUES (?, ?, ?, ?) ON CONFLICT (slot_name) DO UPDATE SET publication = EXCLUDED.publication,"
+                     + " slot_created_at = EXCLUDED.slot_created_at, hand_off = EXCLUDED.hand_off,"
                      + " source_partition = NULL, source_offset = NULL, changes_applied = 0, applied_at = NULL, stop_requested_at = NULL")) {
             ps.setString(1, slot);
             ps.setString(2, publication);
             ps.setObject(3, at);
+            ps.setString(4, handOff);
             ps.executeUpdate();
+        }
+    }
+
+    /** Records which guarantee the hand-off from the load got ({@link #EXACT}, {@link #CONVERGENT}). */
+    public void handOff(String slot, String handOff) throws SQLException {
+        try (Connection c = target.getConnection(); Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS hand_off varchar(16)");
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET hand_off = ? WHERE slot_name = ?")) {
+                ps.setString(1, handOff);
+                ps.setString(2, slot);
+                ps.executeUpdate();
+            }
         }
     }
 
