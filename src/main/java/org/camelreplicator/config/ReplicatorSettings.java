@@ -218,7 +218,7 @@ public record ReplicatorSettings(
             throw new InvalidSettingException("replicator.to", "replicator.to=" + to + " is before replicator.from=" + from
                     + ". Give the first and the last month to copy, e.g. --from=2024-01 --to=2024-08.");
         }
-        return new ReplicatorSettings(
+        ReplicatorSettings settings = new ReplicatorSettings(
                 r.list("replicator.tables"),
                 r.list("replicator.exclude"),
                 r.text("replicator.source-schema", ""),
@@ -293,6 +293,22 @@ public record ReplicatorSettings(
                         r.flag(AfterActionSettings.REFRESH_CONCURRENTLY)),
                 new TransformSettings(transforms, r.positiveLong(TransformSettings.LOOKUP_TTL, 3600),
                         r.positiveLong(TransformSettings.LOOKUP_MAX_ENTRIES, 10_000), r.text(TransformSettings.MASK_SALT, "")));
+        checkTogether(settings);
+        return settings;
+    }
+
+    /** Settings that bound one another: each alone may be valid and the pair still not work as meant. */
+    private static void checkTogether(ReplicatorSettings s) {
+        if (s.batchMinRows() > s.batchRows()) {
+            throw new InvalidSettingException("replicator.batch-min-rows", "replicator.batch-min-rows=" + s.batchMinRows()
+                    + " is above replicator.batch-rows=" + s.batchRows() + ": a batch holds at least batch-min-rows and at most"
+                    + " batch-rows rows. Lower replicator.batch-min-rows or raise replicator.batch-rows.");
+        }
+        if (s.retryInitialDelayMillis() > s.retryMaxDelayMillis()) {
+            throw new InvalidSettingException("replicator.retry.initial-delay", "replicator.retry.initial-delay=" + s.retryInitialDelayMillis()
+                    + " is above replicator.retry.max-delay=" + s.retryMaxDelayMillis() + ": the delay between retries starts at"
+                    + " initial-delay and doubles up to max-delay. Lower replicator.retry.initial-delay or raise replicator.retry.max-delay.");
+        }
     }
 
     /** The stream command's settings ({@link StreamSettings}); read only when it runs. */
@@ -304,8 +320,17 @@ public record ReplicatorSettings(
                     + ": a replication slot's name has only lower-case letters, digits and underscores, at most 63 of them"
                     + " (e.g. camel_replicator_shop), or leave it empty for camel_replicator_<target database>.");
         }
+        long heartbeatMs = r.positiveLong("replicator.stream.heartbeat-ms", 10_000);
+        long maxLagSeconds = r.count("replicator.health.max-stream-lag-seconds", 0, Integer.MAX_VALUE);
+        if (maxLagSeconds > 0 && maxLagSeconds * 1000 <= heartbeatMs) {
+            // on an idle source the applied position moves only with each heartbeat
+            throw new InvalidSettingException("replicator.health.max-stream-lag-seconds", "replicator.health.max-stream-lag-seconds="
+                    + maxLagSeconds + " is not above replicator.stream.heartbeat-ms=" + heartbeatMs + ": while the source is idle the"
+                    + " stream is only as fresh as its last heartbeat, so health would go DOWN in every quiet spell. Raise"
+                    + " replicator.health.max-stream-lag-seconds above " + heartbeatMs / 1000 + " or lower replicator.stream.heartbeat-ms.");
+        }
         return new StreamSettings(r.positiveInt("replicator.stream.batch-rows", 5000, 1_000_000),
-                r.positiveLong("replicator.stream.max-latency-ms", 1000), slot, r.positiveLong("replicator.stream.heartbeat-ms", 10_000),
+                r.positiveLong("replicator.stream.max-latency-ms", 1000), slot, heartbeatMs,
                 r.count("replicator.stream.max-slot-wal-mb", 0, Integer.MAX_VALUE));
     }
 

@@ -132,6 +132,24 @@ class ReplicatorSettingsTest {
     }
 
     @Test
+    void settingsThatBoundOneAnotherAreCheckedTogether() {
+        assertThat(settings(Map.of("replicator.batch-rows", "500", "replicator.batch-min-rows", "500")).batchMinRows()).isEqualTo(500);
+        assertThatThrownBy(() -> settings(Map.of("replicator.batch-rows", "500", "replicator.batch-min-rows", "501")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("replicator.batch-min-rows=501 is above replicator.batch-rows=500")
+                .satisfies(e -> assertThat(((InvalidSettingException) e).property()).isEqualTo("replicator.batch-min-rows"));
+        assertThatThrownBy(() -> settings(Map.of("replicator.retry.initial-delay", "60000", "replicator.retry.max-delay", "1000")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("replicator.retry.initial-delay=60000 is above replicator.retry.max-delay=1000");
+        assertThat(StreamSettings.from(key -> Optional.ofNullable(Map.of("replicator.health.max-stream-lag-seconds", "11").get(key))).heartbeatMs())
+                .isEqualTo(10_000);
+        assertThatThrownBy(() -> StreamSettings.from(key -> Optional.ofNullable(Map.of("replicator.health.max-stream-lag-seconds", "10",
+                "replicator.stream.heartbeat-ms", "10000").get(key))))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("replicator.health.max-stream-lag-seconds=10 is not above replicator.stream.heartbeat-ms=10000");
+    }
+
+    @Test
     void workersThatAreNotANumberAreRejectedWithPropertyValueAndFix() {
         assertThatThrownBy(() -> settings(Map.of("replicator.workers", "abc")))
                 .isInstanceOf(InvalidSettingException.class)
