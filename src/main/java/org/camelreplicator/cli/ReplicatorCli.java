@@ -190,8 +190,9 @@ public final class ReplicatorCli implements Callable<Integer> {
         @Option(names = "--ddl-in", paramLabel = "FILE", description = "Run this (hand-edited) DDL file instead of creating tables, then load into them (replicator.ddl-in).")
         String ddlIn;
 
-        @Option(names = "--stream", description = "PostgreSQL sources: create the replication slot first (stream --create-slot) unless the"
-                + " ledger has one, load, then stream the changes from the slot's creation on until stopped, as stream does.")
+        @Option(names = "--stream", description = "Create the replication slot first (a MariaDB source: record the binlog position;"
+                + " stream --create-slot) unless the ledger has one, load, then stream the changes from then on until stopped, as"
+                + " stream does.")
         boolean stream;
 
         @Override
@@ -413,16 +414,18 @@ public final class ReplicatorCli implements Callable<Integer> {
     }
 
     @Command(name = "stream", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Stream a PostgreSQL source's inserts, updates and deletes to the target as they happen (change data"
-                    + " capture: a logical replication slot read by the Debezium engine), each batch applied with its source offset"
-                    + " in one target transaction. First stream --create-slot, then load, then stream (README, Streaming changes).")
+            description = "Stream a PostgreSQL or MariaDB source's inserts, updates and deletes to the target as they happen (change"
+                    + " data capture: a logical replication slot or the binlog, read by the Debezium engine), each batch applied with"
+                    + " its source offset in one target transaction. First stream --create-slot, then load, then stream (README,"
+                    + " Streaming changes).")
     static final class Stream extends CamelCommand {
-        @Option(names = "--create-slot", description = "Create the publication (the run's tables) and the replication slot, then exit:"
-                + " do this before the load, so the slot keeps every change from before the load's start.")
+        @Option(names = "--create-slot", description = "Create the publication (the run's tables) and the replication slot (a MariaDB"
+                + " source: record the binlog position), then exit: do this before the load, so the stream has every change from"
+                + " before the load's start.")
         boolean createSlot;
 
         @Option(names = "--drop-slot", description = "Drop the replication slot and the publication the tool created (a slot nobody"
-                + " reads makes the source keep its WAL), and forget the stream's offset.")
+                + " reads makes the source keep its WAL), and forget the stream's offset (a MariaDB source: also its schema history).")
         boolean dropSlot;
 
         @Option(names = "--stop", description = "Ask the running stream (another process, same target) to stop: it applies the batch"

@@ -109,12 +109,16 @@ public final class StatusReport {
                     m.put("changes_applied", rs.getLong(2));
                     m.put("applied_at", iso(rs.getObject(3, OffsetDateTime.class)));
                     Map<?, ?> offset = rs.getString(4) == null ? Map.of() : new ObjectMapper().readValue(rs.getString(4), Map.class);
-                    long sourceMillis = offset.get("ts_usec") instanceof Number n ? n.longValue() / 1000 : -1;
+                    // PostgreSQL's offsets carry ts_usec, MariaDB's binlog offsets ts_sec
+                    long sourceMillis = offset.get("ts_usec") instanceof Number n ? n.longValue() / 1000
+                            : offset.get("ts_sec") instanceof Number s && s.longValue() > 0 ? s.longValue() * 1000 : -1;
                     m.put("source_time", sourceMillis < 0 ? null : java.time.Instant.ofEpochMilli(sourceMillis).toString());
                     m.put("lag_seconds", sourceMillis < 0 ? null : Math.max(0, (System.currentTimeMillis() - sourceMillis) / 1000));
                     m.put("lsn", offset.get("lsn"));
                     // which guarantee the hand-off from the load got: exact (snapshot), convergent (replay by key)
                     m.put("hand_off", rs.getString(5));
+                    m.put("binlog_file", offset.get("file"));
+                    m.put("binlog_pos", offset.get("pos"));
                     streams.add(m);
                 }
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -122,6 +126,10 @@ public final class StatusReport {
             }
         }
         for (Map<String, Object> m : streams) {
+            if (m.get("binlog_file") != null) {
+                binlogLag(m);
+                continue;
+            }
             try (java.sql.Connection c = databases.source().getConnection();
                  java.sql.PreparedStatement ps = c.prepareStatement("SELECT s.active, pg_wal_lsn_diff(pg_current_wal_lsn(),"
                          + " COALESCE(CAST(? AS pg_lsn), s.confirmed_flush_lsn))::bigint FROM pg_replication_slots s WHERE s.slot_name = ?")) {
@@ -144,6 +152,33 @@ public final class StatusReport {
         return streams;
     }
 
+    /** A MariaDB stream's lag in bytes: the binlog after its position (the rest of its file, every later file). */
+    private void binlogLag(Map<String, Object> m) {
+        String file = (String) m.remove("binlog_file");
+        long pos = m.remove("binlog_pos") instanceof Number n ? n.longValue() : 0;
+        m.remove("lsn");
+        try (java.sql.Connection c = databases.source().getConnection(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SHOW BINARY LOGS")) {
+            long behind = 0;
+            boolean found = false;
+            while (rs.next()) {
+                if (rs.getString(1).equals(file)) {
+                    found = true;
+                    behind += Math.max(0, rs.getLong(2) - pos);
+                } else if (found) {
+                    behind += rs.getLong(2);
+                }
+            }
+            if (found) {
+                m.put("lag_bytes", behind);
+            } else {
+                m.put("source_error", "the source no longer has binlog file " + file + " (purged): the stream cannot resume");
+            }
+        } catch (SQLException e) {
+            m.put("source_error", Errors.describe(e));
+        }
+    }
+
     static String streamText(List<Map<String, Object>> streams) {
         StringBuilder sb = new StringBuilder();
         for (Map<String, Object> m : streams) {
@@ -156,7 +191,10 @@ public final class StatusReport {
                 sb.append(String.format(Locale.ROOT, "; lag %d s (source time of the last change or heartbeat applied: %s)",
                         (Long) m.get("lag_seconds"), m.get("source_time")));
             }
-            if (m.get("lag_bytes") != null) {
+            if (m.get("lag_bytes") != null && !m.containsKey("slot_active")) {
+                // a MariaDB source: no slot to ask about
+                sb.append(String.format(Locale.ROOT, ", %,d bytes of source binlog behind", (Long) m.get("lag_bytes")));
+            } else if (m.get("lag_bytes") != null) {
                 sb.append(String.format(Locale.ROOT, ", %,d bytes of source WAL behind; slot %s", (Long) m.get("lag_bytes"),
                         Boolean.TRUE.equals(m.get("slot_active")) ? "being read" : "not being read (no stream runs)"));
             }

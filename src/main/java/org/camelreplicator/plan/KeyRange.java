@@ -289,14 +289,15 @@ public sealed interface KeyRange {
      * key given as text finds an integer, uuid or timestamp key through its index.
      *
      * @param columns the key columns, in key order
-     * @param types   each key column's type as the source names it (a PostgreSQL type name)
+     * @param types   each key column's type to CAST the key's text to on the source (a PostgreSQL type name, a MariaDB
+     *                CAST type such as SIGNED), or null where the text is compared as it is
      * @param keys    the key tuples, each in key order; not empty
      */
     record Keys(List<String> columns, List<String> types, List<List<String>> keys) implements KeyRange {
 
         public Keys {
             columns = List.copyOf(columns);
-            types = List.copyOf(types);
+            types = java.util.Collections.unmodifiableList(new ArrayList<>(types));
             keys = keys.stream().map(List::copyOf).toList();
             if (keys.isEmpty()) {
                 throw new IllegalArgumentException("no keys");
@@ -309,7 +310,8 @@ public sealed interface KeyRange {
             for (List<String> key : keys) {
                 List<String> values = new ArrayList<>(columns.size());
                 for (int i = 0; i < columns.size(); i++) {
-                    values.add("CAST(" + value.apply(key.get(i)) + " AS " + types.get(i) + ")");
+                    // no type: compared as the text it is (a MariaDB string key, in the column's own collation)
+                    values.add(types.get(i) == null ? value.apply(key.get(i)) : "CAST(" + value.apply(key.get(i)) + " AS " + types.get(i) + ")");
                 }
                 tuples.add(columns.size() == 1 ? values.get(0) : "(" + String.join(", ", values) + ")");
             }

@@ -78,10 +78,12 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
     private List<RecordChangeEvent<SourceRecord>> held = List.of();
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong transactions = new AtomicLong();
-    private volatile Object lastOffset;
+    private final StreamSource source;
+    private volatile Map<String, ?> lastOffset;
 
     ChangeApplier(Databases databases, StreamOffsets offsets, String slot, List<StreamTable> tables, ChunkReader reader,
-                  TargetSchema targetSchema, WriteOptions options, BooleanSupplier stopping, StreamState state, int batchRows) {
+                  TargetSchema targetSchema, WriteOptions options, BooleanSupplier stopping, StreamState state, int batchRows,
+                  StreamSource source) {
         this.databases = databases;
         this.offsets = offsets;
         this.slot = slot;
@@ -92,6 +94,7 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
         this.stopping = stopping;
         this.state = state;
         this.batchRows = batchRows;
+        this.source = source;
     }
 
     @Override
@@ -125,7 +128,9 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
                 continue;
             }
             Struct source = value.getStruct("source");
-            StreamTable table = tables.get(source.getString("schema") + "." + source.getString("table"));
+            // PostgreSQL's events name the table's schema, MariaDB's its database
+            String container = source.schema().field("schema") != null ? source.getString("schema") : source.getString("db");
+            StreamTable table = tables.get(container + "." + source.getString("table"));
             if (table == null) {
                 continue;
             }
@@ -193,16 +198,16 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
                 }
                 case "io.debezium.time.MicroTimestamp" -> {
                     long micros = ((Number) value).longValue();
-                    return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                            (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC).toString();
+                    return timestamp(LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                            (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC));
                 }
                 case "io.debezium.time.Timestamp" -> {
-                    return LocalDateTime.ofInstant(Instant.ofEpochMilli(((Number) value).longValue()), ZoneOffset.UTC).toString();
+                    return timestamp(LocalDateTime.ofInstant(Instant.ofEpochMilli(((Number) value).longValue()), ZoneOffset.UTC));
                 }
                 case "io.debezium.time.NanoTimestamp" -> {
                     long nanos = ((Number) value).longValue();
-                    return LocalDateTime.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
-                            (int) Math.floorMod(nanos, 1_000_000_000L), ZoneOffset.UTC).toString();
+                    return timestamp(LocalDateTime.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
+                            (int) Math.floorMod(nanos, 1_000_000_000L), ZoneOffset.UTC));
                 }
                 default -> {
                     // ZonedTimestamp, Uuid, decimals as strings (decimal.handling.mode=string), ...: their text
@@ -220,6 +225,18 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
         }
         return value.toString();
     }
+
+    /**
+     * A timestamp's text as SQL writes it (space, seconds always, the fraction if any), which both PostgreSQL and MariaDB
+     * cast back: LocalDateTime's own text leaves out zero seconds ("10:00") and puts a T, a form MariaDB does not document.
+     */
+    private static String timestamp(LocalDateTime t) {
+        return TIMESTAMP.format(t);
+    }
+
+    private static final java.time.format.DateTimeFormatter TIMESTAMP = new java.time.format.DateTimeFormatterBuilder()
+            .append(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE).appendLiteral(' ').appendPattern("HH:mm:ss")
+            .optionalStart().appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 9, true).toFormatter();
 
     /**
      * The batch and its offset in one target transaction, retried from the start on a transient failure (the source or
@@ -244,8 +261,8 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
                 }
                 events.addAndGet(changes);
                 transactions.incrementAndGet();
-                lastOffset = last.sourceOffset().get("lsn");
-                state.applied(changes, sourceMillis(last.sourceOffset()));
+                lastOffset = last.sourceOffset();
+                state.applied(changes, source.sourceMillis(last.sourceOffset()));
                 LOG.debug("stream {}: {} change(s) of {} table(s) applied, offset {}", slot, changes, changed.size(), last.sourceOffset());
                 return;
             } catch (SQLException | RuntimeException e) {
@@ -328,11 +345,6 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
         return parts;
     }
 
-    /** The source commit time an offset carries (the PostgreSQL connector's ts_usec), in epoch milliseconds; -1 without one. */
-    static long sourceMillis(Map<String, ?> offset) {
-        return offset.get("ts_usec") instanceof Number micros ? micros.longValue() / 1000 : -1;
-    }
-
     /** Change events applied since the stream started. */
     long events() {
         return events.get();
@@ -343,8 +355,13 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
         return transactions.get();
     }
 
-    /** The source position (LSN) the last committed batch reached, or null before the first. */
+    /** The source position (an LSN, a binlog file:position) the last committed batch reached, or null before the first. */
     Object lastPosition() {
+        return source.position(lastOffset);
+    }
+
+    /** The offset the last committed batch recorded, or null before the first. */
+    Map<String, ?> lastOffset() {
         return lastOffset;
     }
 }

@@ -1,13 +1,11 @@
 package org.camelreplicator.stream;
 
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -97,50 +95,10 @@ public final class ChangeStream {
         }
     }
 
-    /** stream --create-slot: the publication for the run's tables, then the slot; recorded in the ledger. */
+    /** stream --create-slot: the source keeps its changes from now on (a slot; a recorded binlog position); recorded in the ledger. */
     public int createSlot() throws SQLException {
-        requirePostgresSource();
-        String slot = slot();
-        List<StreamTable> tables = publish(slot);
-        try (Connection c = databases.source().getConnection()) {
-            c.setAutoCommit(true);
-            // after the publication, so that every change the slot holds is published
-            try (PreparedStatement ps = c.prepareStatement("SELECT lsn FROM pg_create_logical_replication_slot(?, 'pgoutput')")) {
-                ps.setString(1, slot);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    offsets.create();
-                    offsets.slotCreated(slot, slot, OffsetDateTime.now(ZoneOffset.UTC), StreamOffsets.CONVERGENT);
-                    CONSOLE.info("Replication slot {} created at {} with publication {} for {} table(s): {}. The source keeps its changes"
-                            + " from now on: run load now, then stream. The hand-off is convergent replay (a snapshot cannot outlive"
-                            + " this command; load --stream instead gives an exact one).", slot, rs.getString(1), slot, tables.size(),
-                            tables.stream().map(StreamTable::id).collect(Collectors.joining(", ")));
-                }
-            }
-        }
+        source().create(slot(), tables(false));
         return 0;
-    }
-
-    /** The publication for the run's tables (created, or set to them), refused when the slot exists already. */
-    private List<StreamTable> publish(String slot) throws SQLException {
-        List<StreamTable> tables = tables(false);
-        try (Connection c = databases.source().getConnection()) {
-            c.setAutoCommit(true);
-            if (slotExists(c, slot)) {
-                throw new InvalidSettingException("replicator.stream.slot", "The source has a replication slot " + slot + " already."
-                        + " Run stream to read from it, or stream --drop-slot first to start over (its unread changes are lost).");
-            }
-            String list = tables.stream().map(t -> databases.sourceDialect().qualified(t.plan().source().schema(), t.plan().source().name()))
-                    .collect(Collectors.joining(", "));
-            try (Statement st = c.createStatement()) {
-                if (publicationExists(c, slot)) {
-                    st.execute("ALTER PUBLICATION " + slot + " SET TABLE " + list);
-                } else {
-                    st.execute("CREATE PUBLICATION " + slot + " FOR TABLE " + list);
-                }
-            }
-        }
-        return tables;
     }
 
     /**
@@ -149,17 +107,12 @@ public final class ChangeStream {
      * started before any slot existed, so the changes made meanwhile would be in neither: refused before anything is created.
      */
     public HandOff ensureSlot(boolean resume) throws SQLException {
-        requirePostgresSource();
+        StreamSource source = source();
         began();
         String slot = slot();
         Optional<StreamOffsets.State> state = offsets.read(slot);
-        boolean exists;
-        try (Connection c = databases.source().getConnection()) {
-            exists = slotExists(c, slot);
-        }
-        if (exists && state.isPresent()) {
-            CONSOLE.info("Replication slot {} (created {}) keeps the changes for the stream that follows the load.", slot,
-                    state.get().slotCreatedAt());
+        if (state.isPresent() && source.keeps(slot, state.get())) {
+            CONSOLE.info("{} keeps the changes for the stream that follows the load.", source.describe(slot, state.get()));
             if (!StreamOffsets.CONVERGENT.equals(state.get().handOff())) {
                 CONSOLE.warn("Hand-off to the stream: convergent replay, not exact. {} so this load reads the source's current rows, and"
                         + " the stream replays every change since the slot, re-applying by key what the load copies (the target still"
@@ -175,22 +128,7 @@ public final class ChangeStream {
                     + " yet, and the load being resumed started before it, so the changes made since its start would be in neither."
                     + " Run load --reset --stream (a new load after a new slot), or finish the load and sync instead.");
         }
-        List<StreamTable> tables = publish(slot);
-        HandOff handOff = HandOff.exporting(org.camelreplicator.config.JdbcUrls.forDriver("source.url", properties.apply("source.url").orElse("")),
-                properties.apply("source.username").orElse(""), properties.apply("source.password").orElse(""), slot, offsets,
-                databases.sourceSnapshot());
-        try {
-            offsets.create();
-            offsets.slotCreated(slot, slot, OffsetDateTime.now(ZoneOffset.UTC), StreamOffsets.SNAPSHOT);
-        } catch (SQLException | RuntimeException e) {
-            handOff.close();
-            throw e;
-        }
-        CONSOLE.info("Replication slot {} created at {} with publication {} for {} table(s): {}. The load reads every table under the"
-                + " slot's exported snapshot {}, and the stream starts where the load's rows end (exact hand-off).", slot,
-                handOff.consistentPoint(), slot, tables.size(), tables.stream().map(StreamTable::id).collect(Collectors.joining(", ")),
-                handOff.snapshotId());
-        return handOff;
+        return source.createForLoad(slot, tables(false));
     }
 
     private OffsetDateTime began;
@@ -203,30 +141,12 @@ public final class ChangeStream {
         return began;
     }
 
-    /** stream --drop-slot: the slot and publication this tool created, and the stream's row in the ledger. */
+    /** stream --drop-slot: what the source keeps for the stream (the slot and publication this tool created), and its ledger row. */
     public int dropSlot() throws SQLException {
-        requirePostgresSource();
         String slot = slot();
-        boolean dropped = false;
-        try (Connection c = databases.source().getConnection()) {
-            c.setAutoCommit(true);
-            try (Statement st = c.createStatement()) {
-                if (slotExists(c, slot)) {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
-                        ps.setString(1, slot);
-                        ps.execute();
-                    }
-                    dropped = true;
-                }
-                if (publicationExists(c, slot)) {
-                    st.execute("DROP PUBLICATION " + slot);
-                    dropped = true;
-                }
-            }
-        }
+        boolean dropped = source().drop(slot);
         offsets.delete(slot);
-        CONSOLE.info(dropped ? "Replication slot and publication {} dropped; the source no longer keeps changes for it."
-                : "There is no replication slot or publication {} on the source; nothing to drop.", slot);
+        CONSOLE.info(source().dropped(slot, dropped));
         return 0;
     }
 
@@ -242,39 +162,28 @@ public final class ChangeStream {
 
     /** Streams until stopped (stream --stop, SIGTERM, Ctrl-C, JMX stop) or failed. */
     public int run(BooleanSupplier stopRequested) throws Exception {
-        requirePostgresSource();
+        StreamSource source = source();
         String slot = slot();
         StreamOffsets.State state = offsets.read(slot).orElseThrow(() -> new InvalidSettingException("replicator.stream.slot",
                 "There is no stream " + slot + " yet. Run stream --create-slot before the load (so the slot keeps every change"
                         + " from before the load's start), then load, then stream."));
         List<StreamTable> tables = tables(true);
-        try (Connection c = databases.source().getConnection()) {
-            if (!slotExists(c, slot)) {
-                throw new InvalidSettingException("replicator.stream.slot", "The source has no replication slot " + slot + " (dropped?)."
-                        + " Its changes are lost: run stream --drop-slot, stream --create-slot, then load --reset, then stream.");
-            }
-            Set<String> published = publishedTables(c, slot);
-            List<String> missing = tables.stream().map(StreamTable::eventName).filter(t -> !published.contains(t)).toList();
-            if (!missing.isEmpty()) {
-                throw new InvalidSettingException("replicator.tables", "Table(s) " + missing + " are not in publication " + slot
-                        + ", which holds the tables of stream --create-slot: their changes are not in the slot. Stream the tables the"
-                        + " slot was created for, or drop the slot (stream --drop-slot) and create it again, then load those tables.");
-            }
-        }
-        if (state.offset() == null) {
+        source.checkStart(slot, state, tables);
+        // the first start: nothing applied yet (a MariaDB stream's offset is the position recorded at its creation)
+        if (state.appliedAt() == null) {
             checkHandOff(state);
         }
-        warnAboutForgottenSlots(slot);
+        source.warnAtStart(slot);
         offsets.clearStop(slot, began());
         ChunkReader reader = new ChunkReader(databases, new StopSignal(), settings.batchRows(), settings.batchMinRows(), settings.batchBytes(),
                 settings.fetchSize(), targetSchema, new WriteOptions(settings.textNul()), false, null);
         java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         ChangeApplier applier = new ChangeApplier(databases, offsets, slot, tables, reader, targetSchema, new WriteOptions(settings.textNul()),
-                closing::get, this.state, stream.batchRows());
+                closing::get, this.state, stream.batchRows(), source);
         LedgerOffsetStore.bind(slot, offsets);
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(io.debezium.engine.format.ChangeEventFormat.of(Connect.class))
-                .using(engineProperties(slot, tables))
+                .using(engineProperties(slot, tables, state))
                 .notifying(applier)
                 .using((success, message, error) -> ended.complete(success ? null
                         : error != null ? error : new StreamException("The change stream ended: " + message)))
@@ -282,12 +191,12 @@ public final class ChangeStream {
         ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "stream-engine"));
         long started = System.nanoTime();
         String how = null;
-        Object resumedFrom = state.offset() == null ? null : state.offset().get("lsn");
-        this.state.started(slot, state.offset() == null ? -1 : ChangeApplier.sourceMillis(state.offset()));
+        Object resumedFrom = source.position(state.offset());
+        this.state.started(slot, source.sourceMillis(state.offset()));
         try {
             thread.execute(engine);
-            CONSOLE.info("Streaming changes of {} table(s) from slot {}{}; stream --stop or Ctrl-C stops it.", tables.size(), slot,
-                    state.offset() == null ? " (first start: from the slot's creation)" : " from " + state.offset().get("lsn"));
+            CONSOLE.info("Streaming changes of {} table(s) from {}{}; stream --stop or Ctrl-C stops it.", tables.size(), slot,
+                    state.appliedAt() == null ? " (first start: from the stream's creation)" : " from " + resumedFrom);
             long lastCheck = 0;
             long lastLagCheck = 0;
             long lastEvents = -1;
@@ -316,12 +225,12 @@ public final class ChangeStream {
                 }
                 if (System.nanoTime() - lastLagCheck > LAG_CHECK_NANOS) {
                     lastLagCheck = System.nanoTime();
-                    checkLagBytes(slot, applier.lastPosition() != null ? applier.lastPosition() : resumedFrom);
+                    source.lagBytes(slot, applier.lastOffset() != null ? applier.lastOffset() : state.offset()).ifPresent(this.state::lagBytes);
                 }
                 if (System.nanoTime() - lastReport > settings.progressIntervalMillis() * 1_000_000L && applier.events() != lastEvents) {
                     lastReport = System.nanoTime();
                     lastEvents = applier.events();
-                    CONSOLE.info("Stream {}: {} change(s) applied in {} transaction(s), at LSN {}", slot, applier.events(),
+                    CONSOLE.info("Stream {}: {} change(s) applied in {} transaction(s), at {}", slot, applier.events(),
                             applier.transactions(), applier.lastPosition());
                 }
             }
@@ -348,8 +257,8 @@ public final class ChangeStream {
         }
         CONSOLE.info("Stream {} {}: {} change(s) applied in {} transaction(s) in {} s; the ledger holds its offset ({}), stream resumes from it.",
                 slot, how, applier.events(), applier.transactions(), (System.nanoTime() - started) / 1_000_000_000L,
-                applier.lastPosition() != null ? "LSN " + applier.lastPosition()
-                        : state.offset() != null ? "LSN " + state.offset().get("lsn") : "none yet: from the slot's start");
+                applier.lastPosition() != null ? applier.lastPosition()
+                        : resumedFrom != null ? resumedFrom : "none yet: from the slot's start");
         return 0;
     }
 
@@ -385,61 +294,6 @@ public final class ChangeStream {
 
     /** How often the source's WAL position is read for the lag in bytes (a query on the source). */
     private static final long LAG_CHECK_NANOS = 5_000_000_000L;
-
-    /** The lag in bytes: the source's WAL after the position applied (the ledger's, before this process applied one). */
-    private void checkLagBytes(String slot, Object appliedLsn) {
-        try (Connection c = databases.source().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), COALESCE(CAST(? AS pg_lsn),"
-                     + " (SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = ?)))::bigint")) {
-            ps.setString(1, appliedLsn instanceof Number n ? lsnText(n.longValue()) : null);
-            ps.setString(2, slot);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    state.lagBytes(Math.max(0, rs.getLong(1)));
-                }
-            }
-        } catch (SQLException e) {
-            // the source is away: the engine and the applier wait for it, and the lag in seconds grows meanwhile
-            org.slf4j.LoggerFactory.getLogger(ChangeStream.class).debug("stream {}: cannot read the source's WAL position: {}", slot,
-                    e.getMessage());
-        }
-    }
-
-    /** PostgreSQL's text form of an LSN (pg_lsn): the high and low 32 bits in hexadecimal. */
-    static String lsnText(long lsn) {
-        return Long.toHexString(lsn >>> 32).toUpperCase(java.util.Locale.ROOT) + "/"
-                + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase(java.util.Locale.ROOT);
-    }
-
-    /**
-     * A slot of ours (camel_replicator_*, or one a ledger row names) that nobody reads keeps the source's WAL until its disk
-     * fills: at start, each other inactive one holding more than replicator.stream.max-slot-wal-mb is named with what to do.
-     */
-    private void warnAboutForgottenSlots(String reading) throws SQLException {
-        if (stream.maxSlotWalMb() <= 0) {
-            return;
-        }
-        List<String> recorded = offsets.slots();
-        try (Connection c = databases.source().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT slot_name, database, pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint"
-                     + " FROM pg_replication_slots WHERE NOT active AND slot_name <> ? AND restart_lsn IS NOT NULL"
-                     + " AND (slot_name LIKE 'camel\\_replicator\\_%' OR slot_name = ANY (?))"
-                     + " AND pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) > ? ORDER BY 3 DESC")) {
-            ps.setString(1, reading);
-            ps.setArray(2, c.createArrayOf("text", recorded.toArray()));
-            ps.setLong(3, stream.maxSlotWalMb() * 1024 * 1024);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String name = rs.getString(1);
-                    CONSOLE.warn("Replication slot {} (database {}) is inactive and holds {} MB of the source's WAL (more than"
-                            + " replicator.stream.max-slot-wal-mb={}): a slot nobody reads keeps the WAL until the source's disk is full."
-                            + " If nothing streams from it any more, drop it: stream --drop-slot --replicator.stream.slot={} from the"
-                            + " replicator that created it (also its publication and ledger row), or SELECT pg_drop_replication_slot('{}')"
-                            + " on the source.", name, rs.getString(2), rs.getLong(3) / (1024 * 1024), stream.maxSlotWalMb(), name, name);
-                }
-            }
-        }
-    }
 
     private static String rootMessage(Throwable e) {
         Throwable t = e;
@@ -505,7 +359,7 @@ public final class ChangeStream {
             List<String> sourceTypes = new ArrayList<>();
             for (String k : plan.source().primaryKey()) {
                 ColumnSpec col = plan.source().columns().stream().filter(c -> c.name().equals(k)).findFirst().orElseThrow();
-                sourceTypes.add(col.typeName());
+                sourceTypes.add(source().keyCast(plan.id(), col));
             }
             Map<String, String> targetColumns = onTarget ? targetColumns(plan) : Map.of();
             List<String> targetTypes = new ArrayList<>();
@@ -545,42 +399,21 @@ public final class ChangeStream {
         return columns;
     }
 
-    private Properties engineProperties(String slot, List<StreamTable> tables) {
-        String url = properties.apply("source.url").orElse("");
-        URI uri = URI.create(url.substring("jdbc:".length()).split("\\?")[0]);
+    /** The engine's properties for every source, then the source's connector's own. */
+    private Properties engineProperties(String slot, List<StreamTable> tables, StreamOffsets.State state) throws SQLException {
         Properties p = new Properties();
         p.setProperty("name", slot);
-        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         p.setProperty("offset.storage", LedgerOffsetStore.class.getName());
         p.setProperty(LedgerOffsetStore.SLOT, slot);
         // every batch's offset is flushed (acknowledged to the slot) as soon as the batch is applied
         p.setProperty("offset.flush.interval.ms", "0");
-        p.setProperty("database.hostname", uri.getHost() == null ? "localhost" : uri.getHost());
-        p.setProperty("database.port", String.valueOf(uri.getPort() < 0 ? 5432 : uri.getPort()));
-        p.setProperty("database.dbname", uri.getPath().substring(1));
         p.setProperty("database.user", properties.apply("source.username").orElse(""));
         p.setProperty("database.password", properties.apply("source.password").orElse(""));
         p.setProperty("topic.prefix", slot);
-        p.setProperty("plugin.name", "pgoutput");
-        p.setProperty("slot.name", slot);
-        p.setProperty("publication.name", slot);
-        p.setProperty("publication.autocreate.mode", "disabled");
-        p.setProperty("snapshot.mode", "no_data");
-        p.setProperty("slot.drop.on.stop", "false");
-        // An idle stream must still confirm the source's position, else the slot holds the WAL that other tables and
-        // databases write, and a fast shutdown of the source waits (up to wal_sender_timeout) for the stream to confirm
-        // the shutdown checkpoint. The connector confirms the commit LSN of the last change it applied; pgjdbc confirms a
-        // keepalive's position itself (connector_and_driver) only when the last message it received is confirmed, which
-        // after a change it did not (StreamSourceRestartTest saw the slot stay at the last change's commit while the
-        // walsender had sent more). A heartbeat's message is confirmed: the heartbeat writes one (not transactional, no
-        // table), the applier records its offset like a batch's, and the driver then confirms the keepalives after it.
-        p.setProperty("lsn.flush.mode", "connector_and_driver");
         p.setProperty("heartbeat.interval.ms", String.valueOf(stream.heartbeatMs()));
-        p.setProperty("heartbeat.action.query", "SELECT pg_logical_emit_message(false, 'camel_replicator', 'heartbeat')");
         p.setProperty("table.include.list", tables.stream().map(t -> Pattern.quote(t.eventName())).collect(Collectors.joining(",")));
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("decimal.handling.mode", "string");
-        p.setProperty("include.unknown.datatypes", "true");
         p.setProperty("max.batch.size", String.valueOf(stream.batchRows()));
         // BEGIN and END records around each source transaction's events: the applier ends a target transaction only at an END
         p.setProperty("provide.transaction.metadata", "true");
@@ -589,46 +422,17 @@ public final class ChangeStream {
         // connection failures (a source restart, a failover) are retried without a limit, every 10 s: a continuous
         // stream waits its source out, and shows the wait as lag
         p.setProperty("errors.max.retries", "-1");
+        p.putAll(source().connector(slot, tables, state));
         return p;
     }
 
-    private void requirePostgresSource() {
-        String url = properties.apply("source.url").orElse("");
-        if (!url.startsWith("jdbc:postgresql:")) {
-            throw new InvalidSettingException("source.url", "stream reads a PostgreSQL source's change log (logical decoding);"
-                    + " source.url=" + (url.isEmpty() ? "(the demo source)" : url.replaceAll("\\?.*", ""))
-                    + " is not PostgreSQL. MySQL/MariaDB binlog and SQL Server CDC are not done yet: use sync for those.");
-        }
-    }
+    private StreamSource source;
 
-    private static boolean slotExists(Connection c, String slot) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, slot);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
+    /** The source side of the stream, by source.url; another engine is refused here, before anything is created. */
+    private StreamSource source() {
+        if (source == null) {
+            source = StreamSource.of(properties.apply("source.url").orElse(""), new StreamContext(databases, stream, offsets, properties));
         }
-    }
-
-    private static boolean publicationExists(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    private static Set<String> publishedTables(Connection c, String name) throws SQLException {
-        Set<String> tables = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT schemaname || '.' || tablename FROM pg_publication_tables WHERE pubname = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-        }
-        return tables;
+        return source;
     }
 }

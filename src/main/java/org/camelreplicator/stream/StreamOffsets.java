@@ -130,6 +130,25 @@ public final class StreamOffsets {
         }
     }
 
+    /**
+     * The offset a new stream starts from when the source has no slot to keep it (a MariaDB binlog position): recorded as if
+     * applied, without changes and without applied_at, so the first start is still known as the first.
+     */
+    public void startAt(String slot, Map<String, ?> partition, Map<String, ?> offset) throws SQLException {
+        try (Connection c = target.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET source_partition = ?, source_offset = ? WHERE slot_name = ?")) {
+            ps.setString(1, json(partition));
+            ps.setString(2, json(offset));
+            ps.setString(3, slot);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The ledger's schema. */
+    String schema() {
+        return schema;
+    }
+
     /** Records the offset the applied changes reach, in the caller's (the apply's) transaction. */
     void saveOffset(Connection tx, String slot, Map<String, ?> partition, Map<String, ?> offset, long changes) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement("UPDATE " + table + " SET source_partition = ?, source_offset = ?,"

@@ -22,9 +22,10 @@ record StreamTable(TablePlan plan, List<String> key, List<String> sourceTypes, L
         return plan.id();
     }
 
-    /** The key as the change events' source block names the table: schema.table. */
+    /** The key as the change events' source block names the table: schema.table (PostgreSQL), database.table (MariaDB). */
     String eventName() {
-        return plan.source().schema() + "." + plan.source().name();
+        String container = plan.source().schema() != null ? plan.source().schema() : plan.source().catalog();
+        return container + "." + plan.source().name();
     }
 
     List<String> targetKey() {

@@ -167,7 +167,9 @@ public final class TestMariaDb {
                 "--skip-ssl", "--skip-name-resolve",
                 "--character-set-server=utf8mb4", "--default-time-zone=+00:00", "--max-connections=300",
                 // a test server: durability is not needed, speed is
-                "--innodb-flush-log-at-trx-commit=0", "--innodb-buffer-pool-size=128M", "--skip-log-bin");
+                "--innodb-flush-log-at-trx-commit=0", "--innodb-buffer-pool-size=128M",
+                // the binlog in row format, as a source for stream needs it (binlog_row_image is FULL by default)
+                "--log-bin=mariadb-bin", "--binlog-format=ROW", "--server-id=1");
         Process p;
         try {
             p = new ProcessBuilder(command).redirectErrorStream(true).start();
