@@ -14,6 +14,7 @@
 #   bench/stream.sh                                      1,000,000 rows, 200,000 changes, 500 and 2000 tps for 60 s
 #   bench/stream.sh --rows=200000 --changes=20000 --rates=500 --seconds=20   a quick one
 #   bench/stream.sh --methods=stream                     only these methods (stream, sync)
+#   bench/stream.sh --methods=sync --sync-overlap=5      sync re-reading 5 s instead of the default 300 s (late commits)
 #   bench/stream.sh --sources=pg                         only these sources (pg; mariadb is not built yet)
 #
 # Installs what it needs as Debian packages (postgresql-15, postgresql-client-15, time) and runs its own
@@ -30,6 +31,7 @@ RATES=500,2000
 DURATION=60
 METHODS=stream,sync
 SOURCES=pg
+SYNC_OVERLAP=""
 for arg in "$@"; do
   case "$arg" in
     --rows=*) ROWS="${arg#*=}" ;;
@@ -38,7 +40,8 @@ for arg in "$@"; do
     --seconds=*) DURATION="${arg#*=}" ;;
     --methods=*) METHODS="${arg#*=}" ;;
     --sources=*) SOURCES="${arg#*=}" ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --sync-overlap=*) SYNC_OVERLAP="${arg#*=}" ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "unknown argument $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -322,7 +325,8 @@ run_method() {
     load_s="$(seconds_since "$load_start")"
     # serve's timer runs a sync every second; a tick that finds a sync running is skipped, so syncs follow each
     # other with at most a second between them. Deletes reach the target only through reconcile.
-    consumer="java -jar '$JAR' serve --replicator.serve.command=sync --replicator.serve.every=1000 --replicator.sync.watermark=updated_at --replicator.sync.deletes=reconcile --replicator.http.port=0 $common"
+    # Each sync reads again the rows of the last replicator.sync.overlap-seconds (default 300), which --sync-overlap changes.
+    consumer="java -jar '$JAR' serve --replicator.serve.command=sync --replicator.serve.every=1000 --replicator.sync.watermark=updated_at --replicator.sync.deletes=reconcile ${SYNC_OVERLAP:+--replicator.sync.overlap-seconds=$SYNC_OVERLAP} --replicator.http.port=0 $common"
   fi
   log "$source $method: initial load (and the JVM's start) took $load_s s"
   apply_backlog "$method" "$db" "$out" "$consumer"
@@ -344,8 +348,10 @@ run_method() {
   all="$(( $(cat "$out.rss") / 1024 ))"
   local changes_s="-"
   [[ -n $BACKLOG_S ]] && changes_s="$(awk -v c="$CHANGES" -v s="$BACKLOG_S" 'BEGIN { printf "%.0f", c / s }')"
+  local label="$method"
+  [[ $method == sync && -n $SYNC_OVERLAP ]] && label="sync (overlap $SYNC_OVERLAP s)"
   for rate in ${RATES//,/ }; do
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$source" "$method" "$load_s" "$CHANGES" "${BACKLOG_S:--}" "$changes_s" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$source" "$label" "$load_s" "$CHANGES" "${BACKLOG_S:--}" "$changes_s" \
       "$rate" "${LAG[$rate]:--	-	-	-	-	-	-}" "$largest	$all" "$EXACT" >> "$RESULTS"
   done
   psql_on postgres -c "DROP DATABASE IF EXISTS $db" -c "DROP DATABASE IF EXISTS src" >/dev/null
