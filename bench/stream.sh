@@ -190,7 +190,7 @@ create_base() {
     -c "CREATE INDEX t_updated_at ON t (updated_at)" \
     -c "CREATE SEQUENCE t_new_id START $(( ROWS + 1 ))" -c "VACUUM ANALYZE t"
   # the workload: one statement per transaction, 90% updates of a random row, 5% inserts, 5% deletes
-  # (an update or delete that draws a row deleted earlier changes nothing: about 2.5% of them at 200,000 changes of 1M rows)
+  # (an update or delete that draws a row deleted earlier changes nothing: a few percent of them)
   cat > "$BENCH_DIR/stream-update.sql" <<'EOF'
 \set id random(1, :rows)
 UPDATE t SET n = n + 1, amount = amount + 0.01, note = md5(random()::text), updated_at = now() AT TIME ZONE 'UTC' WHERE id = :id;
