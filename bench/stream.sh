@@ -19,8 +19,8 @@
 #
 # Installs what it needs as Debian packages (postgresql-15, postgresql-client-15, time) and runs its own
 # PostgreSQL 15 server (wal_level=logical) as a separate process under $BENCH_DIR/pg-stream (BENCH_DIR default
-# /tmp/camel-replicator-bench, shared with bench/run.sh, whose server lives in $BENCH_DIR/pg; about 1 GB per 1M
-# rows), stopped at the end, as are the consumers, also on failure. Must run as root. Results in
+# /tmp/camel-replicator-bench, shared with bench/run.sh, whose server lives in $BENCH_DIR/pg; 2.3 GB after a 1M-
+# row run, WAL included), stopped at the end, as are the consumers, also on failure. Must run as root. Results in
 # $BENCH_DIR/stream-results.tsv and $BENCH_DIR/stream-report.md, logs in $BENCH_DIR/stream-*.
 set -Eeuo pipefail
 trap 'echo "bench/stream.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
