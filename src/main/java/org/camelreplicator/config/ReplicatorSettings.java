@@ -226,7 +226,7 @@ public record ReplicatorSettings(
                 r.choice("replicator.naming", Naming.class, Naming.SNAKE),
                 r.positiveInt("replicator.workers", 4, 256),
                 r.positiveInt("replicator.batch-rows", 5_000, 1_000_000),
-                r.positiveLong("replicator.chunk-rows", 250_000),
+                r.positiveLong("replicator.chunk-rows", 5_000_000),
                 r.positiveInt("replicator.fetch-size", 5_000, 1_000_000),
                 r.identifier("replicator.ledger-schema", "replicator"),
                 r.count("replicator.lock-wait-seconds", 10, 86_400),

@@ -27,7 +27,7 @@ class ReplicatorSettingsTest {
         assertThat(s.naming()).isEqualTo(Naming.SNAKE);
         assertThat(s.workers()).isEqualTo(4);
         assertThat(s.batchRows()).isEqualTo(5_000);
-        assertThat(s.chunkRows()).isEqualTo(250_000L);
+        assertThat(s.chunkRows()).isEqualTo(5_000_000L);
         assertThat(s.fetchSize()).isEqualTo(5_000);
         assertThat(s.ledgerSchema()).isEqualTo("replicator");
         assertThat(s.dataDir()).isEqualTo(Path.of("replicator-data"));

@@ -148,6 +148,36 @@ class StreamTest {
     }
 
     @Test
+    void aTruncateOnTheSourceStopsTheStreamNamingTheTableInsteadOfLeavingTheTargetsRows() throws Exception {
+        String source = TestPostgres.newDatabase("stream_truncate_source");
+        String target = TestPostgres.newDatabase("stream_truncate_target");
+        TestPostgres.execute(source, StreamWorkload.SCHEMA);
+        Replicator streaming = Replicator.between(source, "postgres", target, dir).with("--replicator.stream.max-latency-ms=100");
+        assertThat(streaming.run("stream", "--create-slot").exitCode()).isZero();
+        assertThat(streaming.run("load").exitCode()).isZero();
+        TestPostgres.execute(source, "UPDATE items SET qty = 0 WHERE id = 1");
+        CompletableFuture<Replicator.Result> running = CompletableFuture.supplyAsync(() -> streaming.run("stream"));
+        try (Connection t = TestPostgres.connect(target)) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> running.isDone() || Tables.single(t, "SELECT qty FROM items WHERE id = 1") == 0);
+        }
+        long rows;
+        try (Connection t = TestPostgres.connect(target)) {
+            rows = Tables.count(t, "notes");
+        }
+
+        TestPostgres.execute(source, "TRUNCATE notes");
+        Replicator.Result stopped = running.get(120, TimeUnit.SECONDS);
+
+        assertThat(stopped.exitCode()).as(stopped.all()).isEqualTo(1);
+        assertThat(stopped.err()).contains("Table public.notes was truncated on the source", "load --tables=public.notes --reset");
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.count(t, "notes")).as("nothing of the batch applied").isEqualTo(rows).isPositive();
+        }
+        assertThat(streaming.run("stream", "--drop-slot").exitCode()).isZero();
+    }
+
+    @Test
     void aSourceTransactionThatFitsABatchIsAppliedInOneTargetTransactionEvenWhereABatchWouldCutIt() throws Exception {
         String source = TestPostgres.newDatabase("stream_tx_source");
         String target = TestPostgres.newDatabase("stream_tx_target");
