@@ -413,6 +413,9 @@ public final class ChangeStream {
         p.setProperty("heartbeat.interval.ms", String.valueOf(stream.heartbeatMs()));
         p.setProperty("table.include.list", tables.stream().map(t -> Pattern.quote(t.eventName())).collect(Collectors.joining(",")));
         p.setProperty("tombstones.on.delete", "false");
+        // Debezium skips truncate events by default (skipped.operations=t): the target would keep the rows of a table the
+        // source emptied, silently; delivered, the applier stops the stream naming the table
+        p.setProperty("skipped.operations", "none");
         p.setProperty("decimal.handling.mode", "string");
         p.setProperty("max.batch.size", String.valueOf(stream.batchRows()));
         // BEGIN and END records around each source transaction's events: the applier ends a target transaction only at an END
