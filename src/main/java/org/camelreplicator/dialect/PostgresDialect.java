@@ -347,7 +347,10 @@ public final class PostgresDialect implements Dialect {
     /** pgjdbc reports timestamptz as TIMESTAMP: its values are instants, read with their offset. */
     @Override
     public ValueReader watermarkReader(ColumnSpec column) {
-        return column.typeName().equalsIgnoreCase("timestamptz") ? ValueReaders.TIMESTAMP_TZ : ValueReaders.forJdbcType(column);
+        // the driver's name (timestamptz) or, after refine, format_type's (timestamp(3) with time zone)
+        String type = column.typeName().toLowerCase(java.util.Locale.ROOT);
+        return type.equals("timestamptz") || type.startsWith("timestamp") && type.endsWith("with time zone") ? ValueReaders.TIMESTAMP_TZ
+                : ValueReaders.forJdbcType(column);
     }
 
     @Override

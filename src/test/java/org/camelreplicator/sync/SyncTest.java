@@ -206,6 +206,29 @@ class SyncTest {
     }
 
     @Test
+    void aTimestampWithTimeZoneWatermarkIsReadAsAnInstantByTheLoadAndBySync() throws Exception {
+        String source = TestPostgres.newDatabase("sync_tz_source");
+        String target = TestPostgres.newDatabase("sync_tz_target");
+        TestPostgres.execute(source, "CREATE TABLE events (id int PRIMARY KEY, body text,"
+                        + " updated_at timestamp(3) with time zone NOT NULL DEFAULT now() - interval '1 day')",
+                "INSERT INTO events (id, body) SELECT g, 'event ' || g FROM generate_series(1, 200) g");
+        Replicator replicator = Replicator.between(source, "postgres", target, dir)
+                .with("--replicator.sync.watermark=updated_at", "--replicator.sync.overlap-seconds=0");
+        Replicator.Result load = replicator.run("load");
+        assertThat(load.exitCode()).as(load.all()).isZero();
+
+        TestPostgres.execute(source, "UPDATE events SET body = 'changed', updated_at = now() WHERE id <= 20",
+                "INSERT INTO events (id, body, updated_at) VALUES (201, 'new', now())");
+        Replicator.Result sync = replicator.run("sync");
+
+        assertThat(sync.exitCode()).as(sync.all()).isZero();
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.contentHash(t, "events", "id")).isEqualTo(Tables.contentHash(s, "events", "id"));
+            assertThat(Tables.single(t, "SELECT rows_copied FROM replicator.tables WHERE run_id = 2")).as("only the changed rows").isEqualTo(21);
+        }
+    }
+
+    @Test
     void xminCarriesChangesOfATableWithoutATimestampColumn() throws Exception {
         String source = TestPostgres.newDatabase("sync_xmin_source");
         String target = TestPostgres.newDatabase("sync_xmin_target");
