@@ -44,6 +44,13 @@ public final class DeleteReconciler {
     private static final String KEY_STAGE = "replicator_sync_keys";
     private static final Logger LOG = LoggerFactory.getLogger(DeleteReconciler.class);
 
+    /**
+     * Rows per compared key range at most (fewer when replicator.chunk-rows is smaller): a range whose counts differ ships all
+     * its source keys to the target, so ranges stay small; the load's chunks are large, for copying, not for finding a few
+     * deleted rows.
+     */
+    static final long RANGE_ROWS = 250_000;
+
     private final Databases databases;
     private final ChunkReader reader;
     private final ChunkPlanner chunkPlanner;
@@ -53,7 +60,7 @@ public final class DeleteReconciler {
     public DeleteReconciler(Databases databases, ChunkReader reader, ReplicatorSettings settings, StopSignal stop) {
         this.databases = databases;
         this.reader = reader;
-        this.chunkPlanner = new ChunkPlanner(settings.chunkRows());
+        this.chunkPlanner = new ChunkPlanner(Math.min(settings.chunkRows(), RANGE_ROWS));
         this.stop = stop;
         this.options = new WriteOptions(settings.textNul());
     }
