@@ -236,15 +236,16 @@ public final class LoadPlanner {
         try (Connection c = databases.source().getConnection()) {
             // under the load's snapshot, if it has one: the ranges are those of the rows the chunks will read
             databases.sourceSnapshot().importInto(c, "the chunk plan of " + table.id());
-            try {
-                return chunkPlanner.plan(c, databases.sourceDialect(), table.source(),
-                        split == null ? null : new MonthSplit(split, settings.fromMonth(), settings.toMonth(), partition != null),
-                        table.sourceFilter(databases.sourceDialect()));
-            } finally {
-                if (!c.getAutoCommit()) {
-                    c.rollback();
-                }
+            List<KeyRange> chunks = chunkPlanner.plan(c, databases.sourceDialect(), table.source(),
+                    split == null ? null : new MonthSplit(split, settings.fromMonth(), settings.toMonth(), partition != null),
+                    table.sourceFilter(databases.sourceDialect()));
+            // ends the snapshot's transaction. Not in a finally: on a connection the server ended, a rollback there
+            // ("Connection is closed") would replace the transient failure that gets the step retried; the pool rolls
+            // back an open transaction when the connection is returned
+            if (!c.getAutoCommit()) {
+                c.rollback();
             }
+            return chunks;
         }
     }
 
