@@ -35,7 +35,7 @@ class TwoProcessesTest {
         TestPostgres.execute(source, "ALTER TABLE items ADD COLUMN updated_at timestamp NOT NULL DEFAULT localtimestamp - interval '1 day'");
         List<String> settings = List.of("--source.url=" + source, "--source.username=postgres", "--target.url=" + target,
                 "--target.username=postgres", "--replicator.data-dir=" + dir, "--replicator.sync.watermark=updated_at",
-                "--workers=1", "--batch-rows=1000");
+                "--workers=1", "--batch-rows=1000", "--chunk-rows=50000");
         ReplicatorProcess first = ReplicatorProcess.start(dir.resolve("first.log"),
                 concat(List.of("load"), settings));
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
