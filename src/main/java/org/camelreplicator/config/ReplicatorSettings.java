@@ -103,6 +103,9 @@ public record ReplicatorSettings(
         STRIP
     }
 
+    /** replicator.batch-min-rows when not set: it gives way to a smaller replicator.batch-rows. */
+    private static final int DEFAULT_BATCH_MIN_ROWS = 100;
+
     /** Per-table settings: {@code replicator.table.<table>.<option>}. */
     public static final String TABLE_PREFIX = "replicator.table.";
     /** Type overrides: {@code replicator.cast.type.<source type>} and {@code replicator.cast.column.<table>.<column>}. */
@@ -218,6 +221,17 @@ public record ReplicatorSettings(
             throw new InvalidSettingException("replicator.to", "replicator.to=" + to + " is before replicator.from=" + from
                     + ". Give the first and the last month to copy, e.g. --from=2024-01 --to=2024-08.");
         }
+        int batchRows = r.positiveInt("replicator.batch-rows", 5_000, 1_000_000);
+        int batchMinRows = r.positiveInt("replicator.batch-min-rows", DEFAULT_BATCH_MIN_ROWS, 1_000_000);
+        if (batchMinRows > batchRows) {
+            if (batchMinRows != DEFAULT_BATCH_MIN_ROWS) {
+                throw new InvalidSettingException("replicator.batch-min-rows", "replicator.batch-min-rows=" + batchMinRows
+                        + " is above replicator.batch-rows=" + batchRows + ": a batch holds at least batch-min-rows and at most"
+                        + " batch-rows rows. Lower replicator.batch-min-rows or raise replicator.batch-rows.");
+            }
+            // the default minimum gives way to a smaller maximum the user chose
+            batchMinRows = batchRows;
+        }
         ReplicatorSettings settings = new ReplicatorSettings(
                 r.list("replicator.tables"),
                 r.list("replicator.exclude"),
@@ -225,7 +239,7 @@ public record ReplicatorSettings(
                 r.text("replicator.target-schema", "public"),
                 r.choice("replicator.naming", Naming.class, Naming.SNAKE),
                 r.positiveInt("replicator.workers", 4, 256),
-                r.positiveInt("replicator.batch-rows", 5_000, 1_000_000),
+                batchRows,
                 r.positiveLong("replicator.chunk-rows", 5_000_000),
                 r.positiveInt("replicator.fetch-size", 5_000, 1_000_000),
                 r.identifier("replicator.ledger-schema", "replicator"),
@@ -266,7 +280,7 @@ public record ReplicatorSettings(
                 r.count("replicator.health.max-sync-lag-seconds", 0, Integer.MAX_VALUE),
                 r.positiveLong("replicator.progress-interval", 10_000),
                 r.positiveLong("replicator.batch-bytes", 8L * 1024 * 1024),
-                r.positiveInt("replicator.batch-min-rows", 100, 1_000_000),
+                batchMinRows,
                 r.count("replicator.serve.every", 0, Integer.MAX_VALUE),
                 cron(r.text("replicator.serve.cron", "")),
                 r.path("replicator.serve.inbox"),
@@ -299,11 +313,6 @@ public record ReplicatorSettings(
 
     /** Settings that bound one another: each alone may be valid and the pair still not work as meant. */
     private static void checkTogether(ReplicatorSettings s) {
-        if (s.batchMinRows() > s.batchRows()) {
-            throw new InvalidSettingException("replicator.batch-min-rows", "replicator.batch-min-rows=" + s.batchMinRows()
-                    + " is above replicator.batch-rows=" + s.batchRows() + ": a batch holds at least batch-min-rows and at most"
-                    + " batch-rows rows. Lower replicator.batch-min-rows or raise replicator.batch-rows.");
-        }
         if (s.retryInitialDelayMillis() > s.retryMaxDelayMillis()) {
             throw new InvalidSettingException("replicator.retry.initial-delay", "replicator.retry.initial-delay=" + s.retryInitialDelayMillis()
                     + " is above replicator.retry.max-delay=" + s.retryMaxDelayMillis() + ": the delay between retries starts at"

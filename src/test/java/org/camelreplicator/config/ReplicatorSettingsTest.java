@@ -134,6 +134,7 @@ class ReplicatorSettingsTest {
     @Test
     void settingsThatBoundOneAnotherAreCheckedTogether() {
         assertThat(settings(Map.of("replicator.batch-rows", "500", "replicator.batch-min-rows", "500")).batchMinRows()).isEqualTo(500);
+        assertThat(settings(Map.of("replicator.batch-rows", "10")).batchMinRows()).as("the default minimum gives way").isEqualTo(10);
         assertThatThrownBy(() -> settings(Map.of("replicator.batch-rows", "500", "replicator.batch-min-rows", "501")))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("replicator.batch-min-rows=501 is above replicator.batch-rows=500")

@@ -2,7 +2,6 @@ package org.camelreplicator.stream;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Random;
 
 import org.camelreplicator.support.TestMariaDb;
@@ -27,16 +26,7 @@ final class MariaDbWorkload {
     /** {@code transactions} source transactions, each committed. */
     void run(int transactions) throws SQLException {
         try (Connection c = TestMariaDb.connect(url)) {
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                for (int i = 0; i < transactions; i++) {
-                    int statements = 1 + random.nextInt(4);
-                    for (int s = 0; s < statements; s++) {
-                        st.execute(statement());
-                    }
-                    c.commit();
-                }
-            }
+            StreamWorkload.run(c, random, transactions, this::statement);
         }
     }
 

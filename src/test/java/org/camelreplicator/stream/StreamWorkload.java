@@ -36,15 +36,20 @@ final class StreamWorkload {
     /** {@code transactions} source transactions, each committed. */
     void run(int transactions) throws SQLException {
         try (Connection c = TestPostgres.connect(url)) {
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                for (int i = 0; i < transactions; i++) {
-                    int statements = 1 + random.nextInt(4);
-                    for (int s = 0; s < statements; s++) {
-                        st.execute(statement());
-                    }
-                    c.commit();
+            run(c, random, transactions, this::statement);
+        }
+    }
+
+    /** {@code transactions} transactions of one to four statements each, committed one by one: every workload's loop. */
+    static void run(Connection c, Random random, int transactions, java.util.function.Supplier<String> statement) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            for (int i = 0; i < transactions; i++) {
+                int statements = 1 + random.nextInt(4);
+                for (int s = 0; s < statements; s++) {
+                    st.execute(statement.get());
                 }
+                c.commit();
             }
         }
     }
