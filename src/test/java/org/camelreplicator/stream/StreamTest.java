@@ -105,14 +105,8 @@ class StreamTest {
         String target = TestPostgres.newDatabase("stream_column_target");
         TestPostgres.execute(source, StreamWorkload.SCHEMA);
         Replicator streaming = Replicator.between(source, "postgres", target, dir).with("--replicator.stream.max-latency-ms=100");
-        assertThat(streaming.run("stream", "--create-slot").exitCode()).isZero();
-        assertThat(streaming.run("load").exitCode()).isZero();
-        TestPostgres.execute(source, "UPDATE items SET qty = 0 WHERE id <= 100");
-        CompletableFuture<Replicator.Result> first = CompletableFuture.supplyAsync(() -> streaming.run("stream"));
-        try (Connection t = TestPostgres.connect(target)) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> first.isDone() || Tables.single(t, "SELECT count(*) FROM items WHERE id <= 100 AND qty = 0") == 100);
-        }
+        CompletableFuture<Replicator.Result> first = streamingAfterLoad(streaming, source, target,
+                "UPDATE items SET qty = 0 WHERE id <= 100", "SELECT count(*) FROM items WHERE id <= 100 AND qty = 0", 100);
         String before;
         try (Connection t = TestPostgres.connect(target)) {
             before = Tables.text(t, "SELECT source_offset FROM replicator.stream_offsets");
@@ -153,14 +147,8 @@ class StreamTest {
         String target = TestPostgres.newDatabase("stream_truncate_target");
         TestPostgres.execute(source, StreamWorkload.SCHEMA);
         Replicator streaming = Replicator.between(source, "postgres", target, dir).with("--replicator.stream.max-latency-ms=100");
-        assertThat(streaming.run("stream", "--create-slot").exitCode()).isZero();
-        assertThat(streaming.run("load").exitCode()).isZero();
-        TestPostgres.execute(source, "UPDATE items SET qty = 0 WHERE id = 1");
-        CompletableFuture<Replicator.Result> running = CompletableFuture.supplyAsync(() -> streaming.run("stream"));
-        try (Connection t = TestPostgres.connect(target)) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> running.isDone() || Tables.single(t, "SELECT qty FROM items WHERE id = 1") == 0);
-        }
+        CompletableFuture<Replicator.Result> running = streamingAfterLoad(streaming, source, target,
+                "UPDATE items SET qty = 0 WHERE id = 1", "SELECT count(*) FROM items WHERE id = 1 AND qty = 0", 1);
         long rows;
         try (Connection t = TestPostgres.connect(target)) {
             rows = Tables.count(t, "notes");
@@ -278,5 +266,22 @@ class StreamTest {
         args.addAll(List.of("--source.url=" + source, "--source.username=postgres", "--target.url=" + target,
                 "--target.username=postgres", "--replicator.data-dir=" + dir, "--replicator.exclude=loose"));
         return args.toArray(String[]::new);
+    }
+
+    /**
+     * A slot, a load, then a stream running in this JVM that has applied {@code change}: {@code applied} counts
+     * {@code rows} on the target (or the stream ended first, which the caller's assertions then show).
+     */
+    private static CompletableFuture<Replicator.Result> streamingAfterLoad(Replicator streaming, String source, String target,
+                                                                           String change, String applied, long rows) throws Exception {
+        assertThat(streaming.run("stream", "--create-slot").exitCode()).isZero();
+        assertThat(streaming.run("load").exitCode()).isZero();
+        TestPostgres.execute(source, change);
+        CompletableFuture<Replicator.Result> running = CompletableFuture.supplyAsync(() -> streaming.run("stream"));
+        try (Connection t = TestPostgres.connect(target)) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> running.isDone() || Tables.single(t, applied) == rows);
+        }
+        return running;
     }
 }
