@@ -420,7 +420,8 @@ public final class ChangeStream {
         // case here: the slot also confirms WAL without changes of ours (heartbeats, other tables; lsn.flush.mode), so
         // after a stop it can be ahead of the ledger's last applied change (a restarted stream failed with "Last recorded
         // offset is no longer available"). A lost slot or purged binlog is refused by the source's own start checks
-        p.setProperty("log.position.check.enable", "false");
+        // (an internal field: Debezium reads it as internal.log.position.check.enable)
+        p.setProperty("internal.log.position.check.enable", "false");
         p.setProperty("decimal.handling.mode", "string");
         p.setProperty("max.batch.size", String.valueOf(stream.batchRows()));
         // BEGIN and END records around each source transaction's events: the applier ends a target transaction only at an END

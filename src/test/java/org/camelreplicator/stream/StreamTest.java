@@ -166,6 +166,43 @@ class StreamTest {
     }
 
     @Test
+    void aStreamRestartedAfterTheSlotConfirmedWalBeyondTheLedgersLastChangeStartsFromTheSlot() throws Exception {
+        String source = TestPostgres.newDatabase("stream_ahead_source");
+        String target = TestPostgres.newDatabase("stream_ahead_target");
+        TestPostgres.execute(source, StreamWorkload.SCHEMA);
+        Replicator streaming = Replicator.between(source, "postgres", target, dir).with("--replicator.stream.max-latency-ms=100");
+        CompletableFuture<Replicator.Result> first = streamingAfterLoad(streaming, source, target,
+                "UPDATE items SET qty = 0 WHERE id = 1", "SELECT count(*) FROM items WHERE id = 1 AND qty = 0", 1);
+        assertThat(ReplicatorCli.execute(arguments(source, target, "stream", "--stop"))).isZero();
+        assertThat(first.get(60, TimeUnit.SECONDS).exitCode()).isZero();
+
+        // WAL without changes of ours, confirmed by the slot while the stream is stopped (what the driver's keepalives
+        // and heartbeats do on an idle source): the slot's restart point passes the ledger's last applied change
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            String applied = Tables.text(t, "SELECT source_offset FROM replicator.stream_offsets");
+            long ledgerLsn = Long.parseLong(applied.replaceAll(".*\"lsn\":(\\d+).*", "$1"));
+            TestPostgres.execute(source, "SELECT pg_logical_emit_message(false, 'filler', repeat('x', 100000))",
+                    "SELECT pg_log_standby_snapshot()", "CHECKPOINT", "SELECT pg_log_standby_snapshot()",
+                    "SELECT pg_replication_slot_advance(slot_name, pg_current_wal_lsn()) FROM pg_replication_slots"
+                            + " WHERE database = current_database()");
+            assertThat(Tables.single(s, "SELECT pg_wal_lsn_diff(restart_lsn, '0/0')::bigint FROM pg_replication_slots"
+                    + " WHERE database = current_database()")).as("the slot's restart point passed the ledger").isGreaterThan(ledgerLsn);
+        }
+
+        TestPostgres.execute(source, "UPDATE items SET qty = 7 WHERE id = 2");
+        CompletableFuture<Replicator.Result> second = CompletableFuture.supplyAsync(() -> streaming.run("stream"));
+        try (Connection t = TestPostgres.connect(target)) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> second.isDone() || Tables.single(t, "SELECT count(*) FROM items WHERE id = 2 AND qty = 7") == 1);
+        }
+        assertThat(second.isDone()).as("the restarted stream runs and applies the next change").isFalse();
+        assertThat(ReplicatorCli.execute(arguments(source, target, "stream", "--stop"))).isZero();
+        Replicator.Result stopped = second.get(60, TimeUnit.SECONDS);
+        assertThat(stopped.exitCode()).as(stopped.all()).isZero();
+        assertThat(streaming.run("stream", "--drop-slot").exitCode()).isZero();
+    }
+
+    @Test
     void aSourceTransactionThatFitsABatchIsAppliedInOneTargetTransactionEvenWhereABatchWouldCutIt() throws Exception {
         String source = TestPostgres.newDatabase("stream_tx_source");
         String target = TestPostgres.newDatabase("stream_tx_target");
