@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.camelreplicator.app.ReplicatorRuntime;
 import org.camelreplicator.bench.BenchReport;
 import org.camelreplicator.bench.InsertBench;
 import org.camelreplicator.config.ConnectionFailedException;
@@ -15,6 +16,7 @@ import org.camelreplicator.config.EffectiveSettings;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.PrivilegeRefusedException;
 import org.camelreplicator.config.ReplicatorSettings;
+import org.camelreplicator.config.SettingsFiles;
 import org.camelreplicator.copy.LoadRunningException;
 import org.camelreplicator.copy.UnfinishedRunException;
 import org.camelreplicator.observe.Errors;
@@ -525,7 +527,7 @@ public final class ReplicatorCli implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            List<String> locations = List.of(ReplicatorRuntime.propertiesLocation(common.config).split(","));
+            List<String> locations = List.of(SettingsFiles.locations(common.config).split(","));
             List<EffectiveSettings.Setting> settings = EffectiveSettings.of(locations, common.overrides(this.settings), System.getenv());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

@@ -18,6 +18,10 @@ public record RoutesFolder(Path folder, Path named) {
 
     public static final String KEY = "replicator.routes-dir";
 
+    /** The route files the jar carries (routes/*.camel.yaml), by name; a test keeps the list and the folder in step. */
+    public static final List<String> BUILT_IN = List.of("after-actions", "alerts", "commands", "errors", "load", "sync", "transforms", "triggers",
+            "verify");
+
     /**
      * The folder a run will use, from the setting as the run will see it (command line, environment,
      * --config and application.properties files), before Camel starts.

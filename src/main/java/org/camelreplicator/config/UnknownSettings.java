@@ -10,7 +10,7 @@ import java.util.TreeSet;
  * nothing reads is a typo ({@code --replicator.chunk-row=1000}) and is refused with the nearest name
  * that is read, instead of being ignored while the run uses the default.
  */
-final class UnknownSettings {
+public final class UnknownSettings {
 
     /** Names the application sets for itself (serve's triggers); the built-in application.properties declares the rest. */
     private static final Set<String> INTERNAL = Set.of("replicator.serving", "replicator.serve.timer-on", "replicator.serve.cron-on",
@@ -34,7 +34,7 @@ final class UnknownSettings {
      * @param given the names set on the command line and in the properties files
      * @param read  the names the settings looked up
      */
-    static void refuse(Set<String> given, Set<String> read, Set<String> environment) {
+    public static void refuse(Set<String> given, Set<String> read, Set<String> environment) {
         Set<String> known = new TreeSet<>(read);
         known.addAll(SettingsFiles.read(java.util.List.of("classpath:application.properties")).keySet());
         refuseUnknown(given, known);

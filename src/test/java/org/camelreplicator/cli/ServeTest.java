@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.camelreplicator.app.ReplicatorRuntime;
 import org.camelreplicator.plan.RunRequest;
 import org.camelreplicator.support.SampleTables;
 import org.camelreplicator.support.Tables;

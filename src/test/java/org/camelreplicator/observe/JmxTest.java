@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-import org.camelreplicator.cli.ReplicatorRuntime;
+import org.camelreplicator.app.ReplicatorRuntime;
 import org.camelreplicator.support.Replicator;
 import org.camelreplicator.support.SampleTables;
 import org.camelreplicator.support.Tables;

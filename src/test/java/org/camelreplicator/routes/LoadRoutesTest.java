@@ -15,7 +15,7 @@ import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.test.junit5.CamelTestSupport;
-import org.camelreplicator.config.ReplicatorConfiguration;
+import org.camelreplicator.app.ReplicatorConfiguration;
 import org.camelreplicator.plan.RunRequest;
 import org.camelreplicator.support.Chinook;
 import org.camelreplicator.support.Tables;

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.camelreplicator.cli.ReplicatorRuntime;
-import org.camelreplicator.config.ReplicatorConfiguration;
+import org.camelreplicator.app.ReplicatorRuntime;
+import org.camelreplicator.app.ReplicatorConfiguration;
 import org.camelreplicator.observe.Meters;
 import org.camelreplicator.plan.RunRequest;
 import org.camelreplicator.support.Tables;

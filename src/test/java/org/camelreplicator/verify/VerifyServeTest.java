@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.camelreplicator.cli.ReplicatorRuntime;
+import org.camelreplicator.app.ReplicatorRuntime;
 import org.camelreplicator.support.Replicator;
 import org.camelreplicator.support.SampleTables;
 import org.camelreplicator.support.Tables;

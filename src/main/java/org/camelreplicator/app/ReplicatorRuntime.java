@@ -1,8 +1,6 @@
-package org.camelreplicator.cli;
+package org.camelreplicator.app;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,8 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.camelreplicator.config.Databases;
-import org.camelreplicator.config.ReplicatorConfiguration;
 import org.camelreplicator.config.RoutesFolder;
+import org.camelreplicator.config.SettingsFiles;
 import org.camelreplicator.copy.RunSlot;
 import org.camelreplicator.copy.StopSignal;
 import org.camelreplicator.embedded.EmbeddedPostgresServer;
@@ -34,16 +32,6 @@ public final class ReplicatorRuntime implements AutoCloseable {
     }
 
     /**
-     * Starts Camel.
-     *
-     * @param overrides  properties given on the command line; they win over the file and the environment
-     * @param configFile a properties file whose settings win over application.properties, or null
-     */
-    /** The route files the jar carries (routes/*.camel.yaml), by name; a test keeps the list and the folder in step. */
-    public static final List<String> BUILT_IN_ROUTES = List.of("after-actions", "alerts", "commands", "errors", "load", "sync", "transforms", "triggers",
-            "verify");
-
-    /**
      * The built-in route files each command's endpoint needs: its own, those it calls, and
      * errors.camel.yaml; a command not named here (serve, stream, db, bench) gets them all but the
      * triggers. Not parsing and starting the other pipelines saves start-up time a cron job pays each run.
@@ -61,8 +49,14 @@ public final class ReplicatorRuntime implements AutoCloseable {
      * The endpoint key for a command that uses the runtime (settings, pools, dialects) but no pipeline
      * route: bench and stream start what status starts.
      */
-    static final String RUNTIME_ONLY = "direct:status";
+    public static final String RUNTIME_ONLY = "direct:status";
 
+    /**
+     * Starts Camel.
+     *
+     * @param overrides  properties given on the command line; they win over the file and the environment
+     * @param configFile a properties file whose settings win over application.properties, or null
+     */
     public static ReplicatorRuntime start(Map<String, String> overrides, Path configFile) throws Exception {
         return start(overrides, configFile, null);
     }
@@ -78,17 +72,17 @@ public final class ReplicatorRuntime implements AutoCloseable {
         // the JVM exits (a test JVM or serve starts many; its disableHangupSupport() adds the hook all the
         // same in Camel 4.22); signals are StopSignals' work, the JVM's exit the CLI's own hook's
         main.setShutdownStrategy(new org.apache.camel.main.SimpleMainShutdownStrategy());
-        String locations = propertiesLocation(configFile);
+        String locations = SettingsFiles.locations(configFile);
         main.setPropertyPlaceholderLocations(locations);
         overrides.forEach(main::addOverrideProperty);
         if (!overrides.containsKey("camel.main.routes-include-pattern") && !overrides.containsKey("camel.main.routesIncludePattern")) {
             // the editable routes folder when there is one, the copies inside the jar otherwise
             RoutesFolder routes = RoutesFolder.resolve(List.of(locations.split(",")), overrides, System.getenv());
-            main.configure().withRoutesIncludePattern(routes.includePattern(BUILT_IN_ROUTES));
+            main.configure().withRoutesIncludePattern(routes.includePattern(RoutesFolder.BUILT_IN));
         }
         boolean serving = Boolean.parseBoolean(overrides.getOrDefault("replicator.serving", "false"));
         List<String> needed = endpoint == null ? null : ROUTE_FILES.get(endpoint);
-        List<String> excluded = BUILT_IN_ROUTES.stream()
+        List<String> excluded = RoutesFolder.BUILT_IN.stream()
                 .filter(r -> needed != null ? !needed.contains(r) : r.equals("triggers") && !serving).toList();
         if (!excluded.isEmpty()) {
             main.configure().withRoutesExcludePattern(String.join(",", excluded.stream().map(r -> "**/" + r + ".camel.yaml").toList()));
@@ -117,28 +111,6 @@ public final class ReplicatorRuntime implements AutoCloseable {
             server.unregisterMBean(name);
         }
         server.registerMBean(progress, name);
-    }
-
-    /**
-     * The settings in layers, a later one winning: the built-in application.properties (defaults and
-     * the Camel and HikariCP plumbing), ./application.properties when there is one, then the
-     * --config file, which so holds only the settings it changes.
-     */
-    static String propertiesLocation(Path configFile) {
-        // Camel answers a key from the first location that has it: the most specific layer goes first
-        List<String> locations = new ArrayList<>();
-        if (configFile != null) {
-            if (!Files.isRegularFile(configFile)) {
-                throw new UsageException("--config=" + configFile + ": no such file (" + configFile.toAbsolutePath().normalize()
-                        + "). Give the path of a properties file with the settings this job changes.");
-            }
-            locations.add("file:" + configFile.toAbsolutePath());
-        }
-        if (Files.isRegularFile(Path.of("application.properties"))) {
-            locations.add("file:application.properties");
-        }
-        locations.add("classpath:application.properties");
-        return String.join(",", locations);
     }
 
     public CamelContext context() {

@@ -1,4 +1,4 @@
-package org.camelreplicator.config;
+package org.camelreplicator.app;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,6 +13,14 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.camelreplicator.config.Databases;
+import org.camelreplicator.config.InvalidSettingException;
+import org.camelreplicator.config.JdbcUrls;
+import org.camelreplicator.config.ReplicatorSettings;
+import org.camelreplicator.config.RoutesFolder;
+import org.camelreplicator.config.SettingsFiles;
+import org.camelreplicator.config.TransformSettings;
+import org.camelreplicator.config.UnknownSettings;
 import org.camelreplicator.copy.ChunkReader;
 import org.camelreplicator.copy.ChunkTransactions;
 import org.camelreplicator.copy.LoadCoordinator;
@@ -222,7 +230,7 @@ public final class ReplicatorConfiguration extends MainListenerSupport {
         registry.bind("syncCoordinator", new SyncCoordinator(databases, settings, syncPlanner, watermarks, windows, ledger, stop, slot,
                 meters, health, afterActions));
         registry.bind("syncDryRun", new SyncDryRun(databases, syncPlanner, watermarks, windows, ledger, settings));
-        registry.bind("triggers", new org.camelreplicator.cli.Triggers(slot, settings.serveCommand()));
+        registry.bind("triggers", new Triggers(slot, settings.serveCommand()));
         registry.bind(PROGRESS, new Progress(current, () -> startLoadInBackground(context, slot),
                 stop::requestStop, stop::stopping, health::status));
         if (settings.httpPort() > 0) {

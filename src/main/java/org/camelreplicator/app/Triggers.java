@@ -1,4 +1,4 @@
-package org.camelreplicator.cli;
+package org.camelreplicator.app;
 
 import java.io.IOException;
 import java.io.StringReader;
