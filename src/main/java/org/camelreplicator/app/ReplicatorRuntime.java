@@ -9,11 +9,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.RoutesFolder;
 import org.camelreplicator.config.SettingsFiles;
-import org.camelreplicator.copy.RunSlot;
-import org.camelreplicator.copy.StopSignal;
+import org.camelreplicator.run.RunSlot;
+import org.camelreplicator.run.StopSignal;
 import org.camelreplicator.embedded.EmbeddedPostgresServer;
 
 /**

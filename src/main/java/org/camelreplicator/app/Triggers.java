@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileFilter;
-import org.camelreplicator.copy.RunSlot;
+import org.camelreplicator.run.RunSlot;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.plan.RunRequest;
 import org.slf4j.Logger;

@@ -19,11 +19,11 @@ import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
-import org.camelreplicator.catalog.CatalogReader;
+import org.camelreplicator.dialect.CatalogReader;
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.SourceNames;
 import org.camelreplicator.catalog.TableSpec;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.copy.BatchWriter;
@@ -35,7 +35,7 @@ import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.plan.TablePlan;
 import org.camelreplicator.plan.TableSettings;
-import org.camelreplicator.schema.TargetNames;
+import org.camelreplicator.plan.TargetNames;
 import org.camelreplicator.schema.TargetSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -17,8 +17,8 @@ import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.PrivilegeRefusedException;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.config.SettingsFiles;
-import org.camelreplicator.copy.LoadRunningException;
-import org.camelreplicator.copy.UnfinishedRunException;
+import org.camelreplicator.run.LoadRunningException;
+import org.camelreplicator.run.UnfinishedRunException;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.observe.LogFile;
 import org.camelreplicator.observe.RunReport;
@@ -464,7 +464,7 @@ public final class ReplicatorCli implements Callable<Integer> {
                 runtime.databases().orElseThrow(), registry.lookupByNameAndType("settings", ReplicatorSettings.class),
                 registry.lookupByNameAndType("loadPlanner", org.camelreplicator.plan.LoadPlanner.class),
                 registry.lookupByNameAndType("targetSchema", TargetSchema.class),
-                registry.lookupByNameAndType("stopSignal", org.camelreplicator.copy.StopSignal.class), properties::resolveProperty,
+                registry.lookupByNameAndType("stopSignal", org.camelreplicator.run.StopSignal.class), properties::resolveProperty,
                 registry.lookupByNameAndType("streamState", org.camelreplicator.observe.StreamState.class));
     }
 

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.TableSpec;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.dialect.ValueReader;
 import org.camelreplicator.config.ReplicatorSettings.NulCharacters;
@@ -27,6 +27,7 @@ import org.camelreplicator.observe.Errors;
 import org.camelreplicator.plan.Chunk;
 import org.camelreplicator.plan.RowFilter;
 import org.camelreplicator.plan.TablePlan;
+import org.camelreplicator.run.StopSignal;
 import org.camelreplicator.schema.TargetSchema;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;

@@ -6,14 +6,16 @@ import java.sql.Statement;
 import java.util.List;
 
 import org.apache.camel.Exchange;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.plan.Chunk;
 import org.camelreplicator.plan.MonthPartitions;
 import org.camelreplicator.plan.TablePlan;
-import org.camelreplicator.plan.RunContext;
+import org.camelreplicator.run.RunContext;
+import org.camelreplicator.run.RunSlot;
+import org.camelreplicator.run.StopSignal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,9 @@ public final class ChunkTransactions {
     private final Ledger ledger;
     /** Set by begin when the chunk is done already: the route copies nothing. */
     public static final String COMMITTED_EARLIER = "replicatorChunkCommittedEarlier";
+
+    /** Exchange property: rows a column transform fails on become rejects (a load with replicator.on-bad-row=reject). */
+    public static final String TRANSFORM_REJECTS = "replicatorTransformRejects";
 
     private final StopSignal stop;
     private final RunSlot slot;
@@ -65,7 +70,7 @@ public final class ChunkTransactions {
         RunContext.of(exchange).report().chunkStarted(chunk.id());
         RouteTransaction tx = RouteTransaction.begin(exchange, PROPERTY, chunk, databases.target().getConnection());
         // a row the table's column transform fails on is a bad row too: with on-bad-row=reject it is recorded, not fatal
-        exchange.setProperty(org.camelreplicator.transform.RowTransforms.REJECTS, rejectBadRows);
+        exchange.setProperty(TRANSFORM_REJECTS, rejectBadRows);
         List<String> settings = databases.targetDialect().chunkTransactionSettings();
         if (!settings.isEmpty()) {
             try (Statement st = tx.connection().createStatement()) {

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.RunRecord;
 import org.camelreplicator.ledger.SyncState;

@@ -13,14 +13,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.camelreplicator.catalog.CatalogReader;
+import org.camelreplicator.dialect.CatalogReader;
 import org.camelreplicator.catalog.SourceNames;
 import org.camelreplicator.catalog.TableSpec;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.dialect.Dialect;
-import org.camelreplicator.schema.TargetNames;
 
 /**
  * Decides what a run copies: reads the source catalog, finds the tables the settings name in it

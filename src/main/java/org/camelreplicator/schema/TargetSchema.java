@@ -17,13 +17,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.camelreplicator.catalog.CatalogReader;
+import org.camelreplicator.dialect.CatalogReader;
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.ForeignKeySpec;
 import org.camelreplicator.catalog.IndexSpec;
 import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.observe.ProgressFiles;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;

@@ -11,14 +11,15 @@ import java.util.Map;
 
 import org.apache.camel.ExchangeProperty;
 import org.camelreplicator.catalog.NotCarried;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.observe.LogFile;
 import org.camelreplicator.observe.RunReport;
-import org.camelreplicator.plan.RunContext;
+import org.camelreplicator.plan.NameMapper;
+import org.camelreplicator.run.RunContext;
 import org.camelreplicator.plan.TablePlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

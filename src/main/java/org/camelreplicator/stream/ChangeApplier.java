@@ -25,7 +25,7 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.copy.Batch;
 import org.camelreplicator.copy.ChunkReader;
 import org.camelreplicator.copy.WriteOptions;

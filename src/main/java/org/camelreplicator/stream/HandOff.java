@@ -5,7 +5,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 
-import org.camelreplicator.config.SourceSnapshot;
+import org.camelreplicator.dialect.SourceSnapshot;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
 import org.postgresql.replication.ReplicationSlotInfo;

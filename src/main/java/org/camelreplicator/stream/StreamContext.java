@@ -3,7 +3,7 @@ package org.camelreplicator.stream;
 import java.util.Optional;
 import java.util.function.Function;
 
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.StreamSettings;
 
 /** What a {@link StreamSource} works with: the databases, the stream's settings, its ledger row, the raw properties. */

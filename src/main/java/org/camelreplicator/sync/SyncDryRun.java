@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.SyncState;
 import org.camelreplicator.plan.KeyRange;

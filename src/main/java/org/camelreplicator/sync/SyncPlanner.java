@@ -8,7 +8,7 @@ import java.util.Optional;
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.SourceNames;
 import org.camelreplicator.catalog.TableSpec;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.SyncSettings;
 import org.camelreplicator.config.SyncSettings.Deletes;

@@ -15,7 +15,7 @@ import java.util.Optional;
 
 import org.camelreplicator.catalog.IndexSpec;
 import org.camelreplicator.catalog.TableSpec;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.SyncSettings;
 import org.camelreplicator.config.SyncSettings.Deletes;

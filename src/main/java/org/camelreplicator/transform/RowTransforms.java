@@ -15,10 +15,11 @@ import org.apache.camel.util.function.Suppliers;
 import org.apache.camel.support.DefaultExchange;
 import org.camelreplicator.copy.BadValueException;
 import org.camelreplicator.copy.Batch;
+import org.camelreplicator.copy.ChunkTransactions;
 import org.camelreplicator.copy.RefusedRow;
 import org.camelreplicator.copy.RouteTransaction;
 import org.camelreplicator.copy.RowBatch;
-import org.camelreplicator.copy.TransientFaults;
+import org.camelreplicator.run.TransientFaults;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.plan.ColumnTransform;
 
@@ -36,8 +37,6 @@ import org.camelreplicator.plan.ColumnTransform;
  */
 public final class RowTransforms {
 
-    /** Exchange property: rows the transform fails on become rejects (a load with replicator.on-bad-row=reject). */
-    public static final String REJECTS = "replicatorTransformRejects";
     /** Properties of a row's exchange, for a lookup's message: the table's id and the row's key. */
     public static final String TABLE = "replicatorTransformTable";
     public static final String ROW_KEY = "replicatorTransformRowKey";
@@ -61,7 +60,7 @@ public final class RowTransforms {
                     + batch.getClass().getSimpleName() + " instead of values; the reader of a transformed table must give values");
         }
         // set by a load's chunk (true with on-bad-row=reject); a sync read has no rejects table
-        Boolean load = exchange.getProperty(REJECTS, Boolean.class);
+        Boolean load = exchange.getProperty(ChunkTransactions.TRANSFORM_REJECTS, Boolean.class);
         boolean rejects = Boolean.TRUE.equals(load);
         ProducerTemplate producer = template.get();
         Endpoint endpoint = context.getEndpoint(transform.endpoint());

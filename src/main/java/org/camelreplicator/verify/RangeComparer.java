@@ -6,12 +6,12 @@ import java.util.List;
 
 import org.apache.camel.Exchange;
 import org.camelreplicator.config.VerifySettings;
-import org.camelreplicator.copy.StopSignal;
+import org.camelreplicator.run.StopSignal;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.VerifyRangeRecord;
 import org.camelreplicator.observe.Meters;
 import org.camelreplicator.plan.KeyRange;
-import org.camelreplicator.plan.RunContext;
+import org.camelreplicator.run.RunContext;
 import org.camelreplicator.verify.TableSides.Side;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,12 +5,12 @@ import java.sql.SQLException;
 import java.util.List;
 
 import org.apache.camel.Exchange;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.copy.Batch;
 import org.camelreplicator.copy.ChunkWriteException;
 import org.camelreplicator.copy.RouteTransaction;
-import org.camelreplicator.copy.StopSignal;
+import org.camelreplicator.run.StopSignal;
 import org.camelreplicator.copy.WriteOptions;
 import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.ledger.Ledger;

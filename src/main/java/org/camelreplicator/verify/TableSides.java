@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 import org.camelreplicator.catalog.ColumnSpec;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.copy.Batch;
 import org.camelreplicator.copy.ChunkReader;
 import org.camelreplicator.copy.RowBatch;

@@ -11,10 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import org.camelreplicator.catalog.CatalogReader;
+import org.camelreplicator.dialect.CatalogReader;
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.TableSpec;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.config.VerifySettings;

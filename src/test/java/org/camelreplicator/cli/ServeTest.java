@@ -112,7 +112,7 @@ class ServeTest {
             await().atMost(Duration.ofSeconds(60)).failFast("the first load ended before it was seen running", first::isDone)
                     .until(() -> chunksDone(db.target) > 0);
             assertThatThrownBy(() -> runtime.request("direct:sync", RunRequest.of("sync")))
-                    .hasRootCauseInstanceOf(org.camelreplicator.copy.LoadRunningException.class)
+                    .hasRootCauseInstanceOf(org.camelreplicator.run.LoadRunningException.class)
                     .rootCause().hasMessageContaining("A load (run 1) is already running in this process; this sync is refused");
             Files.writeString(inbox.resolve("again.job"), "resume=false\n");
             assertThat(first.get(120, TimeUnit.SECONDS)).isEqualTo(0);

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.camelreplicator.catalog.CatalogReader;
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.IndexSpec;
 import org.camelreplicator.catalog.NotCarried;

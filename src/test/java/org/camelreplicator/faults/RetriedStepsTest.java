@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.camelreplicator.copy.RunSlot;
+import org.camelreplicator.run.RunSlot;
 import org.camelreplicator.support.Gate;
 import org.camelreplicator.support.Replicator;
 import org.camelreplicator.support.Tables;

@@ -87,7 +87,7 @@ class TwoProcessesTest {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
                 .failFast("the load ended before it was seen running", () -> !first.alive())
                 .until(() -> rowsCopied(target) > 0);
-        long lockKey = org.camelreplicator.copy.RunSlot.ledgerLockKey("replicator");
+        long lockKey = org.camelreplicator.run.RunSlot.ledgerLockKey("replicator");
         String holder = "SELECT l.pid FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = " + (lockKey >>> 32)
                 + " AND l.objid::bigint = " + (lockKey & 0xFFFFFFFFL) + " AND l.objsubid = 1";
 

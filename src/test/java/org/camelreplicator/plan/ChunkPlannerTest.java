@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.camelreplicator.catalog.CatalogReader;
+import org.camelreplicator.dialect.CatalogReader;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.dialect.H2Dialect;
 import org.camelreplicator.plan.KeyRange.IntegerRange;

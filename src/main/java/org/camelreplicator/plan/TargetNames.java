@@ -1,4 +1,4 @@
-package org.camelreplicator.schema;
+package org.camelreplicator.plan;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,9 +15,6 @@ import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.dialect.IdentifierLimit;
-import org.camelreplicator.plan.GeneratedNames;
-import org.camelreplicator.plan.TablePlan;
-import org.camelreplicator.plan.TableSettings;
 
 /**
  * The names the copied tables and columns get on the target, and the names of what comes with them

@@ -1,4 +1,4 @@
-package org.camelreplicator.plan;
+package org.camelreplicator.copy;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -8,12 +8,20 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.camelreplicator.catalog.NotCarried;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.ledger.ChunkRecord;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.RunRecord;
 import org.camelreplicator.ledger.TableRecord;
 import org.camelreplicator.observe.RunReport;
+import org.camelreplicator.plan.AfterAction;
+import org.camelreplicator.plan.ColumnTransform;
+import org.camelreplicator.plan.KeyRange;
+import org.camelreplicator.plan.LoadPlanner;
+import org.camelreplicator.plan.MonthPartitions;
+import org.camelreplicator.plan.RowFilter;
+import org.camelreplicator.plan.RunRequest;
+import org.camelreplicator.plan.TablePlan;
 import org.camelreplicator.schema.TargetSchema;
 
 import static org.camelreplicator.observe.RunReport.CONSOLE;
@@ -23,7 +31,7 @@ import static org.camelreplicator.observe.RunReport.CONSOLE;
  * order with estimated rows and size, each table's row filter and column transform, chunks and their bounds, the DDL, and what a
  * {@code --resume} would skip.
  */
-public final class DryRun {
+public final class LoadDryRun {
 
     private final Databases databases;
     private final LoadPlanner planner;
@@ -31,7 +39,7 @@ public final class DryRun {
     private final Ledger ledger;
     private final org.camelreplicator.config.ReplicatorSettings settings;
 
-    public DryRun(Databases databases, LoadPlanner planner, TargetSchema targetSchema, Ledger ledger,
+    public LoadDryRun(Databases databases, LoadPlanner planner, TargetSchema targetSchema, Ledger ledger,
                   org.camelreplicator.config.ReplicatorSettings settings) {
         this.settings = settings;
         this.databases = databases;

@@ -1,4 +1,4 @@
-package org.camelreplicator.copy;
+package org.camelreplicator.run;
 
 /** A load was triggered while another one runs in this process: loads on one target never overlap. */
 public class LoadRunningException extends IllegalStateException {

@@ -1,4 +1,4 @@
-package org.camelreplicator.catalog;
+package org.camelreplicator.dialect;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -13,7 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.catalog.ColumnSpec;
+import org.camelreplicator.catalog.ForeignKeySpec;
+import org.camelreplicator.catalog.IndexSpec;
+import org.camelreplicator.catalog.NotCarried;
+import org.camelreplicator.catalog.TableSpec;
 
 /**
  * Reads tables, columns and primary keys through {@link DatabaseMetaData}, which every JDBC driver

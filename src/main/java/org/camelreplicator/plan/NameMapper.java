@@ -1,4 +1,4 @@
-package org.camelreplicator.schema;
+package org.camelreplicator.plan;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package org.camelreplicator.config;
+package org.camelreplicator.dialect;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -8,10 +8,10 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
-import org.camelreplicator.dialect.Dialect;
-import org.camelreplicator.dialect.Dialects;
-import org.camelreplicator.dialect.Privilege;
-import org.camelreplicator.dialect.TransientErrors;
+import org.camelreplicator.config.ConnectionFailedException;
+import org.camelreplicator.config.InvalidSettingException;
+import org.camelreplicator.config.JdbcUrls;
+import org.camelreplicator.config.PrivilegeRefusedException;
 
 /**
  * The source and target datasources ({@code source} and {@code target} beans of

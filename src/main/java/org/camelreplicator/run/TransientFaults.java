@@ -1,12 +1,11 @@
-package org.camelreplicator.copy;
+package org.camelreplicator.run;
 
 import org.apache.camel.Exchange;
 import org.camelreplicator.config.ConnectionFailedException;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.plan.Chunk;
-import org.camelreplicator.plan.RunContext;
 import org.camelreplicator.plan.TablePlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

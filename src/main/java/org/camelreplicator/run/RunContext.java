@@ -1,8 +1,10 @@
-package org.camelreplicator.plan;
+package org.camelreplicator.run;
 
 import java.util.List;
 
 import org.camelreplicator.observe.RunReport;
+import org.camelreplicator.plan.RunRequest;
+import org.camelreplicator.plan.TablePlan;
 
 /**
  * The state of one run that every step of it shares, carried as the exchange property

@@ -1,4 +1,4 @@
-package org.camelreplicator.config;
+package org.camelreplicator.dialect;
 
 import java.sql.Connection;
 import java.sql.SQLException;

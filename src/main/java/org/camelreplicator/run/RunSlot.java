@@ -1,4 +1,4 @@
-package org.camelreplicator.copy;
+package org.camelreplicator.run;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
-import org.camelreplicator.config.Databases;
+import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.ledger.Ledger;
@@ -21,7 +21,6 @@ import org.camelreplicator.ledger.RunRecord;
 import org.camelreplicator.observe.ConsoleProgress;
 import org.camelreplicator.observe.RunReport;
 import org.camelreplicator.observe.RunReportFile;
-import org.camelreplicator.plan.RunContext;
 import org.camelreplicator.plan.RunRequest;
 
 import static org.camelreplicator.observe.RunReport.CONSOLE;

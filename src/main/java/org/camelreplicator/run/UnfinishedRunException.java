@@ -1,4 +1,4 @@
-package org.camelreplicator.copy;
+package org.camelreplicator.run;
 
 import java.util.Collection;
 
