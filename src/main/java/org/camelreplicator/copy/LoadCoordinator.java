@@ -127,6 +127,11 @@ public final class LoadCoordinator {
                 targetSchema.dropForeignKeysAmong(plans);
             }
             runId = slot.open("load", exchange);
+            for (String stream : ledger.exactHandOffsReplayedOver()) {
+                said.add("Hand-off to stream " + stream + ": convergent replay from now on, no longer exact. This load reads the"
+                        + " source's current rows, and the stream re-applies by key the changes since its offset that the load"
+                        + " also copies (the target still converges to the source)");
+            }
         }
         Map<String, TableRecord> recorded = ledger.tables(runId);
         plans = inRecordedOrder(plans, recorded);

@@ -323,6 +323,34 @@ public final class Ledger {
         return update("DELETE FROM " + t("runs"));
     }
 
+    /**
+     * A new load reads the source's current rows, so a stream whose hand-off from an earlier load was exact (read under its
+     * slot's snapshot) replays over this load's rows from now on: convergent. Relabels those streams' rows of
+     * stream_offsets (the labels are stream.StreamOffsets'; a ledger without the table or the column has none).
+     *
+     * @return the relabelled streams' slot names
+     */
+    public List<String> exactHandOffsReplayedOver() throws SQLException {
+        List<String> slots = new ArrayList<>();
+        try (Connection c = databases.target().getConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT to_regclass('" + t("stream_offsets") + "') IS NOT NULL")) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    return slots;
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT slot_name FROM " + t("stream_offsets") + " o WHERE to_jsonb(o) ->> 'hand_off' = 'exact'"
+                    + " ORDER BY slot_name")) {
+                while (rs.next()) {
+                    slots.add(rs.getString(1));
+                }
+            }
+            if (!slots.isEmpty()) {
+                st.executeUpdate("UPDATE " + t("stream_offsets") + " SET hand_off = 'convergent' WHERE hand_off = 'exact'");
+            }
+        }
+        return slots;
+    }
+
     // ---- tables
 
     /** Records the run's tables in plan order; tables already recorded (a resumed run) are kept. */

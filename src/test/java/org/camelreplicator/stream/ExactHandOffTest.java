@@ -87,6 +87,16 @@ class ExactHandOffTest {
                 "Hand-off to the stream: exact", "stopped by stream --stop");
         Replicator.Result status = replicator.run("status");
         assertThat(status.out()).as(status.all()).contains("hand-off from the load: exact");
+
+        // a plain load afterwards reads the current rows: the stream's replay over them is convergent, and the ledger says so
+        Replicator.Result reload = replicator.run("load", "--reset");
+        assertThat(reload.exitCode()).as(reload.all()).isZero();
+        assertThat(reload.out()).contains("Hand-off to stream camel_replicator_handoff_target_", "convergent replay from now on, no longer exact");
+        try (Connection t = TestPostgres.connect(target)) {
+            assertThat(Tables.text(t, "SELECT hand_off FROM replicator.stream_offsets")).isEqualTo("convergent");
+        }
+        Replicator.Result after = replicator.run("status");
+        assertThat(after.out()).as(after.all()).contains("hand-off from the load: convergent");
         assertThat(replicator.run("stream", "--drop-slot").exitCode()).isZero();
     }
 
