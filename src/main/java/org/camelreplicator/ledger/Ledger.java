@@ -333,10 +333,15 @@ public final class Ledger {
     public List<String> exactHandOffsReplayedOver() throws SQLException {
         List<String> slots = new ArrayList<>();
         try (Connection c = databases.target().getConnection(); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT to_regclass('" + t("stream_offsets") + "') IS NOT NULL")) {
-                if (!rs.next() || !rs.getBoolean(1)) {
-                    return slots;
+            // only a PostgreSQL target has streams; ask the catalog, which every target answers
+            boolean streams = false;
+            try (ResultSet rs = c.getMetaData().getTables(null, null, "stream_offsets", new String[] {"TABLE"})) {
+                while (rs.next() && !streams) {
+                    streams = schema.equalsIgnoreCase(rs.getString("TABLE_SCHEM")) && "stream_offsets".equalsIgnoreCase(rs.getString("TABLE_NAME"));
                 }
+            }
+            if (!streams) {
+                return slots;
             }
             try (ResultSet rs = st.executeQuery("SELECT slot_name FROM " + t("stream_offsets") + " o WHERE to_jsonb(o) ->> 'hand_off' = 'exact'"
                     + " ORDER BY slot_name")) {
