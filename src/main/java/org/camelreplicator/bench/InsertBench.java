@@ -269,7 +269,7 @@ public final class InsertBench {
     private void copy(Connection c, TablePlan plan, RowGenerator rows, long records, int batchRows, CopyBinaryEncoder binary)
             throws SQLException {
         c.setAutoCommit(false);
-        BatchWriter.ChunkWrite write = databases.targetDialect().batchWriter().open(c, plan, WriteOptions.STRICT);
+        BatchWriter.ChunkWrite write = BatchWriter.of(databases.targetDialect()).open(c, plan, WriteOptions.STRICT);
         try {
             if (binary != null) {
                 binary.header();

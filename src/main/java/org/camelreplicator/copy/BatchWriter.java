@@ -3,10 +3,16 @@ package org.camelreplicator.copy;
 import java.sql.Connection;
 import java.sql.SQLException;
 
+import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.plan.TablePlan;
 
 /** Writes batches into the target table inside the chunk's open transaction. */
 public interface BatchWriter {
+
+    /** A target's bulk writer: COPY FROM STDIN where the engine speaks PostgreSQL's COPY, JDBC batches elsewhere. */
+    static BatchWriter of(Dialect target) {
+        return target.copiesText() ? new PgCopyWriter(target) : new JdbcBatchWriter(target);
+    }
 
     /** Writes one batch by itself (one COPY, one JDBC batch). @return the bytes sent to the target, or 0 when the writer cannot tell */
     long write(Connection target, TablePlan table, Batch batch, WriteOptions options) throws SQLException;

@@ -102,7 +102,7 @@ public final class ChunkTransactions {
     /** The batch goes into the chunk's one write (a COPY opened by its first batch, ended by {@link #commit}). */
     private long writeInChunk(RouteTransaction tx, Batch batch) {
         if (tx.write() == null) {
-            tx.write(databases.targetDialect().batchWriter().open(tx.connection(), writtenTo(tx.chunk()), options));
+            tx.write(BatchWriter.of(databases.targetDialect()).open(tx.connection(), writtenTo(tx.chunk()), options));
         }
         try {
             long bytes = tx.write().write(batch);
@@ -115,7 +115,7 @@ public final class ChunkTransactions {
 
     private long writeOnce(RouteTransaction tx, Batch batch) {
         try {
-            return databases.targetDialect().batchWriter().write(tx.connection(), writtenTo(tx.chunk()), batch, options);
+            return BatchWriter.of(databases.targetDialect()).write(tx.connection(), writtenTo(tx.chunk()), batch, options);
         } catch (SQLException e) {
             throw ChunkWriteException.of(tx.chunk(), batch, e);
         }

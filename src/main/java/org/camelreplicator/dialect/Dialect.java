@@ -12,7 +12,6 @@ import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.IndexSpec;
 import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
-import org.camelreplicator.copy.BatchWriter;
 
 /**
  * Everything that differs between engines, one implementation per engine: identifier quoting,
@@ -402,8 +401,6 @@ public interface Dialect {
     default String upsertSql(String qualifiedTable, String stage, List<String> columns, List<String> key) {
         throw new IllegalStateException(name() + " has no upsert for sync; canUpsert() is checked before a sync starts");
     }
-
-    BatchWriter batchWriter();
 
     /** Whether this engine can create a schema with IF NOT EXISTS. */
     default String createSchemaSql(String schema) {

@@ -1,7 +1,5 @@
 package org.camelreplicator.dialect;
 
-import org.camelreplicator.copy.BatchWriter;
-import org.camelreplicator.copy.JdbcBatchWriter;
 
 /**
  * Any other JDBC engine: quoting with the character its driver reports, types by JDBC type code,
@@ -11,8 +9,6 @@ public final class GenericDialect implements Dialect {
 
     private final String name;
     private final String quote;
-    private final BatchWriter writer = new JdbcBatchWriter(this);
-
     public GenericDialect(String name, String quote) {
         this.name = name;
         this.quote = quote == null || quote.isBlank() ? "\"" : quote.trim();
@@ -28,8 +24,4 @@ public final class GenericDialect implements Dialect {
         return quote + identifier.replace(quote, quote + quote) + quote;
     }
 
-    @Override
-    public BatchWriter batchWriter() {
-        return writer;
-    }
 }

@@ -10,8 +10,6 @@ import java.util.regex.Pattern;
 
 import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
-import org.camelreplicator.copy.BatchWriter;
-import org.camelreplicator.copy.JdbcBatchWriter;
 
 /** H2, the demo source and a JDBC-batch target. */
 public final class H2Dialect implements Dialect {
@@ -33,8 +31,6 @@ public final class H2Dialect implements Dialect {
                     + " WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' AND REMARKS <> '' ORDER BY 1"),
             new NotCarriedQuery(NotCarried.Kind.COMMENT, "SELECT TABLE_NAME, COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS"
                     + " WHERE TABLE_SCHEMA = ? AND REMARKS <> '' ORDER BY TABLE_NAME, ORDINAL_POSITION"));
-
-    private final BatchWriter writer = new JdbcBatchWriter(this);
 
     /**
      * H2 computes a whole result before it returns its first row unless the query runs lazily: a
@@ -97,11 +93,6 @@ public final class H2Dialect implements Dialect {
             return "json";
         }
         return postgresType;
-    }
-
-    @Override
-    public BatchWriter batchWriter() {
-        return writer;
     }
 
     /** TRANSACTIONAL: without it H2 commits the open transaction before creating a table. */

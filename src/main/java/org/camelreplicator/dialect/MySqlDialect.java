@@ -29,8 +29,6 @@ import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.IndexSpec;
 import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
-import org.camelreplicator.copy.BatchWriter;
-import org.camelreplicator.copy.JdbcBatchWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +111,6 @@ public final class MySqlDialect implements Dialect {
             1161, 1614, 2002, 2003, 2006, 2013);
 
     private final String name;
-    private final BatchWriter writer = new JdbcBatchWriter(this);
     /** Columns whose zero dates were already reported as copied to NULL. */
     private final Set<String> zeroDatesReported = ConcurrentHashMap.newKeySet();
 
@@ -693,11 +690,6 @@ public final class MySqlDialect implements Dialect {
     }
 
     // ---- as a target
-
-    @Override
-    public BatchWriter batchWriter() {
-        return writer;
-    }
 
     // ---- value readers
 

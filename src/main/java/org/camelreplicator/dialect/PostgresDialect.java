@@ -15,8 +15,6 @@ import java.util.regex.Pattern;
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
-import org.camelreplicator.copy.BatchWriter;
-import org.camelreplicator.copy.PgCopyWriter;
 
 /** PostgreSQL as a source (exact types from pg_catalog, server-side cursors) and as the first-class target (COPY). */
 public final class PostgresDialect implements Dialect {
@@ -67,7 +65,6 @@ public final class PostgresDialect implements Dialect {
                      ORDER BY 1, d.objsubid
                     """));
 
-    private final BatchWriter writer = new PgCopyWriter(this);
     private final PostgresPrivileges privileges = new PostgresPrivileges(this);
 
     @Override
@@ -363,11 +360,6 @@ public final class PostgresDialect implements Dialect {
     public String postgresDefault(ColumnSpec column) {
         String d = column.defaultValue();
         return d == null || d.startsWith("nextval(") ? null : d;
-    }
-
-    @Override
-    public BatchWriter batchWriter() {
-        return writer;
     }
 
     /**

@@ -32,8 +32,6 @@ import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.IndexSpec;
 import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
-import org.camelreplicator.copy.BatchWriter;
-import org.camelreplicator.copy.JdbcBatchWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -179,7 +177,6 @@ public final class SqlServerDialect implements Dialect {
     private static final Pattern RESPONSE_BUFFERING_FULL = Pattern.compile("(?i)(^|;)\\s*responseBuffering\\s*=\\s*full\\s*(;|$)");
     private static final Pattern NATIONAL_STRING = Pattern.compile("N('([^']|'')*')", Pattern.DOTALL);
 
-    private final BatchWriter writer = new JdbcBatchWriter(this);
     private final AtomicBoolean urlChecked = new AtomicBoolean();
 
     @Override
@@ -755,11 +752,6 @@ public final class SqlServerDialect implements Dialect {
     public String createSchemaSql(String schema) {
         String create = "CREATE SCHEMA " + quote(schema);
         return "IF SCHEMA_ID(N'" + schema.replace("'", "''") + "') IS NULL EXEC(N'" + create.replace("'", "''") + "')";
-    }
-
-    @Override
-    public BatchWriter batchWriter() {
-        return writer;
     }
 
     @Override

@@ -18,8 +18,6 @@ import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.IndexSpec;
 import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
-import org.camelreplicator.copy.BatchWriter;
-import org.camelreplicator.copy.JdbcBatchWriter;
 
 /**
  * SQLite: one schema, dynamic typing. The declared type decides the PostgreSQL type by SQLite's own
@@ -36,8 +34,6 @@ public final class SqliteDialect implements Dialect {
     static final List<NotCarriedQuery> NOT_CARRIED = List.of(
             new NotCarriedQuery(NotCarried.Kind.VIEW, "SELECT NULL, name FROM sqlite_master WHERE type = 'view' ORDER BY 2"),
             new NotCarriedQuery(NotCarried.Kind.TRIGGER, "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger' ORDER BY 1, 2"));
-
-    private final BatchWriter writer = new JdbcBatchWriter(this);
 
     @Override
     public String name() {
@@ -201,11 +197,6 @@ public final class SqliteDialect implements Dialect {
             return "time";
         }
         return PostgresTypes.numeric(length, scale);
-    }
-
-    @Override
-    public BatchWriter batchWriter() {
-        return writer;
     }
 
     /** Values as stored: integers as numbers, timestamps as the text they are kept as. */

@@ -25,6 +25,7 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.camelreplicator.copy.BatchWriter;
 import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.copy.Batch;
 import org.camelreplicator.copy.ChunkReader;
@@ -296,7 +297,7 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
             try (ChunkReader.BatchIterator batches = reader.open(chunk)) {
                 while (batches.hasNext()) {
                     Batch batch = batches.next();
-                    target.batchWriter().write(c, plan.stagedIn(stage), batch, options);
+                    BatchWriter.of(target).write(c, plan.stagedIn(stage), batch, options);
                     staged += batch.size();
                 }
             }

@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.TableSpec;
+import org.camelreplicator.copy.BatchWriter;
 import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.config.SyncSettings.Deletes;
@@ -152,7 +153,7 @@ public final class DeleteReconciler {
                 try (ChunkReader.BatchIterator batches = reader.open(range)) {
                     while (batches.hasNext()) {
                         Batch batch = batches.next();
-                        target.batchWriter().write(c, stage, batch, options);
+                        BatchWriter.of(target).write(c, stage, batch, options);
                     }
                 }
                 String match = String.join(" AND ", keys.targetColumns().stream()

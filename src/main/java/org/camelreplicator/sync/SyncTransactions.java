@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 import org.apache.camel.Exchange;
+import org.camelreplicator.copy.BatchWriter;
 import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.copy.Batch;
@@ -75,7 +76,7 @@ public final class SyncTransactions {
         long start = System.nanoTime();
         long bytes;
         try {
-            bytes = databases.targetDialect().batchWriter().write(tx.connection(), tx.chunk().table().stagedIn(STAGE), batch, options);
+            bytes = BatchWriter.of(databases.targetDialect()).write(tx.connection(), tx.chunk().table().stagedIn(STAGE), batch, options);
         } catch (SQLException e) {
             throw ChunkWriteException.of(tx.chunk(), batch, e);
         }

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.List;
 
 import org.apache.camel.Exchange;
+import org.camelreplicator.copy.BatchWriter;
 import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.copy.Batch;
@@ -70,7 +71,7 @@ public final class RepairTransactions {
     public void write(Batch batch, Exchange exchange) {
         RouteTransaction tx = RouteTransaction.of(exchange, PROPERTY);
         try {
-            long bytes = databases.targetDialect().batchWriter().write(tx.connection(), tx.chunk().table(), batch, options);
+            long bytes = BatchWriter.of(databases.targetDialect()).write(tx.connection(), tx.chunk().table(), batch, options);
             tx.wrote(batch.size(), bytes);
         } catch (SQLException e) {
             throw ChunkWriteException.of(tx.chunk(), batch, e);
