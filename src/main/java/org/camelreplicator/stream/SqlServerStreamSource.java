@@ -399,7 +399,9 @@ final class SqlServerStreamSource implements StreamSource {
         p.setProperty("schema.history.internal.store.only.captured.tables.ddl", "true");
         p.setProperty("include.schema.changes", "false");
         // The first start has the position create recorded and no schema history: the connector reads the tables' shapes
-        // as they are (no rows) and streams from the offset; later starts recover the shapes from the ledger.
+        // as they are (no rows) and streams from the offset; later starts recover the shapes from the ledger. That the
+        // recovery snapshot keeps the recorded offset, rather than taking the current max LSN and skipping the changes since,
+        // is Debezium 3.5's SqlServerSnapshotChangeEventSource.determineSnapshotOffset (read with javap): check it on an upgrade.
         p.setProperty("snapshot.mode", history ? "no_data" : "recovery");
         // reading the shapes takes no table lock (repeatable_read, the default, takes TABLOCKX on each table for it)
         p.setProperty("snapshot.isolation.mode", "read_committed");
