@@ -377,9 +377,22 @@ public final class SqlServerDialect implements Dialect {
     }
 
     /** The base type name of a column, lower case, without length or computed part; null when unreadable. */
-    static String baseType(ColumnSpec column) {
+    public static String baseType(ColumnSpec column) {
         Matcher m = match(column.typeName());
         return m == null ? null : m.group(1).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The type as a CAST takes it: name and length, precision and scale, without the computed part ({@code decimal(10,2)}
+     * for {@code decimal(10,2) AS ([a]*[b])}); null when unreadable.
+     */
+    public static String declaredType(ColumnSpec column) {
+        Matcher m = match(column.typeName());
+        if (m == null) {
+            return null;
+        }
+        String name = m.group(1).toLowerCase(Locale.ROOT);
+        return m.group(2) == null ? name : name + "(" + m.group(2) + (m.group(3) == null ? "" : "," + m.group(3)) + ")";
     }
 
     private static Matcher match(String typeName) {

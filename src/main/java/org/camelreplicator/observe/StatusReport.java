@@ -119,6 +119,10 @@ public final class StatusReport {
                     m.put("hand_off", rs.getString(5));
                     m.put("binlog_file", offset.get("file"));
                     m.put("binlog_pos", offset.get("pos"));
+                    // SQL Server CDC: the position only; its offsets carry no time, and the change tables say nothing of bytes behind
+                    if (offset.get("commit_lsn") != null) {
+                        m.put("commit_lsn", offset.get("commit_lsn"));
+                    }
                     streams.add(m);
                 }
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -126,6 +130,12 @@ public final class StatusReport {
             }
         }
         for (Map<String, Object> m : streams) {
+            if (m.get("commit_lsn") != null) {
+                m.remove("binlog_file");
+                m.remove("binlog_pos");
+                m.remove("lsn");
+                continue;
+            }
             if (m.get("binlog_file") != null) {
                 binlogLag(m);
                 continue;
@@ -186,6 +196,9 @@ public final class StatusReport {
                     m.get("applied_at") == null ? "(none yet)" : m.get("applied_at")));
             if (m.get("hand_off") != null) {
                 sb.append("; hand-off from the load: ").append(m.get("hand_off"));
+            }
+            if (m.get("commit_lsn") != null) {
+                sb.append("; at SQL Server commit LSN ").append(m.get("commit_lsn"));
             }
             if (m.get("lag_seconds") != null) {
                 sb.append(String.format(Locale.ROOT, "; lag %d s (source time of the last change or heartbeat applied: %s)",

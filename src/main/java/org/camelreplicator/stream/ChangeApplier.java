@@ -120,6 +120,8 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
         Map<StreamTable, Set<List<String>>> changed = new LinkedHashMap<>();
         SourceRecord last = null;
         long changes = 0;
+        // the source commit time of the last change, for a source whose offsets carry none (SQL Server's)
+        long eventMillis = -1;
         for (RecordChangeEvent<SourceRecord> event : records) {
             SourceRecord r = event.record();
             if (r.sourceOffset() != null && !r.sourceOffset().isEmpty()) {
@@ -129,7 +131,10 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
                 continue;
             }
             Struct source = value.getStruct("source");
-            // PostgreSQL's events name the table's schema, MariaDB's its database
+            if (source.schema().field("ts_ms") != null && source.get("ts_ms") instanceof Long millis) {
+                eventMillis = millis;
+            }
+            // PostgreSQL's and SQL Server's events name the table's schema, MariaDB's its database
             String container = source.schema().field("schema") != null ? source.getString("schema") : source.getString("db");
             StreamTable table = tables.get(container + "." + source.getString("table"));
             if (table == null) {
@@ -147,7 +152,7 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
             changes++;
         }
         if (last != null) {
-            apply(changed, last, changes);
+            apply(changed, last, changes, eventMillis);
         }
     }
 
@@ -245,7 +250,8 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
      * a continuous stream waits for its databases to come back, and the lag meters show it waiting. A stop ends the
      * waiting with nothing of the batch applied.
      */
-    private void apply(Map<StreamTable, Set<List<String>>> changed, SourceRecord last, long changes) throws InterruptedException {
+    private void apply(Map<StreamTable, Set<List<String>>> changed, SourceRecord last, long changes, long eventMillis)
+            throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = databases.target().getConnection()) {
                 c.setAutoCommit(false);
@@ -263,7 +269,8 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
                 events.addAndGet(changes);
                 transactions.incrementAndGet();
                 lastOffset = last.sourceOffset();
-                state.applied(changes, source.sourceMillis(last.sourceOffset()));
+                long offsetMillis = source.sourceMillis(last.sourceOffset());
+                state.applied(changes, offsetMillis > 0 ? offsetMillis : eventMillis);
                 LOG.debug("stream {}: {} change(s) of {} table(s) applied, offset {}", slot, changes, changed.size(), last.sourceOffset());
                 return;
             } catch (SQLException | RuntimeException e) {

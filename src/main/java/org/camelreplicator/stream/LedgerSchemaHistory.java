@@ -22,15 +22,15 @@ import io.debezium.relational.history.SchemaHistoryException;
 import io.debezium.relational.history.SchemaHistoryListener;
 
 /**
- * The MariaDB connector's schema history (the DDL it has seen, which it decodes binlog rows with) in the
+ * The MariaDB and SQL Server connectors' schema history (the table shapes they have seen, which they decode rows with) in the
  * target's ledger, {@code replicator.stream_schema_history}, one row per record in the order written,
  * instead of a local file: a stream moved to another machine, or started again after its disk was lost,
  * finds its tables' shapes where it finds its offset. Records are written as the connector sees DDL
- * (autocommit): the history only grows, and each record carries the binlog position it belongs to, which
+ * (autocommit): the history only grows, and each record carries the position (binlog, LSN) it belongs to, which
  * the connector compares with the offset when it recovers.
  *
- * <p>The connector creates the history by its class name; {@link MariaDbStreamSource} binds, by the key
- * {@value #STREAM}, the ledger it writes to.
+ * <p>The connector creates the history by its class name; {@link MariaDbStreamSource} or {@link SqlServerStreamSource}
+ * binds, by the key {@value #STREAM}, the ledger it writes to.
  */
 public final class LedgerSchemaHistory extends AbstractSchemaHistory {
 

@@ -10,7 +10,7 @@ import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.config.InvalidSettingException;
 
 /**
- * The source side of a stream: what a PostgreSQL replication slot and a MariaDB binlog do differently
+ * The source side of a stream: what a PostgreSQL replication slot, a MariaDB binlog and SQL Server's CDC do differently
  * (creating and dropping where the stream starts, the checks before it reads, the connector's own
  * properties, positions and lag). {@link ChangeStream} and {@link ChangeApplier} hold the rest, which is
  * the same for every source: the ledger row, the hand-off check, the engine's run loop and the apply.
@@ -26,14 +26,18 @@ interface StreamSource {
         if (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")) {
             return new MariaDbStreamSource(context);
         }
-        throw new InvalidSettingException("source.url", "stream reads a PostgreSQL source's change log (logical decoding) or a"
-                + " MariaDB server's binlog; source.url=" + (url.isEmpty() ? "(the demo source)" : url.replaceAll("\\?.*", ""))
-                + " is neither. MySQL servers and SQL Server CDC are not done yet: use sync for those.");
+        if (url.startsWith("jdbc:sqlserver:")) {
+            return new SqlServerStreamSource(context);
+        }
+        throw new InvalidSettingException("source.url", "stream reads a PostgreSQL source's change log (logical decoding), a"
+                + " MariaDB server's binlog or a SQL Server database's change data capture; source.url="
+                + (url.isEmpty() ? "(the demo source)" : url.replaceAll("[?;].*", ""))
+                + " is none of them. MySQL servers and other engines are not done yet: use sync for those.");
     }
 
     /**
      * stream --create-slot: makes the source keep its changes from now on (PostgreSQL: a publication and a slot; MariaDB:
-     * the binlog position now) and records that in the ledger row of {@code name}.
+     * the binlog position now; SQL Server: the CDC position now) and records that in the ledger row of {@code name}.
      */
     void create(String name, List<StreamTable> tables) throws SQLException;
 

@@ -22,7 +22,7 @@ record StreamTable(TablePlan plan, List<String> key, List<String> sourceTypes, L
         return plan.id();
     }
 
-    /** The key as the change events' source block names the table: schema.table (PostgreSQL), database.table (MariaDB). */
+    /** The key as the change events' source block names the table: schema.table (PostgreSQL, SQL Server), database.table (MariaDB). */
     String eventName() {
         String container = plan.source().schema() != null ? plan.source().schema() : plan.source().catalog();
         return container + "." + plan.source().name();
