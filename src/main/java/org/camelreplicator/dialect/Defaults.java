@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * SQL-standard current date/time functions. Anything else is left off the target column rather
  * than guessed (the schema step logs which).
  */
-final class Defaults {
+public final class Defaults {
 
     private static final Pattern NUMBER = Pattern.compile("[-+]?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
     private static final Pattern STRING = Pattern.compile("'([^']|'')*'");
@@ -16,7 +16,7 @@ final class Defaults {
     private Defaults() {
     }
 
-    static String portable(String expression) {
+    public static String portable(String expression) {
         if (expression == null) {
             return null;
         }

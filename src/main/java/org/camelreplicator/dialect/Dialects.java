@@ -4,6 +4,11 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.Locale;
+import org.camelreplicator.dialect.h2.H2Dialect;
+import org.camelreplicator.dialect.mysql.MySqlDialect;
+import org.camelreplicator.dialect.postgres.PostgresDialect;
+import org.camelreplicator.dialect.sqlite.SqliteDialect;
+import org.camelreplicator.dialect.sqlserver.SqlServerDialect;
 
 /** Picks the dialect from what the connected engine says it is, not from the URL the user typed. */
 public final class Dialects {

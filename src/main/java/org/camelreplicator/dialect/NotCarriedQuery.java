@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * @param kind what the rows are
  * @param sql  the query
  */
-record NotCarriedQuery(NotCarried.Kind kind, String sql) {
+public record NotCarriedQuery(NotCarried.Kind kind, String sql) {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotCarriedQuery.class);
 
@@ -28,7 +28,7 @@ record NotCarriedQuery(NotCarried.Kind kind, String sql) {
      * table, a privilege) is left out of the list with a warning that says which kind is missing;
      * a transient failure is thrown, to be retried.
      */
-    static List<NotCarried> readAll(Dialect dialect, Connection c, String schema, List<NotCarriedQuery> queries) throws SQLException {
+    public static List<NotCarried> readAll(Dialect dialect, Connection c, String schema, List<NotCarriedQuery> queries) throws SQLException {
         List<NotCarried> result = new ArrayList<>();
         for (NotCarriedQuery q : queries) {
             try {
@@ -44,7 +44,7 @@ record NotCarriedQuery(NotCarried.Kind kind, String sql) {
         return result;
     }
 
-    List<NotCarried> read(Connection c, String schema) throws SQLException {
+    public List<NotCarried> read(Connection c, String schema) throws SQLException {
         List<NotCarried> result = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int parameters = (int) sql.chars().filter(ch -> ch == '?').count();

@@ -18,7 +18,7 @@ public final class PostgresTypes {
     static final int MAX_NUMERIC_PRECISION = 1000;
 
     /** SQL key words PostgreSQL reserves (Appendix C, "reserved" and "reserved (can be function or type)"). */
-    static final Set<String> RESERVED = Set.of(
+    public static final Set<String> RESERVED = Set.of(
             "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
             "binary", "both", "case", "cast", "check", "collate", "collation", "column", "concurrently",
             "constraint", "create", "cross", "current_catalog", "current_date", "current_role",

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.config.InvalidSettingException;
-import org.camelreplicator.dialect.SqlServerDialect;
+import org.camelreplicator.dialect.sqlserver.SqlServerDialect;
 
 import static org.camelreplicator.observe.RunReport.CONSOLE;
 

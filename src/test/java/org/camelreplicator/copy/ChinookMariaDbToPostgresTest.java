@@ -7,7 +7,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 
 import org.camelreplicator.dialect.Dialects;
-import org.camelreplicator.dialect.MySqlDialect;
+import org.camelreplicator.dialect.mysql.MySqlDialect;
 import org.camelreplicator.support.Chinook;
 import org.camelreplicator.support.Replicator;
 import org.camelreplicator.support.Tables;

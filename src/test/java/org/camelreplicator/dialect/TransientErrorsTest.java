@@ -6,6 +6,11 @@ import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
+import org.camelreplicator.dialect.h2.H2Dialect;
+import org.camelreplicator.dialect.mysql.MySqlDialect;
+import org.camelreplicator.dialect.postgres.PostgresDialect;
+import org.camelreplicator.dialect.sqlite.SqliteDialect;
+import org.camelreplicator.dialect.sqlserver.SqlServerDialect;
 
 import org.junit.jupiter.api.Test;
 

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.camelreplicator.dialect.CatalogReader;
 import org.camelreplicator.catalog.TableSpec;
-import org.camelreplicator.dialect.H2Dialect;
+import org.camelreplicator.dialect.h2.H2Dialect;
 import org.camelreplicator.plan.KeyRange.IntegerRange;
 import org.junit.jupiter.api.Test;
 

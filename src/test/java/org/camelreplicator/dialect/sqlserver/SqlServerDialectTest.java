@@ -1,4 +1,4 @@
-package org.camelreplicator.dialect;
+package org.camelreplicator.dialect.sqlserver;
 
 import java.io.IOException;
 import java.lang.reflect.Proxy;
@@ -30,7 +30,11 @@ import org.assertj.core.api.SoftAssertions;
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.IndexSpec;
 import org.camelreplicator.catalog.NotCarried;
-import org.camelreplicator.dialect.SqlServerDialect.SysColumn;
+import org.camelreplicator.dialect.NotCarriedQuery;
+import org.camelreplicator.dialect.PostgresTypes;
+import org.camelreplicator.dialect.ValueReader;
+import org.camelreplicator.dialect.ValueReaders;
+import org.camelreplicator.dialect.sqlserver.SqlServerDialect.SysColumn;
 import org.camelreplicator.support.Chinook;
 import org.junit.jupiter.api.Test;
 

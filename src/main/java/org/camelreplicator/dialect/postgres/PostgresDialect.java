@@ -1,4 +1,4 @@
-package org.camelreplicator.dialect;
+package org.camelreplicator.dialect.postgres;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +15,15 @@ import java.util.regex.Pattern;
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
+import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.IdentifierLimit;
+import org.camelreplicator.dialect.NotCarriedQuery;
+import org.camelreplicator.dialect.PostgresTypes;
+import org.camelreplicator.dialect.Privilege;
+import org.camelreplicator.dialect.ServerDigest;
+import org.camelreplicator.dialect.SystemWatermark;
+import org.camelreplicator.dialect.ValueReader;
+import org.camelreplicator.dialect.ValueReaders;
 
 /** PostgreSQL as a source (exact types from pg_catalog, server-side cursors) and as the first-class target (COPY). */
 public final class PostgresDialect implements Dialect {

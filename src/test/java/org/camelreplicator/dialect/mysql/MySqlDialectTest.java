@@ -1,4 +1,4 @@
-package org.camelreplicator.dialect;
+package org.camelreplicator.dialect.mysql;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -22,6 +22,9 @@ import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.IndexSpec;
 import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
+import org.camelreplicator.dialect.CatalogReader;
+import org.camelreplicator.dialect.Dialects;
+import org.camelreplicator.dialect.ValueReader;
 import org.camelreplicator.support.Replicator;
 import org.camelreplicator.support.Tables;
 import org.camelreplicator.support.TestMariaDb;

@@ -1,4 +1,4 @@
-package org.camelreplicator.dialect;
+package org.camelreplicator.dialect.mysql;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +29,13 @@ import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.IndexSpec;
 import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
+import org.camelreplicator.dialect.Defaults;
+import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.IdentifierLimit;
+import org.camelreplicator.dialect.NotCarriedQuery;
+import org.camelreplicator.dialect.PostgresTypes;
+import org.camelreplicator.dialect.ValueReader;
+import org.camelreplicator.dialect.ValueReaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

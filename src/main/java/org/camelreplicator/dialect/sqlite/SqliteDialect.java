@@ -1,4 +1,4 @@
-package org.camelreplicator.dialect;
+package org.camelreplicator.dialect.sqlite;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,6 +18,11 @@ import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.IndexSpec;
 import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
+import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.NotCarriedQuery;
+import org.camelreplicator.dialect.PostgresTypes;
+import org.camelreplicator.dialect.ValueReader;
+import org.camelreplicator.dialect.ValueReaders;
 
 /**
  * SQLite: one schema, dynamic typing. The declared type decides the PostgreSQL type by SQLite's own

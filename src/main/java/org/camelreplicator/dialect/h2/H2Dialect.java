@@ -1,4 +1,4 @@
-package org.camelreplicator.dialect;
+package org.camelreplicator.dialect.h2;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
 
 import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
+import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.IdentifierLimit;
+import org.camelreplicator.dialect.NotCarriedQuery;
 
 /** H2, the demo source and a JDBC-batch target. */
 public final class H2Dialect implements Dialect {

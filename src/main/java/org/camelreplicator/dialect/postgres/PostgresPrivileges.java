@@ -1,4 +1,4 @@
-package org.camelreplicator.dialect;
+package org.camelreplicator.dialect.postgres;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.Privilege;
 
 /**
  * PostgreSQL's side of {@link Privilege}: which of them the connected user lacks (the server's
