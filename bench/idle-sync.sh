@@ -10,7 +10,7 @@
 #   bench/idle-sync.sh                          100 tables x 1,000,000 rows, before = 8cb107c
 #   bench/idle-sync.sh --tables=100 --rows=100000 --runs=3 --before=8cb107c
 #
-# Reuses bench/run.sh's way of getting a server: Debian's postgresql-15 (installed when missing), run
+# Gets its server as bench/run.sh does (bench/lib.sh): Debian's postgresql-15 (installed when missing), run
 # as its own process under $BENCH_DIR (default /tmp/camel-replicator-idle-sync; about 9 GB per 100M
 # rows for source and target), stopped at the end. Must run as root. The source is kept between runs
 # of the script when its size matches (a marker file), so a second run only times the syncs.
@@ -35,25 +35,10 @@ done
 PROJECT="$(cd "$(dirname "$0")/.." && pwd)"
 BENCH_DIR="${BENCH_DIR:-/tmp/camel-replicator-idle-sync}"
 PG_BIN=/usr/lib/postgresql/15/bin
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/lib.sh"
 PG_PORT="${BENCH_PG_PORT:-$(free_port)}"
 AFTER_JAR="$PROJECT/target/camel-replicator.jar"
 BEFORE_JAR="$BENCH_DIR/before-$BEFORE/target/camel-replicator.jar"
-
-log() { printf '\n== %s\n' "$*" >&2; }
-psql_on() { local db="$1"; shift; psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" "$@"; }
-jdbc_pg() { echo "jdbc:postgresql://127.0.0.1:$PG_PORT/$1"; }
-
-install_packages() {
-  local missing=()
-  [[ -x $PG_BIN/postgres ]] || missing+=(postgresql-15)
-  command -v psql >/dev/null || missing+=(postgresql-client-15)
-  if (( ${#missing[@]} )); then
-    log "Installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-  fi
-}
 
 # this checkout's jar, and the jar of commit $BEFORE built from `git archive` (no worktree is touched)
 build_jars() {
@@ -66,8 +51,6 @@ build_jars() {
     (cd "$BENCH_DIR/before-$BEFORE" && mvn -B -o -q -DskipTests package)
   fi
 }
-
-source "$(dirname "$0")/pg-server.sh"
 
 # N tables t001.. of M rows; updated_at a day apart per table and a second apart per row, all in the
 # past, so the load's watermark is the maximum and the first sync already finds every table unchanged
@@ -132,7 +115,7 @@ time_queries() {
 
 main() {
   [[ $(id -u) == 0 ]] || { echo "bench/idle-sync.sh runs as root (apt-get, and the server started as postgres)" >&2; exit 2; }
-  install_packages
+  install_packages postgresql-15 postgresql-client-15
   mkdir -p "$BENCH_DIR"
   build_jars
   trap stop_postgres EXIT

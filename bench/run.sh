@@ -33,75 +33,26 @@ done
 PROJECT="$(cd "$(dirname "$0")/.." && pwd)"
 BENCH_DIR="${BENCH_DIR:-/tmp/camel-replicator-bench}"
 PG_BIN=/usr/lib/postgresql/15/bin
-# a port nothing listens on (other servers of the machine come and go)
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/lib.sh"
 PG_PORT="${BENCH_PG_PORT:-$(free_port)}"
 MY_PORT="${BENCH_MARIADB_PORT:-$(free_port)}"
 RESULTS="$BENCH_DIR/results.tsv"
 JAR="$PROJECT/target/camel-replicator.jar"
 
-log() { printf '\n== %s\n' "$*" >&2; }
 want_source() { [[ ",$SOURCES," == *",$1,"* ]]; }
 want_method() { [[ "$METHODS" == all || ",$METHODS," == *",$1,"* ]]; }
 
 # ---- tools
 
-install_packages() {
-  local missing=()
-  [[ -x $PG_BIN/postgres ]] || missing+=(postgresql-15)
-  command -v psql >/dev/null || missing+=(postgresql-client-15)
-  command -v mariadbd >/dev/null || missing+=(mariadb-server)
-  command -v mariadb >/dev/null || missing+=(mariadb-client)
-  command -v pgcopydb >/dev/null || missing+=(pgcopydb)
-  command -v pgloader >/dev/null || missing+=(pgloader)
-  command -v sqlite3 >/dev/null || missing+=(sqlite3)
-  [[ -x /usr/bin/time ]] || missing+=(time)
-  if (( ${#missing[@]} )); then
-    log "Installing ${missing[*]}"
-    apt-get update -qq
-    # packages must not start their own services: this script starts its servers itself
-    DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-  fi
-  if [[ ! -f $JAR ]]; then
-    log "Building $JAR"
-    (cd "$PROJECT" && mvn -B -q -DskipTests package)
-  fi
+install_tools() {
+  install_packages postgresql-15 postgresql-client-15 mariadb-server mariadb-client pgcopydb pgloader sqlite3 time
+  build_jar "$JAR" "$PROJECT"
   H2_JAR="$(find ~/.m2/repository/com/h2database/h2 -name 'h2-*.jar' | sort | tail -1)"
 }
 
-# ---- servers
+# ---- servers (lib.sh)
 
-psql_on() { local db="$1"; shift; psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" "$@"; }
 mariadb_on() { mariadb --no-defaults -h 127.0.0.1 -P "$MY_PORT" -u bench -pbench bench "$@"; }
-jdbc_pg() { echo "jdbc:postgresql://127.0.0.1:$PG_PORT/$1"; }
-
-source "$(dirname "$0")/pg-server.sh"
-
-start_mariadb() {
-  log "Starting MariaDB on port $MY_PORT ($BENCH_DIR/mariadb)"
-  if [[ ! -d $BENCH_DIR/mariadb/mysql ]]; then
-    mariadb-install-db --no-defaults --datadir="$BENCH_DIR/mariadb" --user=root --auth-root-authentication-method=normal >/dev/null
-  fi
-  mariadbd --no-defaults --datadir="$BENCH_DIR/mariadb" --user=root --port="$MY_PORT" --bind-address=127.0.0.1 \
-    --socket="$BENCH_DIR/run/mariadb.sock" --pid-file="$BENCH_DIR/run/mariadb.pid" --skip-log-bin \
-    --character-set-server=utf8mb4 --default-time-zone=+00:00 --innodb-buffer-pool-size=1G \
-    --innodb-flush-log-at-trx-commit=2 --local-infile=1 >"$BENCH_DIR/mariadb.log" 2>&1 &
-  for _ in $(seq 120); do
-    mariadb --no-defaults -S "$BENCH_DIR/run/mariadb.sock" -u root -e 'SELECT 1' >/dev/null 2>&1 && break
-    sleep 0.5
-  done
-  mariadb --no-defaults -S "$BENCH_DIR/run/mariadb.sock" -u root -e "
-    CREATE DATABASE IF NOT EXISTS bench;
-    CREATE USER IF NOT EXISTS 'bench'@'127.0.0.1' IDENTIFIED VIA mysql_native_password USING PASSWORD('bench');
-    GRANT ALL ON bench.* TO 'bench'@'127.0.0.1';"
-}
-
-stop_mariadb() {
-  [[ -f $BENCH_DIR/run/mariadb.pid ]] || return 0
-  local pid; pid="$(cat "$BENCH_DIR/run/mariadb.pid")"
-  kill "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.5; done
-}
 
 cleanup() { stop_mariadb; stop_postgres; }
 
@@ -133,9 +84,7 @@ create_mariadb_source() {
   log "Loading the same rows into MariaDB database bench"
   mariadb_on -e "DROP TABLE IF EXISTS t; CREATE TABLE t (id BIGINT PRIMARY KEY, n INT, ts DATETIME(6), amount DECIMAL(12,2),
     name VARCHAR(64), note TEXT, flag BOOLEAN, uid CHAR(36)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
-  psql_on src -c "COPY (SELECT id, n, ts, amount, name, note, flag::int, uid FROM t ORDER BY id) TO STDOUT" > "$BENCH_DIR/t.tsv"
-  mariadb_on --local-infile=1 -e "LOAD DATA LOCAL INFILE '$BENCH_DIR/t.tsv' INTO TABLE t CHARACTER SET utf8mb4; ANALYZE TABLE t" >/dev/null
-  rm -f "$BENCH_DIR/t.tsv"
+  mariadb_load_from_pg src "SELECT id, n, ts, amount, name, note, flag::int, uid FROM t ORDER BY id" bench
 }
 
 create_sqlite_source() {
@@ -167,29 +116,21 @@ measure() {
   local source="$1" method="$2" db="$3" cmd="$4"
   local out="$BENCH_DIR/$source-$method"
   log "$source: $method"
-  setsid /usr/bin/time -v -o "$out.time" bash -o pipefail -c "$cmd" >"$out.log" 2>&1 &
-  local pid=$! peak=0 sum
-  while kill -0 "$pid" 2>/dev/null; do
-    sum="$( (ps -o rss= --sid "$pid" 2>/dev/null || true) | awk '{s += $1} END {print s + 0}')"
-    (( sum > peak )) && peak=$sum
-    sleep 0.2
-  done
+  start_measured "$out" "$cmd"
   local status=0
-  wait "$pid" || status=$?
+  wait_measured || status=$?
   local wall rss hash check
-  wall="$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$out.time")"
-  rss="$(awk -F': ' '/Maximum resident set size/ {print int($2 / 1024)}' "$out.time")"
+  wall="$(wall_seconds "$out")"
+  rss="$(largest_rss_mb "$out")"
   if (( status != 0 )); then
     check="FAILED (exit $status, see $out.log)"
   else
     hash="$(psql_on "$db" -At -c "$HASH_SQL" 2>&1 || true)"
     [[ $hash == "$SOURCE_HASH" ]] && check=same || check="DIFFERS ($hash)"
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$source" "$method" "$wall" "$rss" "$(( peak / 1024 ))" "$check" >> "$RESULTS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$source" "$method" "$wall" "$rss" "$(all_rss_mb "$out")" "$check" >> "$RESULTS"
   psql_on postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null
 }
-
-fresh_db() { psql_on postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null; }
 
 replicator() {
   local source_url="$1" db="$2"; shift 2
@@ -264,7 +205,7 @@ run_h2() {
 
 report() {
   echo
-  echo "Copy of $(printf "%'d" "$ROWS") rows into PostgreSQL 15, $(nproc) cores; load before: $LOAD_BEFORE; after: $(uptime | sed 's/.*load average/load average/')"
+  echo "Copy of $(printf "%'d" "$ROWS") rows into PostgreSQL 15, $(nproc) cores; load before: $LOAD_BEFORE; after: load average: $(load_average)"
   echo "peak RSS: the largest process (/usr/bin/time -v); all: the method's processes together (sampled every 0.2 s)"
   echo
   awk -F'\t' -v rows="$ROWS" '
@@ -281,14 +222,14 @@ report() {
 
 main() {
   [[ $(id -u) == 0 ]] || { echo "bench/run.sh runs as root (apt-get, and servers started as their own users)" >&2; exit 2; }
-  install_packages
+  install_tools
   mkdir -p "$BENCH_DIR"
   : > "$RESULTS"
   trap cleanup EXIT
   start_postgres
   want_source mariadb && start_mariadb
   create_source
-  LOAD_BEFORE="$(uptime | sed 's/.*load average/load average/')"
+  LOAD_BEFORE="load average: $(load_average)"
   if want_source pg; then run_pg; fi
   if want_source mariadb; then create_mariadb_source; run_mariadb; fi
   if want_source sqlite; then create_sqlite_source; run_sqlite; fi

@@ -1,27 +1,33 @@
 #!/usr/bin/env bash
 # The change-stream benchmark of camel-replicator (issue 15 point 6): one table of N rows shaped like
 # bench/run.sh's (bigint key, int, timestamp, numeric(12,2), varchar, text with 10% NULLs, boolean,
-# char(36)) plus an indexed `updated_at timestamp` (UTC) that every change sets, PostgreSQL 15 to PostgreSQL 15,
-# kept in step by each method in turn on the same workload (pgbench, one statement per transaction: 90%
-# updates of a random row, 5% inserts, 5% deletes):
+# char(36)) plus an indexed `updated_at timestamp` (UTC) that every change sets, from a PostgreSQL 15 or a MariaDB
+# source into PostgreSQL 15, kept in step by each method in turn on the same workload (one statement per transaction:
+# 90% updates of a random row, 5% inserts, 5% deletes; pgbench on PostgreSQL, bench/mariadb-workload.py on MariaDB):
 #   stream  `load --stream`, stopped with `stream --stop`; then `stream` as the consumer
 #   sync    `load`; then `serve` running `sync` on a 1 s timer (deletes=reconcile) as the consumer
 # For each: apply throughput (a backlog of C changes made while the consumer is stopped, then the time
 # from the consumer's start until the target equals the source: changes/s, the JVM's start included);
-# end-to-end lag under pgbench -R at each rate (now minus the newest updated_at on the target, sampled
-# every second: median, p95, max); peak RSS of the consumer; every catch-up checked by a content hash.
+# end-to-end lag under a workload of a fixed rate (pgbench -R) at each rate (now minus the newest updated_at on the
+# target, sampled every second: median, p95, max); peak RSS of the consumer; every catch-up checked by a content hash.
 #
 #   bench/stream.sh                                      1,000,000 rows, 200,000 changes, 500 and 2000 tps for 60 s
 #   bench/stream.sh --rows=200000 --changes=20000 --rates=500 --seconds=20   a quick one
 #   bench/stream.sh --methods=stream                     only these methods (stream, sync)
 #   bench/stream.sh --methods=sync --sync-overlap=5      sync re-reading 5 s instead of the default 300 s (late commits)
-#   bench/stream.sh --sources=pg                         only these sources (pg; mariadb is not built yet)
+#   bench/stream.sh --sources=pg,mariadb                 these sources (pg, the default; mariadb)
 #
-# Installs what it needs as Debian packages (postgresql-15, postgresql-client-15, time) and runs its own
-# PostgreSQL 15 server (wal_level=logical) as a separate process under $BENCH_DIR/pg-stream (BENCH_DIR default
-# /tmp/camel-replicator-bench, shared with bench/run.sh, whose server lives in $BENCH_DIR/pg; 2.3 GB after a 1M-
-# row run, WAL included), stopped at the end, as are the consumers, also on failure. Must run as root. Results in
-# $BENCH_DIR/stream-results.tsv and $BENCH_DIR/stream-report.md, logs in $BENCH_DIR/stream-*.
+# Installs what it needs as Debian packages (postgresql-15, postgresql-client-15, time; for mariadb mariadb-server and
+# mariadb-client) and runs its own servers as separate processes: PostgreSQL 15 (wal_level=logical) under
+# $BENCH_DIR/pg-stream and MariaDB (binlog on, ROW format) under $BENCH_DIR/mariadb-stream (BENCH_DIR default
+# /tmp/camel-replicator-bench, shared with bench/run.sh, whose servers live in $BENCH_DIR/pg and $BENCH_DIR/mariadb; ports
+# are free ones unless BENCH_PG_PORT, BENCH_MARIADB_PORT say; 2.3 GB after a 1M-row PostgreSQL run, WAL included), stopped
+# at the end, as are the consumers, also on failure. The target is a database of the PostgreSQL server; a MariaDB
+# source's rows are compared by copying them into one there. Uses this checkout's target/camel-replicator.jar (built
+# when missing). Must run as root. Results in $BENCH_DIR/stream-results.tsv and $BENCH_DIR/stream-report.md, logs in
+# $BENCH_DIR/stream-*. The figures measured so far, and how to read them: README.md, "The stream benchmark" (the latest,
+# `--sources=pg,mariadb` on the shared 2-core machine: the stream's lag 0.7-1.5 s at the median from either source, sync's
+# 9-17 s; sync still applies a backlog faster).
 set -Eeuo pipefail
 trap 'echo "bench/stream.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 
@@ -41,16 +47,12 @@ for arg in "$@"; do
     --methods=*) METHODS="${arg#*=}" ;;
     --sources=*) SOURCES="${arg#*=}" ;;
     --sync-overlap=*) SYNC_OVERLAP="${arg#*=}" ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown argument $arg (see --help)" >&2; exit 2 ;;
   esac
 done
 for s in ${SOURCES//,/ }; do
-  case "$s" in
-    pg) ;;
-    mariadb) echo "--sources=mariadb: MariaDB binlog streaming is not built yet (issue 15); only pg for now" >&2; exit 2 ;;
-    *) echo "unknown source $s (pg)" >&2; exit 2 ;;
-  esac
+  [[ $s == pg || $s == mariadb ]] || { echo "unknown source $s (pg, mariadb)" >&2; exit 2; }
 done
 for m in ${METHODS//,/ }; do
   [[ $m == stream || $m == sync ]] || { echo "unknown method $m (stream, sync)" >&2; exit 2; }
@@ -59,67 +61,41 @@ done
 PROJECT="$(cd "$(dirname "$0")/.." && pwd)"
 BENCH_DIR="${BENCH_DIR:-/tmp/camel-replicator-bench}"
 PG_BIN=/usr/lib/postgresql/15/bin
+source "$(dirname "$0")/lib.sh"
 PG_DATA="$BENCH_DIR/pg-stream"
 PG_LOGICAL=1
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PG_PORT="${BENCH_PG_PORT:-$(free_port)}"
+MY_DATA="$BENCH_DIR/mariadb-stream"
+MY_BINLOG=1
+MY_PORT="${BENCH_MARIADB_PORT:-$(free_port)}"
 RESULTS="$BENCH_DIR/stream-results.tsv"
 REPORT="$BENCH_DIR/stream-report.md"
 JAR="$PROJECT/target/camel-replicator.jar"
 # how long a consumer may take to catch up before the method is marked not exact
 CATCH_UP_LIMIT="${BENCH_CATCH_UP_LIMIT:-900}"
 
-log() { printf '\n== %s\n' "$*" >&2; }
 want_method() { [[ ",$METHODS," == *",$1,"* ]]; }
 want_source() { [[ ",$SOURCES," == *",$1,"* ]]; }
-now() { date +%s.%N; }
-seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-load_average() { uptime | sed 's/.*load average: //'; }
 
 # ---- tools
 
-install_packages() {
-  local missing=()
-  [[ -x $PG_BIN/postgres && -x $PG_BIN/pgbench ]] || missing+=(postgresql-15)
-  command -v psql >/dev/null || missing+=(postgresql-client-15)
-  [[ -x /usr/bin/time ]] || missing+=(time)
-  if (( ${#missing[@]} )); then
-    log "Installing ${missing[*]}"
-    apt-get update -qq
-    # packages must not start their own services: this script starts its server itself
-    DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-  fi
-  if [[ ! -f $JAR ]]; then
-    log "Building $JAR"
-    (cd "$PROJECT" && mvn -B -q -DskipTests package)
-  fi
+install_tools() {
+  local packages=(postgresql-15 postgresql-client-15 time)
+  want_source mariadb && packages+=(mariadb-server mariadb-client)
+  install_packages "${packages[@]}"
+  build_jar "$JAR" "$PROJECT"
 }
 
-# ---- server and consumers
-
-psql_on() { local db="$1"; shift; psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" "$@"; }
-jdbc_pg() { echo "jdbc:postgresql://127.0.0.1:$PG_PORT/$1"; }
-fresh_db() { psql_on postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null; }
-
-source "$(dirname "$0")/pg-server.sh"
+# ---- servers (lib.sh) and consumers
 
 # the consumer of the method being measured: a java -jar in its own session (its id is CONSUMER), under
 # /usr/bin/time -v, with the summed RSS of its session sampled every 0.2 s into $out.rss (KB)
 CONSUMER=""
-SAMPLER=""
 start_consumer() {
   local out="$1" cmd="$2"
   log "Consumer: $cmd"
-  setsid /usr/bin/time -v -o "$out.time" bash -c "cd '$BENCH_DIR' && exec $cmd" >"$out.log" 2>&1 &
-  CONSUMER=$!
-  echo 0 > "$out.rss"
-  ( peak=0
-    while kill -0 "$CONSUMER" 2>/dev/null; do
-      sum="$( (ps -o rss= --sid "$CONSUMER" 2>/dev/null || true) | awk '{s += $1} END {print s + 0}')"
-      if (( sum > peak )); then peak=$sum; echo "$peak" > "$out.rss"; fi
-      sleep 0.2
-    done ) &
-  SAMPLER=$!
+  start_measured "$out" "cd '$BENCH_DIR' && exec $cmd"
+  CONSUMER=$MEASURED
 }
 
 # waits for the consumer to end by itself (after stream --stop), or sends it SIGTERM first (serve): to the launcher's
@@ -131,11 +107,8 @@ stop_consumer() {
     local launcher; launcher="$(ps -o pid=,ppid=,comm= --sid "$CONSUMER" | awk -v p="$CONSUMER" '$2 == p && $3 == "java" {print $1}')"
     [[ -z $launcher ]] || kill -TERM "$launcher" 2>/dev/null || true
   fi
-  local status=0
-  wait "$CONSUMER" || status=$?
-  wait "$SAMPLER" 2>/dev/null || true
-  CONSUMER=""; SAMPLER=""
-  return "$status"
+  CONSUMER=""
+  wait_measured
 }
 
 # waits until the consumer's log has a line matching $2 (the consumer still running), at most $3 seconds
@@ -159,6 +132,8 @@ cleanup() {
     kill -KILL -- "-$CONSUMER" 2>/dev/null || true
   fi
   stop_postgres
+  want_source mariadb && stop_mariadb
+  return 0
 }
 
 # ---- data and workload
@@ -177,7 +152,8 @@ HASH_SQL="SELECT count(*) || ':' || coalesce(sum(hashtextextended(concat_ws('|',
 # cheap, and equal whenever the hash is (the catch-up is polled with it, then confirmed by the hash)
 CHEAP_SQL="SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM t"
 
-# the rows once, in stream_base; each method starts from a copy of it (CREATE DATABASE ... TEMPLATE)
+# the rows once, in PostgreSQL database stream_base (and for a MariaDB source, MariaDB database stream_base); each method
+# starts from a copy of it
 create_base() {
   log "Generating $(printf "%'d" "$ROWS") rows in PostgreSQL database stream_base"
   psql_on postgres -c "DROP DATABASE IF EXISTS stream_base" -c "CREATE DATABASE stream_base"
@@ -202,25 +178,69 @@ EOF
 \set id random(1, :rows)
 DELETE FROM t WHERE id = :id;
 EOF
+  if want_source mariadb; then
+    log "Copying them into MariaDB database stream_base"
+    # the same table in MariaDB's types (as bench/run.sh's); new rows' ids come from the workload, not a sequence, which
+    # the load would take for a table. Nothing of it in the binlog: no stream reads it.
+    mariadb_root -e "SET SESSION sql_log_bin = 0; DROP DATABASE IF EXISTS stream_base; CREATE DATABASE stream_base;
+      CREATE TABLE stream_base.t (id BIGINT PRIMARY KEY, n INT, ts DATETIME(6), amount DECIMAL(12,2), name VARCHAR(64), note TEXT,
+        flag BOOLEAN, uid CHAR(36), updated_at DATETIME(6) NOT NULL, KEY t_updated_at (updated_at)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+    mariadb_load_from_pg stream_base "SELECT id, n, ts, amount, name, note, flag::int, uid, updated_at FROM t ORDER BY id" stream_base
+  fi
 }
 
 fresh_source() {
-  psql_on postgres -c "DROP DATABASE IF EXISTS src" -c "CREATE DATABASE src TEMPLATE stream_base" >/dev/null
+  if [[ $1 == pg ]]; then
+    psql_on postgres -c "DROP DATABASE IF EXISTS src" -c "CREATE DATABASE src TEMPLATE stream_base" >/dev/null
+  else
+    mariadb_root -e "SET SESSION sql_log_bin = 0; DROP DATABASE IF EXISTS src; CREATE DATABASE src; CREATE TABLE src.t LIKE stream_base.t;
+      INSERT INTO src.t SELECT * FROM stream_base.t; ANALYZE TABLE src.t" >/dev/null
+  fi
 }
 
-# pgbench OUT ARGS...: the workload on src, pgbench's output in $OUT. Its commits do not wait for the disk
-# (synchronous_commit=off; what the change log holds is the same): with a flush per commit this shared machine's
-# disk held 2 clients to about 500 transactions/s, below the rates to measure.
+# the source's settings for the replicator
+source_settings() {
+  if [[ $1 == pg ]]; then
+    echo "--source.url='$(jdbc_pg src)' --source.username=postgres"
+  else
+    echo "--source.url='jdbc:mariadb://127.0.0.1:$MY_PORT/src' --source.username=bench --source.password=bench"
+  fi
+}
+
+# workload SOURCE OUT CLIENTS [RATE]: the workload on src through CLIENTS sessions, CHANGES transactions as fast as they go,
+# or RATE per second for DURATION s; the output (pgbench's, or the same summary lines from bench/mariadb-workload.py) in
+# OUT. The commits do not wait for the disk (PostgreSQL: synchronous_commit=off; MariaDB: the server's
+# innodb-flush-log-at-trx-commit=2; what the change log holds is the same): with a flush per commit this shared
+# machine's disk held 2 pgbench clients to about 500 transactions/s, below the rates to measure.
 workload() {
-  local out="$1"; shift
-  PGOPTIONS="-c synchronous_commit=off" "$PG_BIN/pgbench" -n -h 127.0.0.1 -p "$PG_PORT" -U postgres -D rows="$ROWS" --random-seed=15 \
-    -f "$BENCH_DIR/stream-update.sql@90" -f "$BENCH_DIR/stream-insert.sql@5" -f "$BENCH_DIR/stream-delete.sql@5" \
-    "$@" src > "$out" 2>&1 || { tail -20 "$out" >&2; return 1; }
+  local source="$1" out="$2" clients="$3" rate="${4:-}" how=()
+  if [[ $source == pg ]]; then
+    how=(-c "$clients" -j "$(( clients < 2 ? clients : 2 ))")
+    if [[ -n $rate ]]; then how+=(-R "$rate" -T "$DURATION"); else how+=(-t "$(( CHANGES / clients ))"); fi
+    PGOPTIONS="-c synchronous_commit=off" "$PG_BIN/pgbench" -n -h 127.0.0.1 -p "$PG_PORT" -U postgres -D rows="$ROWS" --random-seed=15 \
+      -f "$BENCH_DIR/stream-update.sql@90" -f "$BENCH_DIR/stream-insert.sql@5" -f "$BENCH_DIR/stream-delete.sql@5" \
+      "${how[@]}" src > "$out" 2>&1 || { tail -20 "$out" >&2; return 1; }
+  else
+    how=(--clients="$clients")
+    if [[ -n $rate ]]; then how+=(--rate="$rate" --seconds="$DURATION"); else how+=(--transactions="$CHANGES"); fi
+    python3 "$PROJECT/bench/mariadb-workload.py" --socket="$(mariadb_socket)" --database=src --rows="$ROWS" --seed=15 \
+      "${how[@]}" > "$out" 2>&1 || { tail -20 "$out" >&2; return 1; }
+  fi
 }
 
+# the source's content hash and cheap check. MariaDB has no hashtextextended: its rows are copied into PostgreSQL
+# database src_copy (the source's table without its key) and hashed there, after the workload, outside the times measured.
 source_state() {
-  SOURCE_HASH="$(psql_on src -At -c "$HASH_SQL")"
-  SOURCE_CHEAP="$(psql_on src -At -c "$CHEAP_SQL")"
+  local db=src
+  if [[ $1 == mariadb ]]; then
+    db=src_copy
+    fresh_db "$db"
+    psql_on "$db" -c "${SOURCE_DDL/ PRIMARY KEY/}"
+    mariadb_root --default-character-set=utf8mb4 --quick -N -B --raw src -e "SELECT id, n, ts, amount, name, note, flag, uid, updated_at FROM t" \
+      | psql_on "$db" -c "COPY t FROM STDIN (NULL 'NULL')"
+  fi
+  SOURCE_HASH="$(psql_on "$db" -At -c "$HASH_SQL")"
+  SOURCE_CHEAP="$(psql_on "$db" -At -c "$CHEAP_SQL")"
 }
 
 # wait_equal DB START: polls DB until it equals the source (cheap check, confirmed by the hash); prints the seconds
@@ -244,15 +264,14 @@ wait_equal() {
 
 # ---- measuring
 
-# apply_backlog METHOD DB OUT CONSUMER_CMD: with no consumer running, C changes on the source; then the consumer
+# apply_backlog SOURCE METHOD DB OUT CONSUMER_CMD: with no consumer running, C changes on the source; then the consumer
 # starts and the time until the target equals the source is the backlog's
 apply_backlog() {
-  local method="$1" db="$2" out="$3" cmd="$4"
-  log "$method: a backlog of $(printf "%'d" "$CHANGES") changes while no consumer runs"
-  local clients=2
-  workload "$out-backlog.pgbench" -c "$clients" -j "$clients" -t $(( CHANGES / clients ))
-  source_state
-  if [[ $method == stream ]]; then
+  local source="$1" method="$2" db="$3" out="$4" cmd="$5"
+  log "$source $method: a backlog of $(printf "%'d" "$CHANGES") changes while no consumer runs"
+  workload "$source" "$out-backlog.workload" 2
+  source_state "$source"
+  if [[ $source == pg && $method == stream ]]; then
     log "stream: the slot is $(psql_on src -At -c "SELECT pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn))
       FROM pg_replication_slots WHERE database = 'src'") of WAL behind (the backlog's, and what the server wrote since the slot confirmed)"
   fi
@@ -266,12 +285,12 @@ apply_backlog() {
   fi
 }
 
-# lag_phase METHOD DB OUT RATE: pgbench -R RATE for DURATION s while the consumer runs, the target's lag sampled every
-# second as now minus its newest updated_at (or minus the workload's start, while it has nothing newer: a change
-# cannot lag before it is made); then the catch-up, checked by the hash. Appends a line to $RESULTS.
+# lag_phase SOURCE METHOD DB OUT RATE: the workload at RATE for DURATION s while the consumer runs, the target's lag
+# sampled every second as now minus its newest updated_at (or minus the workload's start, while it has nothing newer: a
+# change cannot lag before it is made); then the catch-up, checked by the hash. Sets LAG[RATE].
 lag_phase() {
-  local method="$1" db="$2" out="$3" rate="$4"
-  log "$method: $rate changes/s for $DURATION s"
+  local source="$1" method="$2" db="$3" out="$4" rate="$5"
+  log "$source $method: $rate changes/s for $DURATION s"
   local t0 samples="$out-lag-$rate.txt"
   t0="$(psql_on postgres -At -c "SELECT now() AT TIME ZONE 'UTC'")"
   : > "$samples"
@@ -283,14 +302,14 @@ lag_phase() {
     done ) &
   local sampler=$!
   BACKGROUND+=("$sampler")
-  workload "$out-rate-$rate.pgbench" -c 4 -j 2 -R "$rate" -T "$DURATION"
+  workload "$source" "$out-rate-$rate.workload" 4 "$rate"
   kill "$sampler" 2>/dev/null || true
   wait "$sampler" 2>/dev/null || true
-  # pgbench's own lag behind its schedule: how far the source fell behind the rate asked (its changes carry the time
-  # they ran, so this does not count as the consumer's lag)
+  # the workload's own lag behind its schedule: how far the source fell behind the rate asked (its changes carry the
+  # time they ran, so this does not count as the consumer's lag)
   local achieved; achieved="$(awk '/^tps = / {tps = $3} /schedule lag/ {behind = $6 / 1000}
-    END {printf "%.0f\t%.1f", tps, behind}' "$out-rate-$rate.pgbench")"
-  source_state
+    END {printf "%.0f\t%.1f", tps, behind}' "$out-rate-$rate.workload")"
+  source_state "$source"
   local settle
   settle="$(wait_equal "$db" "$(now)")" || { settle=""; EXACT=no; }
   local stats
@@ -300,14 +319,15 @@ lag_phase() {
       med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
       printf "%.1f\t%.1f\t%.1f\t%d", med, v[p], v[NR], NR }')"
   LAG["$rate"]="$achieved	$stats	${settle:--}"
-  log "$method at $rate/s (achieved, pgbench behind its schedule: ${achieved//	/, }): lag median, p95, max, samples: ${stats//	/, }; equal ${settle:-never} s after the workload"
+  log "$source $method at $rate/s (achieved, workload behind its schedule: ${achieved//	/, }): lag median, p95, max, samples: ${stats//	/, }; equal ${settle:-never} s after the workload"
 }
 
 run_method() {
   local source="$1" method="$2" db="dst_$2" out="$BENCH_DIR/stream-$1-$2"
-  local common="--source.url='$(jdbc_pg src)' --source.username=postgres --target.url='$(jdbc_pg "$db")' --target.username=postgres --replicator.data-dir='$BENCH_DIR/replicator-stream'"
+  local common
+  common="$(source_settings "$source") --target.url='$(jdbc_pg "$db")' --target.username=postgres --replicator.data-dir='$BENCH_DIR/replicator-stream'"
   EXACT=yes; BACKLOG_S=""; declare -gA LAG=()
-  fresh_source
+  fresh_source "$source"
   fresh_db "$db"
   local consumer load_start load_s
   load_start="$(now)"
@@ -329,10 +349,10 @@ run_method() {
     consumer="java -jar '$JAR' serve --replicator.serve.command=sync --replicator.serve.every=1000 --replicator.sync.watermark=updated_at --replicator.sync.deletes=reconcile ${SYNC_OVERLAP:+--replicator.sync.overlap-seconds=$SYNC_OVERLAP} --replicator.http.port=0 $common"
   fi
   log "$source $method: initial load (and the JVM's start) took $load_s s"
-  apply_backlog "$method" "$db" "$out" "$consumer"
+  apply_backlog "$source" "$method" "$db" "$out" "$consumer"
   if [[ -n $BACKLOG_S ]]; then
     local rate
-    for rate in ${RATES//,/ }; do lag_phase "$method" "$db" "$out" "$rate"; done
+    for rate in ${RATES//,/ }; do lag_phase "$source" "$method" "$db" "$out" "$rate"; done
   fi
   if [[ $method == stream ]]; then
     (cd "$BENCH_DIR" && eval "java -jar '$JAR' stream --stop $common") > "$out-stop.log" 2>&1
@@ -344,8 +364,8 @@ run_method() {
   # the final state, once more, after the consumer stopped
   [[ "$(psql_on "$db" -At -c "$HASH_SQL")" == "$SOURCE_HASH" ]] || EXACT=no
   local largest all
-  largest="$(awk -F': ' '/Maximum resident set size/ {print int($2 / 1024)}' "$out.time")"
-  all="$(( $(cat "$out.rss") / 1024 ))"
+  largest="$(largest_rss_mb "$out")"
+  all="$(all_rss_mb "$out")"
   local changes_s="-"
   [[ -n $BACKLOG_S ]] && changes_s="$(awk -v c="$CHANGES" -v s="$BACKLOG_S" 'BEGIN { printf "%.0f", c / s }')"
   local label="$method"
@@ -354,23 +374,27 @@ run_method() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$source" "$label" "$load_s" "$CHANGES" "${BACKLOG_S:--}" "$changes_s" \
       "$rate" "${LAG[$rate]:--	-	-	-	-	-	-}" "$largest	$all" "$EXACT" >> "$RESULTS"
   done
-  psql_on postgres -c "DROP DATABASE IF EXISTS $db" -c "DROP DATABASE IF EXISTS src" >/dev/null
+  psql_on postgres -c "DROP DATABASE IF EXISTS $db" -c "DROP DATABASE IF EXISTS src" -c "DROP DATABASE IF EXISTS src_copy" >/dev/null
 }
 
 report() {
   echo
-  echo "Change stream benchmark: $(printf "%'d" "$ROWS") rows, PostgreSQL 15 to PostgreSQL 15 (one server), $(nproc) cores,"
+  local sources="pg: PostgreSQL 15, the target's server"
+  want_source mariadb && sources+="; mariadb: MariaDB $MARIADB_VERSION, a server of its own (binlog ROW)"
+  echo "Change stream benchmark: $(printf "%'d" "$ROWS") rows into PostgreSQL 15 ($sources), $(nproc) cores,"
   echo "commit $(git -C "$PROJECT" rev-parse --short HEAD)$(git -C "$PROJECT" diff --quiet HEAD || echo " + changes"); load average before: $LOAD_BEFORE; after: $(load_average)"
-  echo "backlog: $(printf "%'d" "$CHANGES") changes (pgbench, 2 clients, one statement per transaction) made while the consumer is stopped;"
-  echo "  changes/s = changes / seconds from the consumer's start (JVM included) until the target's content hash equals the source's"
-  echo "lag: pgbench -R (4 clients) for $DURATION s; now minus the newest updated_at on the target, sampled every second;"
-  echo "  pgbench behind: its average lag behind its schedule (the source not keeping the rate; not the consumer's lag)"
+  echo "backlog: $(printf "%'d" "$CHANGES") changes (pg: pgbench, mariadb: bench/mariadb-workload.py; 2 clients, one statement per transaction)"
+  echo "  made while the consumer is stopped; changes/s = changes / seconds from the consumer's start (JVM included) until the"
+  echo "  target's content hash equals the source's"
+  echo "lag: the workload at a fixed rate (pgbench -R; 4 clients) for $DURATION s; now minus the newest updated_at on the target,"
+  echo "  sampled every second; behind: the workload's average lag behind its schedule (the source not keeping the rate; not"
+  echo "  the consumer's lag)"
   echo "  settle: seconds after the workload until the target equals the source (content hash)"
   echo "peak RSS: the consumer's largest process (/usr/bin/time -v) / its processes together (sampled every 0.2 s)"
   echo
   printf '| source | method | load s | backlog s | changes/s |'
   local rate
-  for rate in ${RATES//,/ }; do printf ' lag @%s/s median / p95 / max s (achieved rate, pgbench behind) | settle s |' "$rate"; done
+  for rate in ${RATES//,/ }; do printf ' lag @%s/s median / p95 / max s (achieved rate, workload behind) | settle s |' "$rate"; done
   printf ' peak RSS MB | exact |\n|---|---|---|---|---|'
   for rate in ${RATES//,/ }; do printf -- '---|---|'; done
   printf -- '---|---|\n'
@@ -383,14 +407,20 @@ report() {
 
 main() {
   [[ $(id -u) == 0 ]] || { echo "bench/stream.sh runs as root (apt-get, and the server started as postgres)" >&2; exit 2; }
-  install_packages
+  install_tools
   mkdir -p "$BENCH_DIR"
   trap cleanup EXIT
   start_postgres
+  if want_source mariadb; then
+    start_mariadb
+    # what a stream's user needs (README, MariaDB sources); the load needs the SELECT too
+    mariadb_root -e "GRANT SELECT, REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'bench'@'127.0.0.1'"
+    MARIADB_VERSION="$(mariadb_root -N -B -e 'SELECT VERSION()')"
+  fi
   # slots a failed earlier run left behind hold WAL and keep their database from being dropped
   psql_on postgres -At -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active" >/dev/null
   create_base
-  printf 'source\tmethod\tload_s\tbacklog_changes\tbacklog_s\tchanges_per_s\trate\tachieved_tps\tpgbench_behind_s\tlag_median_s\tlag_p95_s\tlag_max_s\tlag_samples\tsettle_s\tpeak_rss_largest_mb\tpeak_rss_all_mb\texact\n' > "$RESULTS"
+  printf 'source\tmethod\tload_s\tbacklog_changes\tbacklog_s\tchanges_per_s\trate\tachieved_tps\tworkload_behind_s\tlag_median_s\tlag_p95_s\tlag_max_s\tlag_samples\tsettle_s\tpeak_rss_largest_mb\tpeak_rss_all_mb\texact\n' > "$RESULTS"
   LOAD_BEFORE="$(load_average)"
   local source method
   for source in ${SOURCES//,/ }; do

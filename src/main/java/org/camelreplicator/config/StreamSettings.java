@@ -4,8 +4,8 @@ package org.camelreplicator.config;
  * The settings of the {@code stream} command (change data capture through Debezium), read only when
  * it runs.
  *
- * @param batchRows    {@code replicator.stream.batch-rows}: at most this many change events go into one
- *                     target transaction (the engine's max.batch.size)
+ * @param batchRows    {@code replicator.stream.batch-rows}: at most this many changes (row events; a source
+ *                     transaction's BEGIN and END markers do not count) go into one target transaction
  * @param maxLatencyMs {@code replicator.stream.max-latency-ms}: a batch that is not full is applied after
  *                     this long (the engine's poll.interval.ms)
  * @param slot         {@code replicator.stream.slot}: the replication slot's name, which also names the

@@ -40,11 +40,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies one batch of change events (what the engine hands over at once: at most
- * replicator.stream.batch-rows events, or what came within replicator.stream.max-latency-ms) in ONE
- * target transaction, which also records the offset of the batch's last event in the ledger; only
- * after that transaction commits are the events marked processed, so the engine's offset flush (and
- * the slot's confirmed position) never runs ahead of the target.
+ * Applies the change events the engine hands over (what came within replicator.stream.max-latency-ms, at
+ * most three records per change of replicator.stream.batch-rows) in target transactions of at most
+ * replicator.stream.batch-rows changes each, cut where a source transaction ends ({@link TransactionBoundary});
+ * each also records the offset of its last event in the ledger, and only after it commits are its events
+ * marked processed, so the engine's offset flush (and the slot's confirmed position) never runs ahead of
+ * the target.
  *
  * <p>An event says which row changed (its key); the row's content is read again from the source by
  * key, with the load's own reader, and goes through the sync's bulk path: COPY into a session staging
@@ -77,6 +78,8 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
     private final int batchRows;
     /** The records of a source transaction the last batch did not complete, applied with the next batch. */
     private List<RecordChangeEvent<SourceRecord>> held = List.of();
+    /** The last target transaction applied part of a source transaction larger than a batch: the held records continue it. */
+    private boolean inTransaction;
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong transactions = new AtomicLong();
     private final StreamSource source;
@@ -103,16 +106,30 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
             throws InterruptedException {
         List<RecordChangeEvent<SourceRecord>> events = new ArrayList<>(held);
         events.addAll(records);
-        int end = TransactionBoundary.applicable(events.stream().map(RecordChangeEvent::record).toList(), batchRows);
-        List<RecordChangeEvent<SourceRecord>> now = events.subList(0, end);
-        if (!now.isEmpty()) {
+        List<SourceRecord> sourceRecords = events.stream().map(RecordChangeEvent::record).toList();
+        // the engine's batch holds up to three records per change (a one-statement transaction's BEGIN and END), so it may
+        // make several target transactions of batch-rows changes each
+        int from = 0;
+        while (from < events.size()) {
+            List<SourceRecord> rest = sourceRecords.subList(from, sourceRecords.size());
+            int end = TransactionBoundary.applicable(rest, batchRows, inTransaction);
+            if (end == 0) {
+                break;
+            }
+            List<RecordChangeEvent<SourceRecord>> now = events.subList(from, from + end);
             applyEvents(now);
             // only what was applied: the connector confirms to the slot the offset of the last record marked
             for (RecordChangeEvent<SourceRecord> event : now) {
                 committer.markProcessed(event);
             }
+            inTransaction = TransactionBoundary.endsOpen(rest.subList(0, end), inTransaction);
+            from += end;
+            if (stopping.getAsBoolean()) {
+                // a stop ends the stream after the target transaction it applies; the rest is read again at the next start
+                break;
+            }
         }
-        held = new ArrayList<>(events.subList(end, events.size()));
+        held = new ArrayList<>(events.subList(from, events.size()));
         committer.markBatchFinished();
     }
 

@@ -292,6 +292,9 @@ public final class ChangeStream {
         }
     }
 
+    /** A change in a transaction of its own, with its BEGIN and END records. */
+    private static final int MAX_RECORDS_PER_CHANGE = 3;
+
     /** How often the source's WAL position is read for the lag in bytes (a query on the source). */
     private static final long LAG_CHECK_NANOS = 5_000_000_000L;
 
@@ -423,10 +426,16 @@ public final class ChangeStream {
         // (an internal field: Debezium reads it as internal.log.position.check.enable)
         p.setProperty("internal.log.position.check.enable", "false");
         p.setProperty("decimal.handling.mode", "string");
-        p.setProperty("max.batch.size", String.valueOf(stream.batchRows()));
         // BEGIN and END records around each source transaction's events: the applier ends a target transaction only at an END
         p.setProperty("provide.transaction.metadata", "true");
-        p.setProperty("max.queue.size", String.valueOf(Math.max(stream.batchRows() * 2, stream.batchRows() + 1)));
+        // The engine's batch counts records, the markers too: a one-statement transaction is three records for one change,
+        // so a batch of batch-rows records held a third of batch-rows changes (the applier committed 1,666 changes at a time
+        // in bench/stream.sh). Three records per change lets a backlog of such transactions fill a target transaction; the
+        // applier cuts the batch into target transactions of at most batch-rows changes (TransactionBoundary). The queue
+        // holds one batch ahead, enough to keep the applier busy (it is slower than the connector).
+        int records = MAX_RECORDS_PER_CHANGE * stream.batchRows();
+        p.setProperty("max.batch.size", String.valueOf(records));
+        p.setProperty("max.queue.size", String.valueOf(records + 1));
         p.setProperty("poll.interval.ms", String.valueOf(stream.maxLatencyMs()));
         // connection failures (a source restart, a failover) are retried without a limit, every 10 s: a continuous
         // stream waits its source out, and shows the wait as lag

@@ -2,6 +2,7 @@ package org.camelreplicator.stream;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -211,14 +212,7 @@ class StreamTest {
                 "--replicator.stream.batch-rows=200");
         assertThat(streaming.run("stream", "--create-slot").exitCode()).isZero();
         assertThat(streaming.run("load").exitCode()).isZero();
-        // which target transaction wrote each row
-        TestPostgres.execute(target, "CREATE TABLE written (tx bigint, tag text)",
-                "CREATE FUNCTION item_written() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                        + " INSERT INTO written VALUES (txid_current(), NEW.name); RETURN NEW; END $$",
-                "CREATE FUNCTION note_written() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                        + " INSERT INTO written VALUES (txid_current(), NEW.body); RETURN NEW; END $$",
-                "CREATE TRIGGER items_written AFTER INSERT OR UPDATE ON items FOR EACH ROW EXECUTE FUNCTION item_written()",
-                "CREATE TRIGGER notes_written AFTER INSERT OR UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION note_written()");
+        recordWritingTransactions(target);
         // the first batch waits at the target while the source writes, so the next batch is taken from a full queue: 150
         // changes, then a transaction of 100 over both tables, then 50 more; a batch of 200 would end inside the transaction
         CompletableFuture<Replicator.Result> run;
@@ -246,6 +240,48 @@ class StreamTest {
         }
         assertThat(ReplicatorCli.execute("stream", "--stop", "--source.url=" + source, "--source.username=postgres",
                 "--target.url=" + target, "--target.username=postgres", "--replicator.data-dir=" + dir)).isZero();
+        assertThat(run.get(60, TimeUnit.SECONDS).exitCode()).isZero();
+        assertThat(streaming.run("stream", "--drop-slot").exitCode()).isZero();
+    }
+
+    @Test
+    void aBacklogOfOneStatementTransactionsIsAppliedInTargetTransactionsOfBatchRowsChanges() throws Exception {
+        String source = TestPostgres.newDatabase("stream_rows_source");
+        String target = TestPostgres.newDatabase("stream_rows_target");
+        TestPostgres.execute(source, StreamWorkload.SCHEMA);
+        // a poll of the engine waits for a full batch up to max-latency-ms (5 s at most, the engine's own limit); no heartbeat
+        // record in between
+        Replicator streaming = Replicator.between(source, "postgres", target, dir).with("--replicator.stream.max-latency-ms=5000",
+                "--replicator.stream.batch-rows=100", "--replicator.stream.heartbeat-ms=600000");
+        assertThat(streaming.run("stream", "--create-slot").exitCode()).isZero();
+        assertThat(streaming.run("load").exitCode()).isZero();
+        recordWritingTransactions(target);
+        // the first batch waits at the target while the source makes the backlog, so the next batches come from a full queue:
+        // 300 one-statement transactions, each a BEGIN, an update and an END record
+        CompletableFuture<Replicator.Result> run;
+        try (Gate first = Gate.trigger(target, "items", "BEFORE UPDATE", "NEW.name = 'hold'")) {
+            TestPostgres.execute(source, "UPDATE items SET name = 'hold' WHERE id = 5");
+            run = CompletableFuture.supplyAsync(() -> streaming.run("stream"));
+            first.awaitWaiting(1, run::isDone);
+            try (Connection s = TestPostgres.connect(source); Statement st = s.createStatement()) {
+                for (int id = 101; id <= 400; id++) {
+                    st.execute("UPDATE items SET name = 'backlog' WHERE id = " + id);
+                }
+                long written = Tables.single(s, "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint");
+                await().atMost(Duration.ofSeconds(60)).until(() -> Tables.single(s, "SELECT coalesce(max(pg_wal_lsn_diff(r.sent_lsn, '0/0')), 0)::bigint"
+                        + " FROM pg_stat_replication r JOIN pg_replication_slots l ON l.active_pid = r.pid WHERE l.database = current_database()") >= written);
+            }
+        }
+        try (Connection s = TestPostgres.connect(source); Connection t = TestPostgres.connect(target)) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> !run.isDone()
+                    && Tables.contentHash(t, "items", "id").equals(Tables.contentHash(s, "items", "id")));
+            assertThat(Tables.single(t, "SELECT count(*) FROM written WHERE tag = 'backlog'")).isEqualTo(300);
+            assertThat(Tables.single(t, "SELECT max(n) FROM (SELECT count(*) n FROM written WHERE tag = 'backlog' GROUP BY tx) x"))
+                    .as("changes in one target transaction").isEqualTo(100);
+            assertThat(Tables.single(t, "SELECT count(DISTINCT tx) FROM written WHERE tag = 'backlog'"))
+                    .as("target transactions that applied 300 changes, at batch-rows=100").isEqualTo(3);
+        }
+        assertThat(ReplicatorCli.execute(arguments(source, target, "stream", "--stop"))).isZero();
         assertThat(run.get(60, TimeUnit.SECONDS).exitCode()).isZero();
         assertThat(streaming.run("stream", "--drop-slot").exitCode()).isZero();
     }
@@ -303,6 +339,17 @@ class StreamTest {
         args.addAll(List.of("--source.url=" + source, "--source.username=postgres", "--target.url=" + target,
                 "--target.username=postgres", "--replicator.data-dir=" + dir, "--replicator.exclude=loose"));
         return args.toArray(String[]::new);
+    }
+
+    /** A table written on the target that records which target transaction wrote each row of items (its name) and notes (its body). */
+    private static void recordWritingTransactions(String target) throws Exception {
+        TestPostgres.execute(target, "CREATE TABLE written (tx bigint, tag text)",
+                "CREATE FUNCTION item_written() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " INSERT INTO written VALUES (txid_current(), NEW.name); RETURN NEW; END $$",
+                "CREATE FUNCTION note_written() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " INSERT INTO written VALUES (txid_current(), NEW.body); RETURN NEW; END $$",
+                "CREATE TRIGGER items_written AFTER INSERT OR UPDATE ON items FOR EACH ROW EXECUTE FUNCTION item_written()",
+                "CREATE TRIGGER notes_written AFTER INSERT OR UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION note_written()");
     }
 
     /**

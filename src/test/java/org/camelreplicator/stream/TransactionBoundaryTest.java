@@ -24,19 +24,54 @@ class TransactionBoundaryTest {
     @Test
     void aBatchEndsAfterTheLastTransactionItCompletes() {
         List<SourceRecord> records = List.of(begin(), change(), change(), end(), begin(), change());
-        assertThat(TransactionBoundary.applicable(records, 100)).isEqualTo(4);
+        assertThat(TransactionBoundary.applicable(records, 100, false)).isEqualTo(4);
     }
 
     @Test
-    void aBatchThatCompletesNoTransactionWaitsUntilItHoldsABatchOfRecords() {
-        assertThat(TransactionBoundary.applicable(List.of(begin(), change()), 10)).isZero();
-        assertThat(TransactionBoundary.applicable(List.of(begin(), change(), change()), 3)).as("a transaction larger than a batch").isEqualTo(3);
+    void aTargetTransactionHoldsBatchRowsChangesNotCountingTheTransactionMarkers() {
+        // four one-statement transactions are twelve records; three of them are three changes
+        List<SourceRecord> records = List.of(begin(), change(), end(), begin(), change(), end(), begin(), change(), end(),
+                begin(), change(), end());
+        assertThat(TransactionBoundary.applicable(records, 3, false)).as("three whole transactions, the fourth in the next").isEqualTo(9);
+        assertThat(TransactionBoundary.applicable(records, 4, false)).isEqualTo(12);
+    }
+
+    @Test
+    void aTransactionThatDoesNotFitWithTheOnesBeforeGoesWholeIntoTheNextTargetTransaction() {
+        List<SourceRecord> records = List.of(begin(), change(), change(), end(), begin(), change(), change(), end());
+        assertThat(TransactionBoundary.applicable(records, 3, false)).isEqualTo(4);
+        assertThat(TransactionBoundary.applicable(records.subList(4, 8), 3, false)).isEqualTo(4);
+    }
+
+    @Test
+    void aBatchThatCompletesNoTransactionWaitsUntilItHoldsABatchOfChanges() {
+        assertThat(TransactionBoundary.applicable(List.of(begin(), change()), 10, false)).isZero();
+        assertThat(TransactionBoundary.applicable(List.of(begin(), change(), change()), 3, false)).isZero();
+        assertThat(TransactionBoundary.applicable(List.of(begin(), change(), change(), change()), 3, false))
+                .as("a transaction of a batch's changes, its END not here yet: a part").isEqualTo(4);
+        assertThat(TransactionBoundary.applicable(List.of(begin(), change(), change(), change(), end()), 3, false))
+                .as("a transaction of exactly a batch's changes: whole, with its END").isEqualTo(5);
+    }
+
+    @Test
+    void aTransactionLargerThanABatchIsAppliedInPartsOfABatchOfChangesAndItsLastPartWaitsForItsEnd() {
+        List<SourceRecord> records = List.of(begin(), change(), change(), change(), change(), change(), change(), change(), end(),
+                begin(), change(), end());
+        assertThat(TransactionBoundary.applicable(records, 3, false)).as("BEGIN and three changes").isEqualTo(4);
+        assertThat(TransactionBoundary.endsOpen(records.subList(0, 4), false)).isTrue();
+        assertThat(TransactionBoundary.applicable(records.subList(4, 12), 3, true)).as("the next three").isEqualTo(3);
+        assertThat(TransactionBoundary.applicable(records.subList(7, 12), 3, true)).as("the last change, its END and the next transaction")
+                .isEqualTo(5);
+        assertThat(TransactionBoundary.applicable(records.subList(7, 8), 3, true)).as("the last part waits for its END").isZero();
+        assertThat(TransactionBoundary.endsOpen(records.subList(7, 9), true)).isFalse();
     }
 
     @Test
     void recordsOutsideATransactionEndOneToo() {
-        assertThat(TransactionBoundary.applicable(List.of(begin(), change(), end(), heartbeat(), begin()), 100)).isEqualTo(4);
-        assertThat(TransactionBoundary.applicable(List.of(heartbeat()), 100)).isOne();
+        assertThat(TransactionBoundary.applicable(List.of(begin(), change(), end(), heartbeat(), begin()), 100, false)).isEqualTo(4);
+        assertThat(TransactionBoundary.applicable(List.of(heartbeat()), 100, false)).isOne();
+        assertThat(TransactionBoundary.applicable(List.of(heartbeat(), change(), change(), heartbeat(), change()), 2, false))
+                .as("changes outside a transaction count too").isEqualTo(4);
     }
 
     private static SourceRecord begin() {
