@@ -19,6 +19,7 @@ import org.camelreplicator.support.ReplicatorProcess;
 import org.camelreplicator.support.Tables;
 import org.camelreplicator.support.TestMariaDb;
 import org.camelreplicator.support.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,16 @@ class StreamMariaDbTest {
 
     @TempDir
     Path dir;
+
+    /** A MariaDB of the test's own, for the one that restarts its source. */
+    private TestMariaDb.Server own;
+
+    @AfterEach
+    void stopOwnServer() {
+        if (own != null) {
+            TestMariaDb.stop(own);
+        }
+    }
 
     static final String[] SCHEMA = {
             "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, price DECIMAL(10,2), flag TINYINT(1),"
@@ -137,6 +148,46 @@ class StreamMariaDbTest {
         try (Connection t = TestPostgres.connect(target)) {
             assertThat(Tables.single(t, "SELECT count(*) FROM replicator.stream_offsets")).isZero();
             assertThat(Tables.single(t, "SELECT count(*) FROM replicator.stream_schema_history")).isZero();
+        }
+    }
+
+    @Test
+    void theSourceRestartingUnderARunningStreamLosesNothing() throws Exception {
+        own = TestMariaDb.dedicated();
+        String source = TestMariaDb.newDatabase(own, "stream_restart_source");
+        String target = TestPostgres.newDatabase("stream_maria_restart_target");
+        String reference = TestPostgres.newDatabase("stream_maria_restart_reference");
+        execute(source, SCHEMA);
+        Replicator streaming = Replicator.between(source, TestMariaDb.USER, target, dir).with("--replicator.stream.max-latency-ms=200");
+        assertThat(streaming.run("stream", "--create-slot").exitCode()).isZero();
+        assertThat(streaming.run("load").exitCode()).isZero();
+
+        CompletableFuture<Replicator.Result> run = CompletableFuture.supplyAsync(() -> streaming.run("stream"));
+        MariaDbWorkload workload = new MariaDbWorkload(source, 31);
+        workload.run(60);
+        execute(source, "UPDATE items SET name = 'before the restart' WHERE id = 3");
+        awaitName(target, 3, "before the restart", run);
+
+        // a clean shutdown and start of the source on its port and data folder, under the running stream
+        own = TestMariaDb.restart(own);
+        workload.run(60);
+        execute(source, "UPDATE items SET name = 'after the restart' WHERE id = 4");
+        awaitName(target, 4, "after the restart", run);
+
+        assertThat(ReplicatorCli.execute(arguments(source, target, "stream", "--stop"))).isZero();
+        Replicator.Result stopped = run.get(60, TimeUnit.SECONDS);
+        assertThat(stopped.exitCode()).as(stopped.all()).isZero();
+        // the source is still now: the stream applied every change up to the last marker, and the target equals a fresh load
+        loadReference(source, reference);
+        awaitEqual(target, reference, () -> false);
+    }
+
+    /** Waits until the target's item {@code id} has {@code name}, failing fast when the stream ends. */
+    private static void awaitName(String target, int id, String name, CompletableFuture<Replicator.Result> run) throws SQLException {
+        try (Connection t = TestPostgres.connect(target)) {
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
+                    .failFast("the stream ended", run::isDone)
+                    .until(() -> name.equals(Tables.text(t, "SELECT name FROM items WHERE id = " + id)));
         }
     }
 

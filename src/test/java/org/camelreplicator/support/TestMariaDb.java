@@ -96,6 +96,40 @@ public final class TestMariaDb {
         return "jdbc:mariadb://127.0.0.1:" + port() + "/" + database;
     }
 
+    /**
+     * A server of the caller's own, which it may restart ({@link #restart}) on the same port and data folder: the shared
+     * server cannot be restarted under the other tests. The caller stops it ({@link #stop}).
+     */
+    public static Server dedicated() {
+        Path base = binaries();
+        Path data;
+        try {
+            data = Files.createTempDirectory("replicator-mariadb-own-");
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot create a data folder for a test MariaDB: " + e.getMessage(), e);
+        }
+        install(base, data);
+        return launch(base, data, freePort());
+    }
+
+    /** Stops a dedicated server and starts it again on its port and data folder: its databases and binlog survive. */
+    public static Server restart(Server s) {
+        halt(s);
+        return launch(s.baseDir(), s.dataDir(), s.port());
+    }
+
+    /** An empty database (utf8mb4) on a dedicated server, and its JDBC URL (user root, no password). */
+    public static String newDatabase(Server s, String prefix) {
+        String name = prefix + "_" + DATABASES.incrementAndGet();
+        String url = "jdbc:mariadb://127.0.0.1:" + s.port() + "/";
+        try (Connection c = connect(url); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create MariaDB test database " + name, e);
+        }
+        return url + name;
+    }
+
     public static Connection connect(String url) throws SQLException {
         return DriverManager.getConnection(url, USER, "");
     }
@@ -221,7 +255,14 @@ public final class TestMariaDb {
         }
     }
 
-    private static void stop(Server s) {
+    /** Stops a server and deletes its data folder. */
+    public static void stop(Server s) {
+        halt(s);
+        deleteTree(s.dataDir());
+    }
+
+    /** Stops a server's process (SIGTERM: a clean shutdown), keeping its data folder. */
+    private static void halt(Server s) {
         Process p = s.process();
         p.destroy();
         try {
@@ -232,7 +273,6 @@ public final class TestMariaDb {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        deleteTree(s.dataDir());
     }
 
     // ---- the binaries
