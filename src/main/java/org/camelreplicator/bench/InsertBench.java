@@ -32,6 +32,8 @@ import org.camelreplicator.copy.JdbcBatchWriter;
 import org.camelreplicator.copy.RowBatch;
 import org.camelreplicator.copy.WriteOptions;
 import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.SourceDialect;
+import org.camelreplicator.dialect.TargetDialect;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.plan.TablePlan;
 import org.camelreplicator.plan.TableSettings;
@@ -112,7 +114,7 @@ public final class InsertBench {
     }
 
     public BenchReport run(Options options) throws SQLException {
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         String description = databases.describeTarget();
         DataSource pool = databases.target();
         String name = "replicator_bench_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
@@ -307,7 +309,7 @@ public final class InsertBench {
     }
 
     private String insertSql(TablePlan plan, int rows) {
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         String columns = plan.targetColumns().stream().map(target::quoteIfNeeded).collect(Collectors.joining(", "));
         String row = "(" + String.join(", ", Collections.nCopies(plan.targetColumns().size(), "?")) + ")";
         return "INSERT INTO " + target.qualifiedTarget(plan.targetSchema(), plan.targetName()) + " (" + columns + ") VALUES "
@@ -338,7 +340,7 @@ public final class InsertBench {
      * columns named and typed as a load would create them (naming, casts, the dialect's mapping).
      */
     private Shape like(String like, String schema, String name) throws SQLException {
-        Dialect source = databases.sourceDialect();
+        SourceDialect source = databases.sourceDialect();
         List<TableSpec> tables;
         try (Connection c = databases.source().getConnection()) {
             tables = new CatalogReader(source).readTables(c, settings.sourceSchema().isEmpty() ? source.defaultSchema(c) : settings.sourceSchema());
@@ -347,7 +349,7 @@ public final class InsertBench {
                 "--like=" + like + ": the source has no such table (" + databases.describeSource() + "). " + SourceNames.tableNames(tables)
                         + " Give one of them (table or schema.table; --source-schema chooses the schema), or leave --like out for the built-in sample."));
         Map<TableSpec, TableSettings> tableSettings = TableSettings.resolve(tables, settings);
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         TablePlan planned = new TargetNames(settings.naming(), target.identifierLimit(), target.name())
                 .plan(tables, List.of(table), tableSettings, schema).get(0);
         TablePlan scratch = new TablePlan(0, table, schema, name, planned.targetColumns(), planned.settings(),

@@ -3,14 +3,14 @@ package org.camelreplicator.copy;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.TargetDialect;
 import org.camelreplicator.plan.TablePlan;
 
 /** Writes batches into the target table inside the chunk's open transaction. */
 public interface BatchWriter {
 
     /** A target's bulk writer: COPY FROM STDIN where the engine speaks PostgreSQL's COPY, JDBC batches elsewhere. */
-    static BatchWriter of(Dialect target) {
+    static BatchWriter of(TargetDialect target) {
         return target.copiesText() ? new PgCopyWriter(target) : new JdbcBatchWriter(target);
     }
 

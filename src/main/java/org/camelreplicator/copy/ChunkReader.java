@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.dialect.Databases;
-import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.SourceDialect;
 import org.camelreplicator.dialect.ValueReader;
 import org.camelreplicator.config.ReplicatorSettings.NulCharacters;
 import org.camelreplicator.observe.Errors;
@@ -100,7 +100,7 @@ public final class ChunkReader {
      * readers have no rejects table to put such a row in).
      */
     public BatchIterator open(Chunk chunk) {
-        Dialect source = databases.sourceDialect();
+        SourceDialect source = databases.sourceDialect();
         try {
             if (source.copiesText() && databases.targetDialect().copiesText() && chunk.table().transform() == null) {
                 return new CopyOutIterator(chunk, source, false, false);
@@ -113,7 +113,7 @@ public final class ChunkReader {
 
     /** A load's chunk, read ahead on a reader thread, its batches written as one COPY (see the class comment). */
     public BatchIterator openChunk(Chunk chunk) {
-        Dialect source = databases.sourceDialect();
+        SourceDialect source = databases.sourceDialect();
         boolean copy = databases.targetDialect().copiesText();
         BatchIterator batches;
         try {
@@ -140,7 +140,7 @@ public final class ChunkReader {
      * table's row filter (replicator.table.<table>.where, .soft-delete), which comes first and has no parameters.
      * A table with a column transform is read with the source's own columns ({@link TablePlan#read()}).
      */
-    static String selectSql(Chunk chunk, Dialect dialect, boolean bindParameters) {
+    static String selectSql(Chunk chunk, SourceDialect dialect, boolean bindParameters) {
         TableSpec t = chunk.table().read();
         String columns = t.columns().stream().map(dialect::selectExpression).collect(Collectors.joining(", "));
         String where = RowFilter.and(chunk.table().sourceFilter(dialect),
@@ -362,7 +362,7 @@ public final class ChunkReader {
         /** A load's chunk: replicator.on-bad-row applies to rows the source refuses. */
         private final boolean forLoad;
 
-        RowIterator(Chunk chunk, Dialect dialect, boolean forLoad) throws SQLException {
+        RowIterator(Chunk chunk, SourceDialect dialect, boolean forLoad) throws SQLException {
             super(chunk, databases.source().getConnection());
             this.forLoad = forLoad;
             List<ColumnSpec> columns = chunk.table().read().columns();
@@ -477,7 +477,7 @@ public final class ChunkReader {
 
         private int lastLength = 64 * 1024;
 
-        EncodingIterator(Chunk chunk, Dialect dialect) throws SQLException {
+        EncodingIterator(Chunk chunk, SourceDialect dialect) throws SQLException {
             super(chunk, dialect, true);
         }
 
@@ -540,7 +540,7 @@ public final class ChunkReader {
         private boolean ended;
         private int lastLength = 64 * 1024;
 
-        CopyOutIterator(Chunk chunk, Dialect dialect, boolean binary, boolean forLoad) throws SQLException {
+        CopyOutIterator(Chunk chunk, SourceDialect dialect, boolean binary, boolean forLoad) throws SQLException {
             super(chunk, databases.source().getConnection());
             this.binary = binary;
             try {

@@ -6,15 +6,15 @@ import java.sql.SQLException;
 import java.util.Collections;
 import java.util.stream.Collectors;
 
-import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.TargetDialect;
 import org.camelreplicator.plan.TablePlan;
 
 /** Writes a batch with one JDBC batch of INSERTs: the portable bulk path for targets without COPY. */
 public final class JdbcBatchWriter implements BatchWriter {
 
-    private final Dialect dialect;
+    private final TargetDialect dialect;
 
-    public JdbcBatchWriter(Dialect dialect) {
+    public JdbcBatchWriter(TargetDialect dialect) {
         this.dialect = dialect;
     }
 

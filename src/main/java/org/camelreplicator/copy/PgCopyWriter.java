@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.util.stream.Collectors;
 
 import org.camelreplicator.config.ReplicatorSettings.NulCharacters;
-import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.TargetDialect;
 import org.camelreplicator.plan.TablePlan;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -25,9 +25,9 @@ public final class PgCopyWriter implements BatchWriter {
 
     private static final int FLUSH_BYTES = 256 * 1024;
 
-    private final Dialect dialect;
+    private final TargetDialect dialect;
 
-    public PgCopyWriter(Dialect dialect) {
+    public PgCopyWriter(TargetDialect dialect) {
         this.dialect = dialect;
     }
 

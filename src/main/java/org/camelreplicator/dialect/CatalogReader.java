@@ -26,9 +26,9 @@ import org.camelreplicator.catalog.TableSpec;
  */
 public final class CatalogReader {
 
-    private final Dialect dialect;
+    private final EngineDialect dialect;
 
-    public CatalogReader(Dialect dialect) {
+    public CatalogReader(EngineDialect dialect) {
         this.dialect = dialect;
     }
 

@@ -67,14 +67,14 @@ public final class Databases {
         return ds;
     }
 
-    public Dialect sourceDialect() {
+    public SourceDialect sourceDialect() {
         if (sourceDialect == null) {
             detect(true);
         }
         return sourceDialect;
     }
 
-    public Dialect targetDialect() {
+    public TargetDialect targetDialect() {
         if (targetDialect == null) {
             detect(false);
         }
@@ -164,7 +164,7 @@ public final class Databases {
         }
         for (boolean isTarget : new boolean[] {true, false}) {
             try {
-                Dialect dialect = isTarget ? targetDialect() : sourceDialect();
+                EngineDialect dialect = isTarget ? targetDialect() : sourceDialect();
                 List<Privilege> refused = dialect.refused(refusal, isTarget);
                 if (!refused.isEmpty()) {
                     try (Connection c = (isTarget ? target() : source()).getConnection()) {

@@ -18,7 +18,7 @@ import org.camelreplicator.catalog.SourceNames;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
-import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.SourceDialect;
 import org.camelreplicator.dialect.ValueReader;
 import org.camelreplicator.dialect.ValueReaders;
 
@@ -42,7 +42,7 @@ public final class ChunkPlanner {
      * The chunk ranges of a table: by month when the user asked for it, by integer key ranges for
      * a single integer key, by keyset boundaries for any other primary key, one chunk otherwise.
      */
-    public List<KeyRange> plan(Connection source, Dialect dialect, TableSpec table, MonthSplit split) throws SQLException {
+    public List<KeyRange> plan(Connection source, SourceDialect dialect, TableSpec table, MonthSplit split) throws SQLException {
         return plan(source, dialect, table, split, "");
     }
 
@@ -50,7 +50,7 @@ public final class ChunkPlanner {
      * The same over the rows a filter keeps ({@link RowFilter}, a condition in the source's SQL, empty
      * for every row), so the chunks' sizes, counts and months are those of the rows the copy holds.
      */
-    public List<KeyRange> plan(Connection source, Dialect dialect, TableSpec table, MonthSplit split, String filter) throws SQLException {
+    public List<KeyRange> plan(Connection source, SourceDialect dialect, TableSpec table, MonthSplit split, String filter) throws SQLException {
         String from = dialect.qualified(table.schema(), table.name()) + (filter.isEmpty() ? "" : " WHERE " + filter);
         if (split != null) {
             return months(source, dialect, table, split, from);
@@ -71,7 +71,7 @@ public final class ChunkPlanner {
      * key whatever it says), and counting a big table scans it all before the first row is copied
      * (1.3 s of a 5M-row table). {@code from}: the table, and the filter's WHERE when it has one.
      */
-    private List<KeyRange> integerKey(Connection source, Dialect dialect, TableSpec table, ColumnSpec key, String from, boolean filtered)
+    private List<KeyRange> integerKey(Connection source, SourceDialect dialect, TableSpec table, ColumnSpec key, String from, boolean filtered)
             throws SQLException {
         String k = dialect.quote(key.name());
         boolean estimated = !filtered && table.estimatedRows() > 0;
@@ -112,7 +112,7 @@ public final class ChunkPlanner {
      * Text, uuid, composite and other keys: every {@code chunkRows}-th key in the source's own
      * order becomes a boundary, so each chunk holds about chunkRows rows whatever the key looks like.
      */
-    private List<KeyRange> keyset(Connection source, Dialect dialect, TableSpec table, String from) throws SQLException {
+    private List<KeyRange> keyset(Connection source, SourceDialect dialect, TableSpec table, String from) throws SQLException {
         long rows;
         try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + from)) {
             rs.next();
@@ -154,7 +154,7 @@ public final class ChunkPlanner {
      * its partition's range): a row written after the plan into a month before the first or after the
      * last is sync's to carry, as any later row.
      */
-    private List<KeyRange> months(Connection source, Dialect dialect, TableSpec table, MonthSplit split, String rows) throws SQLException {
+    private List<KeyRange> months(Connection source, SourceDialect dialect, TableSpec table, MonthSplit split, String rows) throws SQLException {
         ColumnSpec column = split.partitioned() ? table.column(split.column()).orElseThrow() : splitColumn(table, split.column());
         String c = dialect.quote(column.name());
         String sql = "SELECT MIN(" + c + "), MAX(" + c + "), COUNT(*) - COUNT(" + c + ") FROM " + rows;

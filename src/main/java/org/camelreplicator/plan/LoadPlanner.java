@@ -19,7 +19,8 @@ import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
-import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.SourceDialect;
+import org.camelreplicator.dialect.TargetDialect;
 
 /**
  * Decides what a run copies: reads the source catalog, finds the tables the settings name in it
@@ -63,7 +64,7 @@ public final class LoadPlanner {
 
     /** The tables of a run; a request that names tables or exclusions (a job file) overrides the settings. */
     public List<TablePlan> planTables(RunRequest request) throws SQLException {
-        Dialect dialect = databases.sourceDialect();
+        SourceDialect dialect = databases.sourceDialect();
         List<TableSpec> tables;
         try (Connection c = databases.source().getConnection()) {
             CatalogReader catalog = new CatalogReader(dialect);
@@ -87,7 +88,7 @@ public final class LoadPlanner {
                 ownExclude ? request.exclude() : settings.exclude(), ownExclude ? "exclude of " + request.source() : "replicator.exclude");
         selected.sort(Comparator.comparingLong((TableSpec t) -> -Math.max(0, t.estimatedRows()))
                 .thenComparing(TableSpec::qualifiedName));
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         List<TablePlan> plans = new TargetNames(settings.naming(), target.identifierLimit(), target.name())
                 .plan(tables, selected, tableSettings, settings.targetSchema());
         startFrom(plans);
@@ -144,7 +145,7 @@ public final class LoadPlanner {
      * whose date changed arrive as a second row of the same source key.
      */
     private void checkPartitions(List<TablePlan> plans) {
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         for (TablePlan p : plans) {
             String column = p.settings().partitionBy();
             if (column == null) {
@@ -174,7 +175,7 @@ public final class LoadPlanner {
      * refuses the setting before anything is written, not at the table's after-actions.
      */
     private void checkRefreshes(List<TablePlan> plans) {
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         if (target.hasMaterializedViews()) {
             return;
         }
@@ -199,7 +200,7 @@ public final class LoadPlanner {
         if (plans.stream().noneMatch(p -> p.settings().rowFilter() != null)) {
             return;
         }
-        Dialect dialect = databases.sourceDialect();
+        SourceDialect dialect = databases.sourceDialect();
         try (Connection c = databases.source().getConnection()) {
             for (TablePlan p : plans) {
                 RowFilter filter = p.settings().rowFilter();

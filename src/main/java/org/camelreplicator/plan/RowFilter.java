@@ -9,7 +9,7 @@ import java.util.Locale;
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.config.InvalidSettingException;
-import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.EngineDialect;
 
 import static org.camelreplicator.config.ReplicatorSettings.TABLE_PREFIX;
 
@@ -42,7 +42,7 @@ public record RowFilter(String where, String whereKey, SoftDelete softDelete) {
     public record SoftDelete(String setting, String given, String column, Object deleted, boolean numeric) {
 
         /** The rows kept, in the source's SQL. */
-        String keep(Dialect dialect) {
+        String keep(EngineDialect dialect) {
             String c = dialect.quote(column);
             if (deleted == null) {
                 return "(" + c + " IS NULL OR " + c + " = " + (numeric ? "0" : dialect.literal(Boolean.FALSE)) + ")";
@@ -116,7 +116,7 @@ public record RowFilter(String where, String whereKey, SoftDelete softDelete) {
      * condition is wrapped as it is, with a line break before its closing parenthesis so a trailing
      * {@code --} comment in it cannot comment out what follows.
      */
-    public String condition(Dialect dialect) {
+    public String condition(EngineDialect dialect) {
         List<String> parts = new ArrayList<>(2);
         if (where != null) {
             parts.add("(" + where + "\n)");
@@ -128,7 +128,7 @@ public record RowFilter(String where, String whereKey, SoftDelete softDelete) {
     }
 
     /** The condition as the user reads it (in messages and the dry run): on one line. */
-    public String shown(Dialect dialect) {
+    public String shown(EngineDialect dialect) {
         return condition(dialect).replace("\n)", ")");
     }
 

@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.camelreplicator.catalog.ColumnSpec;
 import org.camelreplicator.catalog.TableSpec;
-import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.SourceDialect;
 
 /**
  * One table of a run: the source table as the catalog describes it and the names it gets on the
@@ -57,7 +57,7 @@ public record TablePlan(int order, TableSpec source, String targetSchema, String
      * ({@link RowFilter}), or an empty string for every row. Every read of the table's source rows
      * ANDs it with its own range ({@link RowFilter#and}).
      */
-    public String sourceFilter(Dialect dialect) {
+    public String sourceFilter(SourceDialect dialect) {
         return settings.rowFilter() == null ? "" : settings.rowFilter().condition(dialect);
     }
 

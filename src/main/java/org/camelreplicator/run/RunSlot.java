@@ -15,7 +15,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.ReplicatorSettings;
-import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.TargetDialect;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.RunRecord;
 import org.camelreplicator.observe.ConsoleProgress;
@@ -147,7 +147,7 @@ public final class RunSlot {
      */
     private Connection lockLedger(RunRequest request) throws SQLException {
         long key = ledgerLockKey();
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         List<String> lock = target.lockSql(key, settings.lockWaitSeconds());
         if (lock.isEmpty()) {
             return null;

@@ -12,7 +12,7 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Variable;
 import org.camelreplicator.catalog.ForeignKeySpec;
 import org.camelreplicator.dialect.Databases;
-import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.TargetDialect;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.TableRecord;
 import org.camelreplicator.observe.Errors;
@@ -126,7 +126,7 @@ public final class AfterData {
         if (!atPhase(run, table, FINISHING)) {
             return;
         }
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         String qualified = target.qualifiedTarget(table.targetSchema(), table.targetName());
         for (String sql : targetSchema.identityResets(table)) {
             execute(sql);
@@ -180,7 +180,7 @@ public final class AfterData {
      * (42710, from an earlier attempt) counts as done.
      */
     private void addForeignKey(String sql, TablePlan table, TablePlan referenced) throws SQLException {
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         String lock = target.lockTablesSql(java.util.stream.Stream.of(table, referenced)
                 .map(t -> target.qualifiedTarget(t.targetSchema(), t.targetName())).distinct().sorted().toList());
         try (Connection c = databases.target().getConnection(); Statement st = c.createStatement()) {

@@ -24,10 +24,11 @@ import org.camelreplicator.catalog.IndexSpec;
 import org.camelreplicator.catalog.NotCarried;
 import org.camelreplicator.catalog.TableSpec;
 import org.camelreplicator.dialect.Databases;
+import org.camelreplicator.dialect.SourceDialect;
+import org.camelreplicator.dialect.TargetDialect;
 import org.camelreplicator.observe.ProgressFiles;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
-import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.plan.KeyRange;
 import org.camelreplicator.plan.MonthPartitions;
 import org.camelreplicator.plan.TablePlan;
@@ -143,7 +144,7 @@ public final class TargetSchema {
         if (tablesExist()) {
             return;
         }
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         Map<String, TablePlan> byTarget = new LinkedHashMap<>();
         plans.forEach(p -> byTarget.put(key(p.targetSchema(), p.targetName()), p));
         List<String> drops = new ArrayList<>();
@@ -214,7 +215,7 @@ public final class TargetSchema {
         if (table.settings().partitionBy() != null) {
             // a partitioned table takes rows only into its partitions: DEFAULT at once, so the table (also one
             // the schema command made) takes every row; the load adds the months of its plan
-            Dialect target = databases.targetDialect();
+            TargetDialect target = databases.targetDialect();
             execute(target.createPartitionSql(target.qualifiedTarget(table.targetSchema(), table.targetName()),
                     target.qualifiedTarget(table.targetSchema(), MonthPartitions.of(table, List.of(), target.identifierLimit()).get(0).name()),
                     null, null));
@@ -243,7 +244,7 @@ public final class TargetSchema {
         if (tablesExist() || table.source().primaryKey().isEmpty()) {
             return false;
         }
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         try (Connection c = databases.target().getConnection()) {
             c.setAutoCommit(true);
             if (hasPrimaryKey(c, table)) {
@@ -282,8 +283,8 @@ public final class TargetSchema {
      * form: rows can then pass between two PostgreSQL servers in binary COPY format.
      */
     public boolean sameTypes(TablePlan table) throws SQLException {
-        Dialect source = databases.sourceDialect();
-        Dialect target = databases.targetDialect();
+        SourceDialect source = databases.sourceDialect();
+        TargetDialect target = databases.targetDialect();
         Map<String, String> actual;
         try (Connection c = databases.target().getConnection()) {
             actual = target.columnTypes(c, target.qualifiedTarget(table.targetSchema(), table.targetName()));
@@ -323,7 +324,7 @@ public final class TargetSchema {
         for (TablePlan t : tables) {
             ddl.add(createTableSql(t));
             if (t.settings().partitionBy() != null) {
-                Dialect target = databases.targetDialect();
+                TargetDialect target = databases.targetDialect();
                 ddl.add(target.createPartitionSql(target.qualifiedTarget(t.targetSchema(), t.targetName()), target.qualifiedTarget(
                         t.targetSchema(), MonthPartitions.of(t, List.of(), target.identifierLimit()).get(0).name()), null, null));
             }
@@ -348,8 +349,8 @@ public final class TargetSchema {
     }
 
     private String createTableSql(TablePlan table, boolean withPrimaryKey) {
-        Dialect source = databases.sourceDialect();
-        Dialect target = databases.targetDialect();
+        SourceDialect source = databases.sourceDialect();
+        TargetDialect target = databases.targetDialect();
         List<String> lines = new ArrayList<>();
         List<ColumnSpec> columns = table.source().columns();
         for (int i = 0; i < columns.size(); i++) {
@@ -399,7 +400,7 @@ public final class TargetSchema {
         if (table.settings().partitionBy() == null) {
             return List.of();
         }
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         List<MonthPartitions.Partition> partitions = MonthPartitions.of(table, ranges, target.identifierLimit());
         String parent = target.qualifiedTarget(table.targetSchema(), table.targetName());
         try (Statement st = c.createStatement()) {
@@ -432,7 +433,7 @@ public final class TargetSchema {
      * @return whether it was created
      */
     public boolean ensureMonthPartition(Connection c, TablePlan table, java.time.YearMonth month, Set<String> existing) throws SQLException {
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         MonthPartitions.Partition p = MonthPartitions.month(table, month, target.identifierLimit());
         if (existing.contains(p.name())) {
             return false;
@@ -463,7 +464,7 @@ public final class TargetSchema {
      * each sync transaction that wrote rows, the target's next insert gets a key of its own.
      */
     public List<String> identityResets(TablePlan table) {
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         String qualified = target.qualifiedTarget(table.targetSchema(), table.targetName());
         List<String> result = new ArrayList<>();
         for (int i = 0; i < table.source().columns().size(); i++) {
@@ -540,7 +541,7 @@ public final class TargetSchema {
     }
 
     private IndexBuild index(TablePlan table, IndexSpec index) throws SQLException {
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         switch (index.kind()) {
             case EXPRESSION -> {
                 return leftOut(table, index, NotCarried.Kind.EXPRESSION_INDEX, "it indexes expressions, written in the source engine's SQL");
@@ -597,7 +598,7 @@ public final class TargetSchema {
 
     /** CREATE [UNIQUE] INDEX IF NOT EXISTS, named by the plan ({@code <table>_<columns>_idx/_key/_fts_idx/_gist_idx}), ON table {@code key}. */
     private IndexBuild create(TablePlan table, IndexSpec index, String key) {
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         return new IndexBuild("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX IF NOT EXISTS "
                 + target.quoteIfNeeded(table.names().index(index))
                 + " ON " + target.qualifiedTarget(table.targetSchema(), table.targetName()) + " " + key, null);
@@ -627,7 +628,7 @@ public final class TargetSchema {
 
     /** ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ... REFERENCES ..., with the source's rules. */
     public String foreignKeySql(TablePlan table, ForeignKeySpec fk, TablePlan referenced) {
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         List<String> columns = fk.columns().stream().map(table::targetColumn).toList();
         List<String> refColumns = fk.referencedColumns().stream().map(referenced::targetColumn).toList();
         return "ALTER TABLE " + target.qualifiedTarget(table.targetSchema(), table.targetName())

@@ -15,6 +15,7 @@ import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.TargetDialect;
 import org.camelreplicator.observe.Errors;
 import org.camelreplicator.observe.LogFile;
 import org.camelreplicator.observe.RunReport;
@@ -94,7 +95,7 @@ public final class Views {
      */
     private List<String> create(RunReport report, String sourceSchema, String targetSchema, List<Dialect.ViewSpec> views,
                                 NameMapper names) throws SQLException {
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         List<String> created = new ArrayList<>();
         List<Dialect.ViewSpec> pending = new ArrayList<>(views);
         Map<Dialect.ViewSpec, SQLException> refused = new LinkedHashMap<>();

@@ -30,7 +30,7 @@ import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.copy.Batch;
 import org.camelreplicator.copy.ChunkReader;
 import org.camelreplicator.copy.WriteOptions;
-import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.TargetDialect;
 import org.camelreplicator.observe.StreamState;
 import org.camelreplicator.plan.Chunk;
 import org.camelreplicator.plan.KeyRange;
@@ -309,7 +309,7 @@ final class ChangeApplier implements DebeziumEngine.ChangeConsumer<RecordChangeE
     }
 
     private void applyTable(Connection c, StreamTable table, List<List<String>> keys, String stage) throws SQLException {
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         TablePlan plan = table.plan();
         String qualified = target.qualifiedTarget(plan.targetSchema(), plan.targetName());
         try (Statement st = c.createStatement()) {

@@ -17,7 +17,7 @@ import java.util.function.UnaryOperator;
 import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.SyncSettings;
-import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.SourceDialect;
 import org.camelreplicator.plan.KeyRange;
 import org.camelreplicator.plan.KeyValues;
 import org.camelreplicator.plan.RowFilter;
@@ -135,7 +135,7 @@ public final class CatchUpWindows {
 
     /** The lowest watermark above where this sync reads from, or null when no row is there. */
     private Object firstChanged(SyncTable table, Object after) throws SQLException {
-        Dialect dialect = databases.sourceDialect();
+        SourceDialect dialect = databases.sourceDialect();
         String watermark = table.system() != null ? table.system().expression() : dialect.quote(table.column().name());
         String sql = "SELECT MIN(" + watermark + ") FROM " + dialect.qualified(table.plan().source().schema(), table.plan().source().name())
                 + " WHERE " + RowFilter.and(table.plan().sourceFilter(dialect), watermark + " > ?");

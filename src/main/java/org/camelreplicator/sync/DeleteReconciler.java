@@ -17,9 +17,10 @@ import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.config.SyncSettings.Deletes;
 import org.camelreplicator.copy.Batch;
 import org.camelreplicator.copy.ChunkReader;
+import org.camelreplicator.dialect.EngineDialect;
+import org.camelreplicator.dialect.TargetDialect;
 import org.camelreplicator.run.StopSignal;
 import org.camelreplicator.copy.WriteOptions;
-import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.plan.Chunk;
 import org.camelreplicator.plan.ChunkPlanner;
 import org.camelreplicator.plan.KeyRange;
@@ -112,13 +113,13 @@ public final class DeleteReconciler {
     }
 
     private long count(boolean source, TablePlan keys, KeyRange range) throws SQLException {
-        Dialect dialect = source ? databases.sourceDialect() : databases.targetDialect();
-        String table = source ? dialect.qualified(keys.source().schema(), keys.source().name())
-                : dialect.qualifiedTarget(keys.targetSchema(), keys.targetName());
+        EngineDialect dialect = source ? databases.sourceDialect() : databases.targetDialect();
+        String table = source ? databases.sourceDialect().qualified(keys.source().schema(), keys.source().name())
+                : databases.targetDialect().qualifiedTarget(keys.targetSchema(), keys.targetName());
         String where = range.condition(column(keys, source), v -> "?");
         if (source) {
             // the source's rows are those the table's filter keeps: a row that left it is deleted on the target like a deleted row
-            where = RowFilter.and(keys.sourceFilter(dialect), where);
+            where = RowFilter.and(keys.sourceFilter(databases.sourceDialect()), where);
         }
         try (Connection c = (source ? databases.source() : databases.target()).getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + (where.isEmpty() ? "" : " WHERE " + where))) {
@@ -140,7 +141,7 @@ public final class DeleteReconciler {
 
     /** Stages the source keys of one range and deletes the target rows of the range without one; answers how many. */
     private long deleteMissing(SyncTable table, Chunk range) throws SQLException {
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         TablePlan keys = range.table();
         String qualified = target.qualifiedTarget(keys.targetSchema(), keys.targetName());
         TablePlan stage = keys.stagedIn(KEY_STAGE);

@@ -19,7 +19,7 @@ import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.SyncSettings;
 import org.camelreplicator.config.SyncSettings.Deletes;
-import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.SourceDialect;
 import org.camelreplicator.ledger.SyncState;
 import org.camelreplicator.plan.KeyValues;
 import org.slf4j.Logger;
@@ -151,7 +151,7 @@ public final class Watermarks {
     }
 
     public Probe probe(SyncTable table, Optional<SyncState> previous) throws SQLException {
-        Dialect dialect = databases.sourceDialect();
+        SourceDialect dialect = databases.sourceDialect();
         ProbeChoice choice = choose(table, previous);
         boolean counted = choice.kind() == ProbeKind.COUNT;
         String expression = table.system() != null ? table.system().expression() : dialect.quote(table.column().name());

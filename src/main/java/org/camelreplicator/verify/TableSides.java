@@ -15,8 +15,9 @@ import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.copy.Batch;
 import org.camelreplicator.copy.ChunkReader;
 import org.camelreplicator.copy.RowBatch;
-import org.camelreplicator.dialect.Dialect;
+import org.camelreplicator.dialect.EngineDialect;
 import org.camelreplicator.dialect.ServerDigest;
+import org.camelreplicator.dialect.TargetDialect;
 import org.camelreplicator.dialect.ValueReader;
 import org.camelreplicator.plan.Chunk;
 import org.camelreplicator.plan.KeyRange;
@@ -42,7 +43,7 @@ final class TableSides {
         this.fetchSize = fetchSize;
     }
 
-    Dialect dialect(Side side) {
+    EngineDialect dialect(Side side) {
         return side == Side.SOURCE ? databases.sourceDialect() : databases.targetDialect();
     }
 
@@ -58,7 +59,7 @@ final class TableSides {
 
     /** A source column name (as ranges hold them) as the side's SQL names it. */
     UnaryOperator<String> column(VerifyTable t, Side side) {
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         return side == Side.SOURCE ? databases.sourceDialect()::quote : c -> target.quoteIfNeeded(t.plan().targetColumn(c));
     }
 
@@ -198,13 +199,13 @@ final class TableSides {
 
     /** The rows of the range on one side as canonical text, in key order when {@code ordered}. */
     Rows rows(VerifyTable t, Side side, KeyRange range, boolean ordered) throws SQLException {
-        Dialect dialect = dialect(side);
+        EngineDialect dialect = dialect(side);
         List<ColumnSpec> columns = t.plan().source().columns();
         UnaryOperator<String> name = column(t, side);
         List<String> select = new ArrayList<>();
         ValueReader[] readers = new ValueReader[columns.size()];
         for (int i = 0; i < columns.size(); i++) {
-            select.add(side == Side.SOURCE ? dialect.selectExpression(columns.get(i)) : name.apply(columns.get(i).name()));
+            select.add(side == Side.SOURCE ? databases.sourceDialect().selectExpression(columns.get(i)) : name.apply(columns.get(i).name()));
             readers[i] = side == Side.SOURCE ? dialect.reader(columns.get(i)) : t.forms().get(i).reader();
         }
         String where = where(t, side, range);

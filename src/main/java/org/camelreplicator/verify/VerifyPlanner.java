@@ -18,8 +18,8 @@ import org.camelreplicator.dialect.Databases;
 import org.camelreplicator.config.InvalidSettingException;
 import org.camelreplicator.config.ReplicatorSettings;
 import org.camelreplicator.config.VerifySettings;
-import org.camelreplicator.dialect.Dialect;
 import org.camelreplicator.dialect.ServerDigest;
+import org.camelreplicator.dialect.TargetDialect;
 import org.camelreplicator.ledger.Ledger;
 import org.camelreplicator.ledger.LoadOfTable;
 import org.camelreplicator.plan.KeyRange;
@@ -50,7 +50,7 @@ final class VerifyPlanner {
     /** The target's tables of the run's target schema, by lower-cased {@code schema.table}. */
     Map<String, TableSpec> targetTables() throws SQLException {
         Map<String, TableSpec> result = new HashMap<>();
-        Dialect target = databases.targetDialect();
+        TargetDialect target = databases.targetDialect();
         try (Connection c = databases.target().getConnection()) {
             for (TableSpec t : new CatalogReader(target).readTables(c, settings.targetSchema())) {
                 result.put(((t.schema() == null ? "" : t.schema() + ".") + t.name()).toLowerCase(Locale.ROOT), t);
